@@ -1,0 +1,64 @@
+# skiff: make (build), make test, make run TORRENT=x, make image, make clean.
+# Needs a JDK 17+ and make; `make test` also needs Maven once, to fetch the JUnit launcher.
+
+JAVA      ?= java
+JAVAC     ?= javac
+JAR       ?= jar
+JLINK     ?= jlink
+JDEPS     ?= jdeps
+MVN       ?= mvn
+JAVA_HOME ?= $(patsubst %/bin/javac,%,$(realpath $(shell command -v $(JAVAC))))
+
+JUNIT_VERSION := 1.14.3
+JUNIT_JAR     := build/lib/junit-platform-console-standalone-$(JUNIT_VERSION).jar
+
+SRC      := $(shell find src -name '*.java')
+RES      := $(shell find src -type f ! -name '*.java')
+TEST_SRC := $(shell find test -name '*.java')
+
+TORRENT ?=
+ARGS    ?=
+
+.PHONY: all build test run image clean
+.DELETE_ON_ERROR:
+
+all: build
+build: build/skiff.jar
+
+build/skiff.jar: $(SRC) $(RES)
+	@rm -rf build/classes && mkdir -p build/classes
+	@echo "javac src -> build/classes"
+	@$(JAVAC) --release 17 -Xlint:all,-serial -Werror -d build/classes $(SRC)
+	@cd src && find . -type f ! -name '*.java' -exec cp --parents {} ../build/classes \;
+	$(JAR) --create --file $@ --main-class skiff.cli.Main -C build/classes .
+
+$(JUNIT_JAR):
+	@mkdir -p build/lib
+	$(MVN) -q -B dependency:copy \
+	  -Dartifact=org.junit.platform:junit-platform-console-standalone:$(JUNIT_VERSION) \
+	  -DoutputDirectory=build/lib
+
+build/test.stamp: build/skiff.jar $(JUNIT_JAR) $(TEST_SRC)
+	@rm -rf build/test-classes && mkdir -p build/test-classes
+	$(JAVAC) --release 17 -Xlint:all,-serial,-try -d build/test-classes \
+	  -cp build/classes:$(JUNIT_JAR) $(TEST_SRC)
+	@touch $@
+
+test: build/test.stamp
+	@tools/run-tests "$(JAVA)" "$(JUNIT_JAR)" build/classes:build/test-classes
+
+run: build/skiff.jar
+	@test -n "$(TORRENT)" || { echo "usage: make run TORRENT=file.torrent [ARGS='...']" >&2; exit 2; }
+	$(JAVA) -jar build/skiff.jar $(ARGS) "$(TORRENT)"
+
+image: build/skiff.jar
+	@rm -rf build/image
+	$(JLINK) --module-path build/skiff.jar:$(JAVA_HOME)/jmods \
+	  --add-modules skiff,$$($(JDEPS) --print-module-deps --ignore-missing-deps build/skiff.jar) \
+	  --launcher skiff=skiff/skiff.cli.Main \
+	  --strip-debug --no-header-files --no-man-pages --compress=2 \
+	  --output build/image
+	@echo "image: build/image, $$(du -sh build/image | cut -f1), modules: $$(build/image/bin/java --list-modules | tr '\n' ' ')"
+
+clean:
+	rm -rf build

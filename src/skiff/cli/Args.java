@@ -1,0 +1,193 @@
+package skiff.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Hand-written GNU-style parser: {@code -d DIR}, {@code -dDIR}, {@code --dir DIR}, {@code --dir=DIR}, {@code --}. */
+final class Args {
+    enum Command { DOWNLOAD, SHOW, CREATE, HELP, VERSION }
+
+    Command command = Command.DOWNLOAD;
+    String torrent;
+    String downloadDir = "downloads";
+    int maxPeers = 50;
+    int port = 6881;
+    Log.Level logLevel = Log.Level.INFO;
+    String logFile;
+    boolean quiet;
+    // skiff create
+    String output;
+    final List<List<String>> trackers = new ArrayList<>();
+    final List<String> webSeeds = new ArrayList<>();
+    int pieceSize;
+    boolean isPrivate;
+    String comment;
+    boolean noDate;
+
+    private final List<String> rest = new ArrayList<>();
+
+    static Args parse(String[] argv) throws UsageException {
+        Args a = new Args();
+        int start = 0;
+        if (argv.length > 0 && (argv[0].equals("show") || argv[0].equals("create"))) {
+            a.command = argv[0].equals("show") ? Command.SHOW : Command.CREATE;
+            start = 1;
+        }
+        a.parseFrom(argv, start);
+        return a;
+    }
+
+    private void parseFrom(String[] argv, int start) throws UsageException {
+        boolean optionsEnded = false;
+        for (int i = start; i < argv.length; i++) {
+            String arg = argv[i];
+            if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
+                rest.add(arg);
+                continue;
+            }
+            if (arg.equals("--")) {
+                optionsEnded = true;
+                continue;
+            }
+            String name;
+            String inline = null;
+            if (arg.startsWith("--")) {
+                int eq = arg.indexOf('=');
+                name = eq < 0 ? arg : arg.substring(0, eq);
+                inline = eq < 0 ? null : arg.substring(eq + 1);
+            } else {
+                name = arg.substring(0, 2);
+                inline = arg.length() > 2 ? arg.substring(2) : null;
+            }
+            if (isFlag(name)) {
+                if (inline != null) {
+                    if (name.startsWith("--")) {
+                        throw new UsageException("option '" + name + "' takes no value");
+                    }
+                    // bundled short flags such as -qh
+                    for (char c : arg.substring(1).toCharArray()) {
+                        if (!isFlag("-" + c)) {
+                            throw new UsageException("unknown option '-" + c + "' in '" + arg + "'");
+                        }
+                        flag("-" + c);
+                    }
+                    continue;
+                }
+                flag(name);
+                continue;
+            }
+            String value = inline;
+            if (value == null) {
+                if (i + 1 >= argv.length) {
+                    throw new UsageException("option '" + name + "' needs a value");
+                }
+                value = argv[++i];
+            }
+            option(name, value);
+        }
+        finish();
+    }
+
+    private boolean isFlag(String name) {
+        return switch (name) {
+            case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date" -> true;
+            default -> false;
+        };
+    }
+
+    private void flag(String name) {
+        switch (name) {
+            case "-q", "--quiet" -> quiet = true;
+            case "-h", "--help" -> command = Command.HELP;
+            case "--version" -> command = Command.VERSION;
+            case "--private" -> isPrivate = true;
+            case "--no-date" -> noDate = true;
+            default -> throw new IllegalStateException(name);
+        }
+    }
+
+    private void option(String name, String value) throws UsageException {
+        switch (name) {
+            case "-d", "--download-dir" -> downloadDir = nonEmpty(name, value);
+            case "-p", "--max-peers" -> maxPeers = intIn(name, value, 1, 10_000);
+            case "--port" -> port = intIn(name, value, 1, 65_535);
+            case "-l", "--log-level" -> logLevel = level(value);
+            case "--log-file" -> logFile = nonEmpty(name, value);
+            case "-o", "--output" -> output = nonEmpty(name, value);
+            case "-t", "--tracker" -> trackers.add(List.of(nonEmpty(name, value).split(",")));
+            case "-w", "--web-seed" -> webSeeds.add(nonEmpty(name, value));
+            case "-c", "--comment" -> comment = value;
+            case "--piece-size" -> pieceSize = pieceSize(value);
+            default -> throw new UsageException("unknown option '" + name + "'");
+        }
+    }
+
+    private void finish() throws UsageException {
+        if (command == Command.HELP || command == Command.VERSION) {
+            return;
+        }
+        String what = command == Command.CREATE ? "a file or folder to share" : "a .torrent file";
+        if (rest.isEmpty()) {
+            throw new UsageException("missing " + what);
+        }
+        if (rest.size() > 1) {
+            throw new UsageException("unexpected argument '" + rest.get(1) + "' (give one " + what.substring(2) + ")");
+        }
+        torrent = rest.get(0);
+    }
+
+    private static String nonEmpty(String name, String value) throws UsageException {
+        if (value.isEmpty()) {
+            throw new UsageException("option '" + name + "' needs a non-empty value");
+        }
+        return value;
+    }
+
+    private static int intIn(String name, String value, int min, int max) throws UsageException {
+        try {
+            int v = Integer.parseInt(value);
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new UsageException("option '" + name + "' needs a number from " + min + " to " + max + ", not '" + value + "'");
+    }
+
+    private static Log.Level level(String value) throws UsageException {
+        String v = value.toUpperCase(Locale.ROOT);
+        if (v.equals("WARN")) {
+            v = "WARNING";
+        }
+        try {
+            return Log.Level.valueOf(v);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("log level must be DEBUG, INFO, WARNING or ERROR, not '" + value + "'");
+        }
+    }
+
+    /** Accepts bytes or a K/M suffix; a power of two from 16 KiB (the block size) to 512 MiB. */
+    static int pieceSize(String value) throws UsageException {
+        String v = value.trim().toUpperCase(Locale.ROOT);
+        long mult = 1;
+        if (v.endsWith("K") || v.endsWith("KIB")) {
+            mult = 1 << 10;
+            v = v.substring(0, v.indexOf('K'));
+        } else if (v.endsWith("M") || v.endsWith("MIB")) {
+            mult = 1 << 20;
+            v = v.substring(0, v.indexOf('M'));
+        }
+        long n;
+        try {
+            n = Long.parseLong(v) * mult;
+        } catch (NumberFormatException e) {
+            throw new UsageException("piece size must be a number such as 262144, 256K or 1M, not '" + value + "'");
+        }
+        if (n < (16 << 10) || n > (512 << 20) || Long.bitCount(n) != 1) {
+            throw new UsageException("piece size must be a power of two from 16K to 512M, not '" + value + "'");
+        }
+        return (int) n;
+    }
+}

@@ -1,0 +1,131 @@
+package skiff.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ExecutorService;
+import skiff.loop.WorkerPool;
+import skiff.metainfo.Metainfo;
+import skiff.metainfo.MetainfoException;
+import skiff.metainfo.MetainfoParser;
+import skiff.metainfo.TorrentCreator;
+
+/** Entry point: parses arguments, wires the parts by hand, maps every failure to one line and an exit code. */
+public final class Main {
+    public static final String VERSION = "0.1.0";
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Main(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] argv) {
+        System.exit(new Main(System.out, System.err).run(argv));
+    }
+
+    int run(String[] argv) {
+        Args args;
+        try {
+            args = Args.parse(argv);
+        } catch (UsageException e) {
+            err.println("skiff: " + e.getMessage());
+            err.println("Try 'skiff --help' for more information.");
+            return ExitCode.USAGE;
+        }
+        try {
+            return switch (args.command) {
+                case HELP -> help();
+                case VERSION -> version();
+                case SHOW -> show(args);
+                case CREATE -> create(args);
+                case DOWNLOAD -> download(args);
+            };
+        } catch (MetainfoException e) {
+            err.println("skiff: " + args.torrent + ": " + e.getMessage());
+        } catch (NoSuchFileException e) {
+            err.println("skiff: no such file: " + e.getFile());
+        } catch (IOException e) {
+            err.println("skiff: " + e.getMessage());
+        } catch (InterruptedException e) {
+            err.println("skiff: interrupted");
+            return ExitCode.INTERRUPTED;
+        } catch (RuntimeException e) {
+            // A bug, not bad input; still one line for the user, the trace only at DEBUG.
+            err.println("skiff: internal error: " + e);
+            if (args.logLevel == Log.Level.DEBUG) {
+                e.printStackTrace(err);
+            }
+        }
+        return ExitCode.FAILED;
+    }
+
+    private int help() {
+        try (InputStream in = Main.class.getResourceAsStream("help.txt")) {
+            out.print(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException | NullPointerException e) {
+            out.println("usage: skiff [options] TORRENT");
+        }
+        return ExitCode.OK;
+    }
+
+    private int version() {
+        out.println("skiff " + VERSION);
+        return ExitCode.OK;
+    }
+
+    private int show(Args args) throws IOException, MetainfoException {
+        Metainfo m = load(args.torrent);
+        Show.print(m, args.torrent, out);
+        return ExitCode.OK;
+    }
+
+    private int download(Args args) throws IOException, MetainfoException {
+        Metainfo m = load(args.torrent);
+        err.println("skiff: " + m.name() + ": downloading is not built yet (try 'skiff show')");
+        return ExitCode.FAILED;
+    }
+
+    private int create(Args args) throws IOException, MetainfoException, InterruptedException {
+        Path source = Paths.get(args.torrent);
+        Path output = Paths.get(args.output != null ? args.output
+                : source.toAbsolutePath().normalize().getFileName() + ".torrent");
+        TorrentCreator.Options options = new TorrentCreator.Options(args.trackers, args.pieceSize, args.isPrivate,
+                args.comment, "skiff " + VERSION, args.noDate ? null : System.currentTimeMillis() / 1000,
+                args.webSeeds);
+        ExecutorService pool = WorkerPool.create(WorkerPool.defaultThreads());
+        byte[] torrent;
+        try {
+            torrent = TorrentCreator.create(source, options, pool);
+        } finally {
+            WorkerPool.shutdown(pool, 1000);
+        }
+        Path tmp = output.resolveSibling(output.getFileName() + ".part");
+        Files.write(tmp, torrent);
+        Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Metainfo m = MetainfoParser.parse(torrent);
+        out.println("created " + output + " (" + m.pieceCount() + " pieces of " + Units.bytes(m.pieceLength())
+                + ", info-hash " + m.infoHashHex() + ")");
+        return ExitCode.OK;
+    }
+
+    /** Reads a .torrent with its size checked first, so a huge file is refused without reading it. */
+    static Metainfo load(String file) throws IOException, MetainfoException {
+        Path p = Paths.get(file);
+        if (Files.isDirectory(p)) {
+            throw new MetainfoException("is a folder, not a .torrent file");
+        }
+        long size = Files.size(p);
+        if (size > MetainfoParser.MAX_TORRENT_BYTES) {
+            throw new MetainfoException("torrent file is larger than " + (MetainfoParser.MAX_TORRENT_BYTES >> 20) + " MiB");
+        }
+        return MetainfoParser.parse(Files.readAllBytes(p));
+    }
+}

@@ -1,0 +1,53 @@
+package skiff.cli;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.List;
+import skiff.metainfo.FileEntry;
+import skiff.metainfo.Metainfo;
+import skiff.metainfo.PathSafety;
+
+/** {@code skiff show}: what a torrent holds, in the manner of transmission-show. */
+final class Show {
+    private Show() {
+    }
+
+    static void print(Metainfo m, String source, PrintStream out) {
+        out.println("Name: " + PathSafety.printable(m.name()));
+        out.println("File: " + source);
+        out.println("Hash: " + m.infoHashHex());
+        out.println("Size: " + Units.bytes(m.totalLength()) + " (" + m.totalLength() + " bytes)");
+        out.println("Pieces: " + m.pieceCount() + " x " + Units.bytes(m.pieceLength()));
+        out.println("Private: " + (m.isPrivate() ? "yes" : "no"));
+        m.createdBy().ifPresent(c -> out.println("Created by: " + PathSafety.printable(c)));
+        m.creationDate().ifPresent(d -> out.println("Created on: " + Instant.ofEpochSecond(
+                Math.max(0, Math.min(d, 253402300799L)))));
+        m.comment().ifPresent(c -> out.println("Comment: " + PathSafety.printable(c)));
+        out.println();
+        out.println("TRACKERS");
+        List<List<String>> tiers = m.tiers();
+        if (tiers.isEmpty()) {
+            out.println("  (none)");
+        }
+        for (int i = 0; i < tiers.size(); i++) {
+            out.println("  Tier #" + (i + 1));
+            for (String url : tiers.get(i)) {
+                out.println("    " + PathSafety.printable(url));
+            }
+        }
+        if (!m.urlList().isEmpty()) {
+            out.println();
+            out.println("WEB SEEDS");
+            m.urlList().forEach(u -> out.println("  " + PathSafety.printable(u)));
+        }
+        out.println();
+        out.println("FILES");
+        for (FileEntry f : m.files()) {
+            if (f.padding()) {
+                continue;
+            }
+            String path = m.singleFile() ? f.displayPath() : m.name() + "/" + f.displayPath();
+            out.println("  " + PathSafety.printable(path) + " (" + Units.bytes(f.length()) + ")");
+        }
+    }
+}

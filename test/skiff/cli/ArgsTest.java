@@ -1,0 +1,76 @@
+package skiff.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ArgsTest {
+    @Test
+    void defaults() throws Exception {
+        Args a = Args.parse(new String[] {"x.torrent"});
+        assertEquals(Args.Command.DOWNLOAD, a.command);
+        assertEquals("x.torrent", a.torrent);
+        assertEquals("downloads", a.downloadDir);
+        assertEquals(50, a.maxPeers);
+        assertEquals(6881, a.port);
+        assertEquals(Log.Level.INFO, a.logLevel);
+    }
+
+    @Test
+    void gnuForms() throws Exception {
+        Args a = Args.parse(new String[] {"-d", "dl", "--max-peers=7", "-p8", "--port", "7000", "-lDEBUG",
+            "--log-file", "f.log", "-q", "--", "-odd.torrent"});
+        assertEquals("dl", a.downloadDir);
+        assertEquals(8, a.maxPeers);
+        assertEquals(7000, a.port);
+        assertEquals(Log.Level.DEBUG, a.logLevel);
+        assertEquals("f.log", a.logFile);
+        assertTrue(a.quiet);
+        assertEquals("-odd.torrent", a.torrent);
+        assertEquals(Log.Level.WARNING, Args.parse(new String[] {"-l", "warn", "t"}).logLevel);
+    }
+
+    @Test
+    void helpAndVersionNeedNoTorrent() throws Exception {
+        assertEquals(Args.Command.HELP, Args.parse(new String[] {"-h"}).command);
+        assertEquals(Args.Command.HELP, Args.parse(new String[] {"-qh"}).command);
+        assertEquals(Args.Command.VERSION, Args.parse(new String[] {"--version"}).command);
+    }
+
+    @Test
+    void createOptions() throws Exception {
+        Args a = Args.parse(new String[] {"create", "-o", "o.torrent", "-t", "http://a/,http://b/", "-t", "udp://c:1",
+            "--piece-size", "256K", "--private", "dir"});
+        assertEquals(Args.Command.CREATE, a.command);
+        assertEquals(List.of(List.of("http://a/", "http://b/"), List.of("udp://c:1")), a.trackers);
+        assertEquals(262144, a.pieceSize);
+        assertTrue(a.isPrivate);
+        assertEquals("dir", a.torrent);
+        assertEquals(1 << 20, Args.pieceSize("1M"));
+        assertEquals(32768, Args.pieceSize("32768"));
+    }
+
+    @Test
+    void badUsageSaysWhatIsWrong() {
+        String[][] cases = {
+            {"missing a .torrent"},
+            {"unknown option '--bogus'", "--bogus", "t"},
+            {"needs a value", "t", "-d"},
+            {"from 1 to 65535", "--port", "0", "t"},
+            {"from 1 to 65535", "--port", "http", "t"},
+            {"log level", "-l", "LOUD", "t"},
+            {"unexpected argument", "a", "b"},
+            {"takes no value", "--quiet=yes", "t"},
+            {"power of two", "create", "--piece-size", "1000", "d"},
+            {"unknown option '-z'", "-qz", "t"},
+        };
+        for (String[] c : cases) {
+            String[] argv = java.util.Arrays.copyOfRange(c, 1, c.length);
+            UsageException e = assertThrows(UsageException.class, () -> Args.parse(argv), String.join(" ", argv));
+            assertTrue(e.getMessage().contains(c[0]), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package skiff.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path tmp;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run(argv);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void showPrintsWhatTransmissionShowPrints() {
+        Result r = run("show", "test/fixtures/torrents/mk-multi.torrent");
+        assertEquals(0, r.code);
+        assertTrue(r.out.contains("Hash: d80b1b8092a2eccc79e80a91c7140923ff74c7a3"));
+        assertTrue(r.out.contains("Pieces: 5 x 32.0 KiB"));
+        assertTrue(r.out.contains("data/sub/deeper/c.bin (39.1 KiB)"));
+        assertTrue(r.out.contains("Tier #1"));
+    }
+
+    @Test
+    void badTorrentsGiveOneLineAndExit1() throws Exception {
+        Files.write(tmp.resolve("garbage.torrent"), "this is not bencode".getBytes(StandardCharsets.UTF_8));
+        Files.write(tmp.resolve("trunc.torrent"), java.util.Arrays.copyOf(
+            Files.readAllBytes(Path.of("test/fixtures/torrents/mk-multi.torrent")), 200));
+        Files.write(tmp.resolve("evil.torrent"), skiff.bencode.Encoder.encode(skiff.bencode.Dicts.builder()
+            .put("info", skiff.bencode.Dicts.builder().put("name", "..").put("length", 1).put("piece length", 16384)
+                .put("pieces", new byte[20]).build()).build()));
+        for (String name : List.of("garbage.torrent", "trunc.torrent", "evil.torrent", "missing.torrent")) {
+            for (String cmd : List.of("show", "download")) {
+                String file = tmp.resolve(name).toString();
+                Result r = cmd.equals("show") ? run("show", file) : run(file);
+                assertEquals(1, r.code, name);
+                assertEquals(1, r.err.lines().count(), name + ": " + r.err);
+                assertTrue(r.err.startsWith("skiff: "), r.err);
+                assertFalse(r.err.contains("Exception"), r.err);
+            }
+        }
+    }
+
+    @Test
+    void downloadSaysPlainlyItIsNotBuiltYet() {
+        Result r = run("test/fixtures/torrents/mk-single.torrent");
+        assertEquals(1, r.code);
+        assertTrue(r.err.contains("not built yet"), r.err);
+    }
+
+    @Test
+    void usageErrorsExit2WithAHint() {
+        Result r = run("--port", "99999", "x.torrent");
+        assertEquals(2, r.code);
+        assertTrue(r.err.contains("--help"));
+        assertEquals(2, r.err.lines().count());
+    }
+
+    @Test
+    void helpAndVersion() {
+        assertTrue(run("--help").out.contains("--download-dir"));
+        assertEquals("skiff " + Main.VERSION, run("--version").out.strip());
+    }
+
+    @Test
+    void createWritesATorrentThatShowReads() {
+        Path out = tmp.resolve("c.torrent");
+        Result r = run("create", "--no-date", "--piece-size", "32K", "-t", "http://127.0.0.1:6969/announce",
+            "-o", out.toString(), "test/fixtures/content/data");
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.out.contains("d80b1b8092a2eccc79e80a91c7140923ff74c7a3"), r.out);
+        assertEquals(0, run("show", out.toString()).code);
+    }
+
+    /** The real jar in a real process: a hostile file never yields a stack trace. */
+    @Test
+    void jarPrintsNoStackTrace() throws Exception {
+        Path bad = Files.write(tmp.resolve("bomb.torrent"), "l".repeat(100_000).getBytes(StandardCharsets.US_ASCII));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar", "build/skiff.jar", "show", bad.toString()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue());
+        assertEquals(1, output.lines().count(), output);
+        assertTrue(output.contains("nesting deeper than 64"), output);
+    }
+}
