@@ -1,0 +1,262 @@
+package skiff.loop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * The one thread that owns every socket and all protocol state. Each turn: run posted tasks,
+ * select until the nearest timer, dispatch ready keys, fire due timers, then close what was
+ * marked for closing. It knows nothing about BitTorrent.
+ */
+public final class EventLoop implements Executor {
+    /** Posted tasks run per turn at most, so that a flood of posts cannot starve the sockets. */
+    static final int MAX_TASKS_PER_TURN = 1024;
+    /** The longest a turn sleeps without a timer; bounds how late a stop request is seen. */
+    static final long MAX_SELECT_MILLIS = 1000;
+
+    /** Work to finish before the loop stops (announcing `stopped`, flushing); it calls done when finished. */
+    @FunctionalInterface
+    public interface ShutdownWork {
+        void start(Runnable done);
+    }
+
+    private final Selector selector;
+    private final Clock clock;
+    private final Consumer<String> warnings;
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Map<SelectionKey, Throwable> closing = new LinkedHashMap<>();
+    private final List<ShutdownWork> shutdownWork = new ArrayList<>();
+    private long timerSequence;
+    private volatile boolean stopRequested;
+    private volatile long stopGraceMillis;
+    private volatile Thread thread;
+
+    public EventLoop(Clock clock, Consumer<String> warnings) throws IOException {
+        this.selector = Selector.open();
+        this.clock = clock;
+        this.warnings = warnings;
+    }
+
+    public long nowMillis() {
+        return clock.nowMillis();
+    }
+
+    /** Registers a channel (made non-blocking here) with its handler. Loop thread only. */
+    public SelectionKey register(SelectableChannel channel, int ops, Handler handler) throws IOException {
+        channel.configureBlocking(false);
+        try {
+            return channel.register(selector, ops, handler);
+        } catch (ClosedChannelException e) {
+            throw new IOException("channel closed before registration", e);
+        }
+    }
+
+    /** Marks a channel for closing after this turn's dispatch; its handler hears why. */
+    public void close(SelectionKey key, Throwable cause) {
+        if (key != null) {
+            closing.putIfAbsent(key, cause);
+        }
+    }
+
+    /** Runs {@code task} on the loop after {@code delayMillis}. Loop thread only. */
+    public Timer schedule(long delayMillis, Runnable task) {
+        Timer t = new Timer(clock.nowMillis() + Math.max(0, delayMillis), timerSequence++, task);
+        timers.add(t);
+        return t;
+    }
+
+    /** Thread-safe: runs {@code task} on the loop thread soon. The worker pool posts results here. */
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (Thread.currentThread() != thread) {
+            selector.wakeup();
+        }
+    }
+
+    public boolean inLoopThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Work that must run before the loop stops; each gets at most the stop's grace period. */
+    public void onShutdown(ShutdownWork work) {
+        shutdownWork.add(work);
+    }
+
+    /** Thread-safe: asks the loop to run its shutdown work for up to {@code graceMillis}, then stop. */
+    public void stop(long graceMillis) {
+        stopGraceMillis = graceMillis;
+        stopRequested = true;
+        selector.wakeup();
+    }
+
+    /** Runs turns until stopped, then finishes shutdown work within the grace period and closes everything. */
+    public void run() {
+        thread = Thread.currentThread();
+        while (!stopRequested) {
+            runOnce(MAX_SELECT_MILLIS);
+        }
+        finishShutdown();
+    }
+
+    private void finishShutdown() {
+        int[] pending = {shutdownWork.size()};
+        for (ShutdownWork work : List.copyOf(shutdownWork)) {
+            boolean[] once = {false};
+            guarded(() -> work.start(() -> {
+                if (!once[0]) {
+                    once[0] = true;
+                    pending[0]--;
+                }
+            }));
+        }
+        long deadline = clock.nowMillis() + stopGraceMillis;
+        while (pending[0] > 0 && clock.nowMillis() < deadline) {
+            runOnce(Math.max(1, Math.min(100, deadline - clock.nowMillis())));
+        }
+        closeAll();
+    }
+
+    /** Closes every channel and the selector. Handlers hear a null cause. */
+    public void closeAll() {
+        for (SelectionKey key : selector.keys()) {
+            closing.putIfAbsent(key, null);
+        }
+        closeMarked();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            warnings.accept("closing selector: " + e.getMessage());
+        }
+    }
+
+    /**
+     * One turn. Waits at most {@code maxWaitMillis} (0 = do not wait) or until the nearest timer.
+     * Returns how many things it did, so tests can drive it until idle.
+     */
+    public int runOnce(long maxWaitMillis) {
+        if (thread == null) {
+            thread = Thread.currentThread();
+        }
+        int work = runTasks();
+        long wait = maxWaitMillis;
+        Timer next = peekLiveTimer();
+        if (next != null) {
+            wait = Math.min(wait, Math.max(0, next.deadlineMillis - clock.nowMillis()));
+        }
+        if (work > 0 || !tasks.isEmpty()) {
+            wait = 0;
+        }
+        work += select(wait);
+        work += fireTimers();
+        work += closeMarked();
+        return work;
+    }
+
+    private int runTasks() {
+        int n = 0;
+        Runnable r;
+        while (n < MAX_TASKS_PER_TURN && (r = tasks.poll()) != null) {
+            guarded(r);
+            n++;
+        }
+        return n;
+    }
+
+    private int select(long waitMillis) {
+        int n;
+        try {
+            n = waitMillis <= 0 ? selector.selectNow() : selector.select(waitMillis);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (n == 0) {
+            return 0;
+        }
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            if (!key.isValid() || closing.containsKey(key)) {
+                continue;
+            }
+            Handler h = (Handler) key.attachment();
+            try {
+                h.ready(key);
+            } catch (IOException | RuntimeException e) {
+                close(key, e);
+            }
+        }
+        return n;
+    }
+
+    private Timer peekLiveTimer() {
+        Timer t;
+        while ((t = timers.peek()) != null && t.cancelled) {
+            timers.poll();
+        }
+        return t;
+    }
+
+    private int fireTimers() {
+        int n = 0;
+        long now = clock.nowMillis();
+        Timer t;
+        while ((t = peekLiveTimer()) != null && t.deadlineMillis <= now) {
+            timers.poll();
+            t.cancelled = true; // a fired timer is spent
+            guarded(t.task);
+            n++;
+        }
+        return n;
+    }
+
+    private int closeMarked() {
+        int n = 0;
+        while (!closing.isEmpty()) {
+            Iterator<Map.Entry<SelectionKey, Throwable>> it = closing.entrySet().iterator();
+            Map.Entry<SelectionKey, Throwable> e = it.next();
+            it.remove();
+            SelectionKey key = e.getKey();
+            key.cancel();
+            try {
+                key.channel().close();
+            } catch (IOException ignored) {
+                // closing a socket has nothing useful to report
+            }
+            if (key.attachment() instanceof Handler h) {
+                guarded(() -> h.closed(e.getValue()));
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /** Errors in one task never kill the loop; they are reported and the loop goes on. */
+    private void guarded(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            warnings.accept("error on the loop: " + e);
+        }
+    }
+
+    /** Timers still pending (not cancelled); for tests. */
+    int pendingTimers() {
+        return (int) timers.stream().filter(t -> !t.cancelled).count();
+    }
+}

@@ -1,0 +1,246 @@
+package skiff.tracker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.IdentityHashMap;
+import java.util.random.RandomGenerator;
+import skiff.loop.EventLoop;
+import skiff.loop.Timer;
+
+/**
+ * The announce lifecycle of one torrent over its tracker tiers (BEP 12): `started` first, then
+ * regular announces at the tracker's interval, an earlier one when peers run short, `completed`
+ * once, `stopped` on shutdown. Trackers are shuffled within a tier once; one that answers moves to
+ * the front of its tier; failures fall through the tier, then to the next tier; when all fail,
+ * the whole list is tried again after an exponential back-off.
+ */
+public final class Announcer {
+    /** Peers asked for per announce; 50 is BEP 3's default and what most clients send. */
+    static final int NUM_WANT = 50;
+    /** Back-off after every tracker failed: doubles from here up to the cap. */
+    static final long FIRST_BACKOFF_MILLIS = 15_000;
+    static final long MAX_BACKOFF_MILLIS = 30 * 60_000;
+
+    /** What the torrent reports in each announce. */
+    public interface Stats {
+        long uploaded();
+
+        long downloaded();
+
+        long left();
+    }
+
+    /** What the swarm and the user hear. Called on the loop thread. */
+    public interface Listener {
+        void announced(String url, AnnounceResponse response);
+
+        void announceFailed(String url, String reason);
+
+        /** Every tracker failed in a round; {@code lastErrors} maps url to its last error. */
+        void allFailed(Map<String, String> lastErrors, long retryInMillis);
+    }
+
+    private final EventLoop loop;
+    private final List<List<Tracker>> tiers;
+    private final byte[] infoHash;
+    private final byte[] peerId;
+    private final int port;
+    private final int key;
+    private final Stats stats;
+    private final Listener listener;
+    private final Map<Tracker, Boolean> started = new IdentityHashMap<>();
+    private final Map<String, String> lastErrors = new java.util.LinkedHashMap<>();
+
+    private Timer next;
+    private int tierIndex;
+    private int trackerIndex;
+    private Event pendingEvent = Event.STARTED;
+    private Tracker current;
+    private boolean inFlight;
+    private boolean completedDue;
+    private boolean stopping;
+    private long backoffMillis = FIRST_BACKOFF_MILLIS;
+    private long lastAnnounceMillis = Long.MIN_VALUE;
+    private int minIntervalSeconds;
+    private long firstBackoffMillis = FIRST_BACKOFF_MILLIS;
+
+    public Announcer(EventLoop loop, List<List<Tracker>> tiers, byte[] infoHash, byte[] peerId, int port,
+                     RandomGenerator random, Stats stats, Listener listener) {
+        this.loop = loop;
+        this.tiers = new ArrayList<>();
+        for (List<Tracker> tier : tiers) {
+            List<Tracker> shuffled = new ArrayList<>(tier);
+            for (int i = shuffled.size() - 1; i > 0; i--) { // BEP 12: shuffle each tier once
+                int j = random.nextInt(i + 1);
+                Tracker t = shuffled.get(i);
+                shuffled.set(i, shuffled.get(j));
+                shuffled.set(j, t);
+            }
+            if (!shuffled.isEmpty()) {
+                this.tiers.add(shuffled);
+            }
+        }
+        this.infoHash = infoHash.clone();
+        this.peerId = peerId.clone();
+        this.port = port;
+        this.key = random.nextInt();
+        this.stats = stats;
+        this.listener = listener;
+    }
+
+    /** Tests shorten the back-off; production keeps BEP-friendly defaults. */
+    public void firstBackoffMillis(long millis) {
+        this.firstBackoffMillis = millis;
+        this.backoffMillis = millis;
+    }
+
+    public List<List<String>> tierUrls() {
+        return tiers.stream().map(t -> t.stream().map(Tracker::url).toList()).toList();
+    }
+
+    public void start() {
+        if (tiers.isEmpty()) {
+            listener.allFailed(Map.of(), -1);
+            return;
+        }
+        announceNow();
+    }
+
+    /** The download finished: tell the tracker once. */
+    public void completed() {
+        completedDue = true;
+        if (!inFlight) {
+            announceNow();
+        }
+    }
+
+    /** Peers run short: announce early, but never before the tracker's min interval. */
+    public void needPeers() {
+        if (inFlight || stopping || tiers.isEmpty()) {
+            return;
+        }
+        long earliest = lastAnnounceMillis + Math.max(minIntervalSeconds, HttpAnnounceCodec.MIN_INTERVAL_SECONDS) * 1000L;
+        if (lastAnnounceMillis == Long.MIN_VALUE || loop.nowMillis() >= earliest) {
+            announceNow();
+        } else if (next != null && next.deadlineMillis() > earliest) {
+            schedule(earliest - loop.nowMillis());
+        }
+    }
+
+    /** Sends `stopped` to the tracker in use, if it knew us; {@code done} runs when it answers or fails. */
+    public void stop(Runnable done) {
+        stopping = true;
+        if (next != null) {
+            next.cancel();
+        }
+        for (List<Tracker> tier : tiers) {
+            tier.forEach(Tracker::cancel);
+        }
+        Tracker t = current;
+        if (t == null || !Boolean.TRUE.equals(started.get(t))) {
+            done.run();
+            return;
+        }
+        t.announce(request(Event.STOPPED, 0), new Tracker.Callback<>() {
+            @Override
+            public void succeeded(AnnounceResponse value) {
+                done.run();
+            }
+
+            @Override
+            public void failed(String reason) {
+                done.run();
+            }
+        });
+    }
+
+    private void announceNow() {
+        if (stopping) {
+            return;
+        }
+        if (next != null) {
+            next.cancel();
+            next = null;
+        }
+        tierIndex = 0;
+        trackerIndex = 0;
+        lastErrors.clear();
+        tryCurrent();
+    }
+
+    private void tryCurrent() {
+        Tracker t = tiers.get(tierIndex).get(trackerIndex);
+        Event event = !Boolean.TRUE.equals(started.get(t)) ? Event.STARTED : completedDue ? Event.COMPLETED : Event.NONE;
+        inFlight = true;
+        t.announce(request(event, NUM_WANT), new Tracker.Callback<>() {
+            @Override
+            public void succeeded(AnnounceResponse r) {
+                inFlight = false;
+                onSuccess(t, event, r);
+            }
+
+            @Override
+            public void failed(String reason) {
+                inFlight = false;
+                onFailure(t, reason);
+            }
+        });
+    }
+
+    private AnnounceRequest request(Event event, int numWant) {
+        return new AnnounceRequest(infoHash, peerId, port, stats.uploaded(), stats.downloaded(), stats.left(),
+                event, numWant, key);
+    }
+
+    private void onSuccess(Tracker t, Event event, AnnounceResponse r) {
+        if (stopping) {
+            return;
+        }
+        started.put(t, true);
+        if (event == Event.COMPLETED) {
+            completedDue = false;
+        }
+        current = t;
+        List<Tracker> tier = tiers.get(tierIndex);
+        tier.remove(trackerIndex); // BEP 12: the one that answered goes first in its tier
+        tier.add(0, t);
+        backoffMillis = firstBackoffMillis;
+        lastAnnounceMillis = loop.nowMillis();
+        minIntervalSeconds = r.minIntervalSeconds();
+        listener.announced(t.url(), r);
+        if (completedDue) {
+            announceNow();
+            return;
+        }
+        schedule(r.intervalSeconds() * 1000L);
+    }
+
+    private void onFailure(Tracker t, String reason) {
+        if (stopping) {
+            return;
+        }
+        lastErrors.put(t.url(), reason);
+        listener.announceFailed(t.url(), reason);
+        trackerIndex++;
+        if (trackerIndex >= tiers.get(tierIndex).size()) {
+            trackerIndex = 0;
+            tierIndex++;
+        }
+        if (tierIndex < tiers.size()) {
+            tryCurrent();
+            return;
+        }
+        long wait = backoffMillis;
+        backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+        listener.allFailed(Map.copyOf(lastErrors), wait);
+        schedule(wait);
+    }
+
+    private void schedule(long delayMillis) {
+        if (next != null) {
+            next.cancel();
+        }
+        next = loop.schedule(delayMillis, this::announceNow);
+    }
+}

@@ -1,0 +1,156 @@
+package skiff.tracker;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import skiff.loop.Dns;
+import skiff.loop.EventLoop;
+
+/** An HTTP or HTTPS tracker (BEP 3, BEP 48 scrape), on the loop. One request at a time. */
+public final class HttpTracker implements Tracker {
+    /** BEP 3 leaves redirects to HTTP; five is what browsers and libtorrent allow at least. */
+    static final int MAX_REDIRECTS = 5;
+
+    private final String url;
+    private final EventLoop loop;
+    private final Dns dns;
+    private final Supplier<SSLContext> tls;
+    private final long timeoutMillis;
+    private final String userAgent;
+    private byte[] trackerId;
+    private HttpExchange inFlight;
+
+    public HttpTracker(String url, EventLoop loop, Dns dns, Supplier<SSLContext> tls, long timeoutMillis, String userAgent) {
+        this.url = url;
+        this.loop = loop;
+        this.dns = dns;
+        this.tls = tls;
+        this.timeoutMillis = timeoutMillis;
+        this.userAgent = userAgent;
+    }
+
+    @Override
+    public String url() {
+        return url;
+    }
+
+    @Override
+    public void announce(AnnounceRequest request, Callback<AnnounceResponse> callback) {
+        URI uri = parse(url, callback);
+        if (uri == null) {
+            return;
+        }
+        String query = HttpAnnounceCodec.announceQuery(uri.getRawQuery(), request, trackerId);
+        start(uri, uri.getRawPath(), query, new Callback<>() {
+            @Override
+            public void succeeded(byte[] body) {
+                try {
+                    AnnounceResponse r = HttpAnnounceCodec.parseAnnounce(body);
+                    if (r.trackerId() != null) {
+                        trackerId = r.trackerId();
+                    }
+                    callback.succeeded(r);
+                } catch (TrackerException e) {
+                    callback.failed(e.getMessage());
+                }
+            }
+
+            @Override
+            public void failed(String reason) {
+                callback.failed(reason);
+            }
+        });
+    }
+
+    @Override
+    public void scrape(byte[] infoHash, Callback<ScrapeResponse> callback) {
+        URI uri = parse(url, callback);
+        if (uri == null) {
+            return;
+        }
+        String path = HttpAnnounceCodec.scrapePath(uri.getRawPath());
+        if (path == null) {
+            callback.failed("this tracker has no scrape address");
+            return;
+        }
+        String base = uri.getRawQuery();
+        String query = (base == null || base.isEmpty() ? "" : base + "&") + "info_hash=" + HttpAnnounceCodec.percent(infoHash);
+        start(uri, path, query, new Callback<>() {
+            @Override
+            public void succeeded(byte[] body) {
+                try {
+                    callback.succeeded(HttpAnnounceCodec.parseScrape(body, infoHash));
+                } catch (TrackerException e) {
+                    callback.failed(e.getMessage());
+                }
+            }
+
+            @Override
+            public void failed(String reason) {
+                callback.failed(reason);
+            }
+        });
+    }
+
+    @Override
+    public void cancel() {
+        if (inFlight != null) {
+            inFlight.abort();
+            inFlight = null;
+        }
+    }
+
+    private void start(URI uri, String path, String query, Callback<byte[]> callback) {
+        cancel();
+        String target = (path == null || path.isEmpty() ? "/" : path) + (query.isEmpty() ? "" : "?" + query);
+        HttpExchange exchange = new HttpExchange(loop, dns, tls, timeoutMillis, userAgent, MAX_REDIRECTS, new Callback<>() {
+            @Override
+            public void succeeded(byte[] body) {
+                inFlight = null;
+                callback.succeeded(body);
+            }
+
+            @Override
+            public void failed(String reason) {
+                inFlight = null;
+                callback.failed(reason);
+            }
+        });
+        inFlight = exchange;
+        exchange.get(uri, target);
+    }
+
+    /** Checks the URL once per request; a bad one fails at once with a reason. */
+    static URI parse(String url, Callback<?> callback) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                callback.failed("not an HTTP tracker URL");
+                return null;
+            }
+            if (uri.getHost() == null) {
+                callback.failed("tracker URL has no host");
+                return null;
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            callback.failed("bad tracker URL (" + e.getReason() + ")");
+            return null;
+        }
+    }
+
+    static byte[] requestBytes(String host, int port, boolean defaultPort, String target, String userAgent) {
+        String hostHeader = (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host)
+                + (defaultPort ? "" : ":" + port);
+        String req = "GET " + target + " HTTP/1.1\r\n"
+                + "Host: " + hostHeader + "\r\n"
+                + "User-Agent: " + userAgent + "\r\n"
+                + "Accept-Encoding: identity\r\n"
+                + "Connection: close\r\n\r\n";
+        return req.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,74 @@
+package skiff.testutil;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real opentracker on 127.0.0.1, HTTP and UDP on one port, answering only the whitelisted
+ * info-hashes. Run as root it chroots to its folder and drops to nobody, so the folder and the
+ * whitelist must be world-readable.
+ */
+public final class Opentracker implements AutoCloseable {
+    public final int port;
+    private final Process process;
+
+    private Opentracker(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    public static Opentracker start(List<String> infoHashesHex) throws IOException, InterruptedException {
+        String binary = Tools.require("opentracker");
+        Path dir = Files.createTempDirectory("opentracker");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path whitelist = Files.write(dir.resolve("whitelist.txt"), (String.join("\n", infoHashesHex) + "\n").getBytes());
+        Files.setPosixFilePermissions(whitelist, PosixFilePermissions.fromString("rw-r--r--"));
+        Path conf = Files.writeString(dir.resolve("opentracker.conf"),
+            "access.whitelist whitelist.txt\ntracker.rootdir " + dir + "\n");
+        for (int tries = 0; tries < 5; tries++) {
+            int port = Ports.free();
+            Process p = new ProcessBuilder(binary, "-i", "127.0.0.1", "-p", String.valueOf(port), "-P", String.valueOf(port),
+                "-f", conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
+            if (waitForPort(port, p)) {
+                return new Opentracker(port, p);
+            }
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+        throw new IOException("opentracker did not start; see " + dir.resolve("log.txt"));
+    }
+
+    private static boolean waitForPort(int port, Process p) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return true;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        return false;
+    }
+
+    public String http() {
+        return "http://127.0.0.1:" + port + "/announce";
+    }
+
+    public String udp() {
+        return "udp://127.0.0.1:" + port + "/announce";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}
