@@ -16,6 +16,11 @@ SRC      := $(shell find src -name '*.java')
 RES      := $(shell find src -type f ! -name '*.java')
 TEST_SRC := $(shell find test -name '*.java')
 
+comma := ,
+# HTTPS trackers need the EC ciphers, a separate module on JDK 17 (merged into java.base later).
+TLS_MODULES := $(if $(wildcard $(JAVA_HOME)/jmods/jdk.crypto.ec.jmod),$(comma)jdk.crypto.ec)
+
+
 TORRENT ?=
 ARGS    ?=
 
@@ -54,7 +59,7 @@ run: build/skiff.jar
 image: build/skiff.jar
 	@rm -rf build/image
 	$(JLINK) --module-path build/skiff.jar:$(JAVA_HOME)/jmods \
-	  --add-modules skiff,$$($(JDEPS) --print-module-deps --ignore-missing-deps build/skiff.jar) \
+	  --add-modules skiff,$$($(JDEPS) --print-module-deps --ignore-missing-deps build/skiff.jar)$(TLS_MODULES) \
 	  --launcher skiff=skiff/skiff.cli.Main \
 	  --strip-debug --no-header-files --no-man-pages --compress=2 \
 	  --output build/image
