@@ -1,7 +1,12 @@
 /** skiff: a small BitTorrent client. Needs JDK modules only. */
 module skiff {
+    requires jdk.unsupported; // sun.misc.Unsafe.invokeCleaner, to unmap storage windows promptly
     exports skiff.bencode;
     exports skiff.metainfo;
     exports skiff.loop;
+    exports skiff.tracker;
+    exports skiff.peer;
+    exports skiff.storage;
+    exports skiff.swarm;
     exports skiff.cli;
 }

@@ -89,8 +89,20 @@ public final class Main {
 
     private int download(Args args) throws IOException, MetainfoException {
         Metainfo m = load(args.torrent);
-        err.println("skiff: " + m.name() + ": downloading is not built yet (try 'skiff show')");
-        return ExitCode.FAILED;
+        Log log;
+        PrintStream logStream = err;
+        if (args.logFile != null) {
+            logStream = new PrintStream(new java.io.FileOutputStream(args.logFile, true), true, java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Log.Level level = args.quiet && args.logLevel.compareTo(Log.Level.ERROR) < 0 ? Log.Level.ERROR : args.logLevel;
+        log = new Log(level, logStream, args.logFile != null);
+        try {
+            return new Client(args, log, out, err).run(m);
+        } finally {
+            if (logStream != err) {
+                logStream.close();
+            }
+        }
     }
 
     private int create(Args args) throws IOException, MetainfoException, InterruptedException {

@@ -50,7 +50,7 @@ class MainTest {
         for (String name : List.of("garbage.torrent", "trunc.torrent", "evil.torrent", "missing.torrent")) {
             for (String cmd : List.of("show", "download")) {
                 String file = tmp.resolve(name).toString();
-                Result r = cmd.equals("show") ? run("show", file) : run(file);
+                Result r = cmd.equals("show") ? run("show", file) : run("-d", tmp.resolve("dl").toString(), file);
                 assertEquals(1, r.code, name);
                 assertEquals(1, r.err.lines().count(), name + ": " + r.err);
                 assertTrue(r.err.startsWith("skiff: "), r.err);
@@ -60,10 +60,25 @@ class MainTest {
     }
 
     @Test
-    void downloadSaysPlainlyItIsNotBuiltYet() {
-        Result r = run("test/fixtures/torrents/mk-single.torrent");
-        assertEquals(1, r.code);
-        assertTrue(r.err.contains("not built yet"), r.err);
+    void downloadOfDataAlreadyPresentVerifiesAndExits0() throws Exception {
+        Path dir = tmp.resolve("dl");
+        Files.createDirectories(dir);
+        Files.copy(Path.of("test/fixtures/content/single.bin"), dir.resolve("single.bin"));
+        Result r = run("-q", "-d", dir.toString(), "test/fixtures/torrents/mk-single.torrent");
+        assertEquals(0, r.code, r.err);
+        assertTrue(Files.exists(dir.resolve(".skiff/8d6f0b832ab0ee45027f17beabe88939dbb9a8a9.resume")));
+        Result again = run("-d", dir.toString(), "test/fixtures/torrents/mk-single.torrent");
+        assertEquals(0, again.code, again.err);
+        assertTrue(again.err.contains("3 of 3 pieces verified earlier"), again.err);
+    }
+
+    @Test
+    void unwritableDownloadDirectoryIsOneLineExit1() throws Exception {
+        Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");
+        Result r = run("-q", "-d", file.resolve("sub").toString(), "test/fixtures/torrents/mk-single.torrent");
+        assertEquals(1, r.code, r.err);
+        assertEquals(1, r.err.lines().count(), r.err);
+        assertTrue(r.err.startsWith("skiff: cannot create download directory"), r.err);
     }
 
     @Test

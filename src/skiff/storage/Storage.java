@@ -1,0 +1,290 @@
+package skiff.storage;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import skiff.metainfo.FileEntry;
+import skiff.metainfo.Metainfo;
+
+/**
+ * The torrent's files under the download directory, written through memory-mapped windows of
+ * bounded size and number, least recently used unmapped first. Loop thread only: windows never
+ * leave it, which is what makes unmapping them safe.
+ */
+public final class Storage implements AutoCloseable {
+    /** Window size: big enough that a block rarely straddles two, small enough to map many files. */
+    static final int WINDOW_BYTES = 16 << 20;
+    /** At most this many windows are mapped at once (512 MiB of address space, not of memory). */
+    static final int MAX_WINDOWS = 32;
+    /** Open file channels at most; torrents with thousands of files reopen as needed. */
+    static final int MAX_OPEN_FILES = 64;
+    private static final int SCRATCH_BYTES = 16 << 10;
+
+    private final FileMap map;
+    private final Path root;
+    private final Path[] paths;
+    private final Unmapper unmapper = new Unmapper();
+    private final LinkedHashMap<Integer, FileChannel> channels = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<Long, MappedByteBuffer> windows = new LinkedHashMap<>(16, 0.75f, true);
+    private final ByteBuffer scratch = ByteBuffer.allocate(SCRATCH_BYTES);
+
+    public Storage(FileMap map, Path downloadDir) throws StorageException {
+        this.map = map;
+        this.root = downloadDir.toAbsolutePath().normalize();
+        List<FileEntry> files = map.files();
+        this.paths = new Path[files.size()];
+        Metainfo m = map.metainfo();
+        Path base = m.singleFile() ? root : root.resolve(m.name());
+        for (int i = 0; i < files.size(); i++) {
+            Path p = m.singleFile() ? root.resolve(m.name()) : base;
+            if (!m.singleFile()) {
+                for (String part : files.get(i).path()) {
+                    p = p.resolve(part);
+                }
+            }
+            p = p.normalize();
+            if (!p.startsWith(root) || p.equals(root)) {
+                throw new StorageException("refusing a path outside the download directory: " + p);
+            }
+            paths[i] = p;
+        }
+    }
+
+    public FileMap map() {
+        return map;
+    }
+
+    public Path path(int file) {
+        return paths[file];
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Creates folders and files (sparse, at their full length) for every non-padding file, after
+     * checking there is room for what is still to come.
+     */
+    public void allocate(long bytesStillNeeded) throws StorageException {
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new StorageException("cannot create download directory " + root + ": " + reason(e));
+        }
+        if (!Files.isWritable(root)) {
+            throw new StorageException("download directory is not writable: " + root);
+        }
+        try {
+            long usable = Files.getFileStore(root).getUsableSpace();
+            if (usable < bytesStillNeeded) {
+                throw new StorageException("disk full: " + root + " has " + usable + " bytes free, the download needs "
+                        + bytesStillNeeded + " more");
+            }
+        } catch (StorageException e) {
+            throw e;
+        } catch (IOException e) {
+            // unknown free space: go on, writes will tell
+        }
+        List<FileEntry> files = map.files();
+        for (int i = 0; i < files.size(); i++) {
+            FileEntry e = files.get(i);
+            if (e.padding()) {
+                continue;
+            }
+            Path p = paths[i];
+            try {
+                Files.createDirectories(p.getParent());
+                if (Files.isSymbolicLink(p)) {
+                    throw new StorageException("refusing to write through a symbolic link: " + p);
+                }
+                try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+                    if (f.length() < e.length()) {
+                        f.setLength(e.length());
+                    }
+                }
+            } catch (StorageException ex) {
+                throw ex;
+            } catch (IOException ex) {
+                throw new StorageException("cannot create " + p + ": " + reason(ex));
+            }
+        }
+    }
+
+    /**
+     * Reads at most {@code length} bytes from {@code in} straight into the files at torrent
+     * offset {@code offset}: no copy through the heap. Returns the bytes read, or -1 at end of stream.
+     */
+    public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
+        int total = 0;
+        while (total < length) {
+            FileMap.Segment s = map.first(offset + total, length - total);
+            if (s == null) {
+                throw new IOException("write past the end of the torrent");
+            }
+            ByteBuffer target;
+            int want;
+            if (s.padding()) {
+                target = scratch;
+                target.clear();
+                want = Math.min(s.length(), SCRATCH_BYTES);
+                target.limit(want);
+            } else {
+                target = window(s);
+                want = target.remaining();
+            }
+            int n = readGuarded(in, target, s);
+            if (n < 0) {
+                return total == 0 ? -1 : total;
+            }
+            total += n;
+            if (n < want) {
+                break; // the socket has nothing more for now
+            }
+        }
+        return total;
+    }
+
+    /** Copies bytes already in memory (the part of a block that came with its header) to the files. */
+    public void write(long offset, ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            FileMap.Segment s = map.first(offset, src.remaining());
+            if (s == null) {
+                throw new IOException("write past the end of the torrent");
+            }
+            int n;
+            if (s.padding()) {
+                n = Math.min(s.length(), src.remaining());
+                src.position(src.position() + n);
+            } else {
+                ByteBuffer w = window(s);
+                n = w.remaining();
+                ByteBuffer part = src.duplicate();
+                part.limit(part.position() + n);
+                try {
+                    w.put(part);
+                } catch (InternalError e) {
+                    throw diskFull(s, e);
+                }
+                src.position(src.position() + n);
+            }
+            offset += n;
+        }
+    }
+
+    /** A view of the window that holds the start of {@code s}, limited to the segment or window end. */
+    private ByteBuffer window(FileMap.Segment s) throws IOException {
+        long windowIndex = s.fileOffset() / WINDOW_BYTES;
+        long key = ((long) s.file() << 32) | windowIndex;
+        MappedByteBuffer w = windows.get(key);
+        if (w == null) {
+            long start = windowIndex * WINDOW_BYTES;
+            long fileLength = map.files().get(s.file()).length();
+            long size = Math.min(WINDOW_BYTES, fileLength - start);
+            try {
+                w = channel(s.file()).map(FileChannel.MapMode.READ_WRITE, start, size);
+            } catch (IOException e) {
+                throw new StorageException("cannot map " + paths[s.file()] + ": " + reason(e));
+            }
+            windows.put(key, w);
+            evictWindows();
+        }
+        int pos = (int) (s.fileOffset() - windowIndex * WINDOW_BYTES);
+        w.limit(Math.min(w.capacity(), pos + s.length()));
+        w.position(pos);
+        return w;
+    }
+
+    private int readGuarded(ReadableByteChannel in, ByteBuffer target, FileMap.Segment s) throws IOException {
+        try {
+            return in.read(target);
+        } catch (InternalError e) {
+            throw diskFull(s, e);
+        } catch (IOException e) {
+            if ("Bad address".equals(e.getMessage())) { // the kernel could not back a mapped page
+                throw diskFull(s, e);
+            }
+            throw e;
+        }
+    }
+
+    private StorageException diskFull(FileMap.Segment s, Throwable cause) {
+        return new StorageException("disk full (or file truncated) writing " + paths[s.file()]);
+    }
+
+    private void evictWindows() {
+        Iterator<Map.Entry<Long, MappedByteBuffer>> it = windows.entrySet().iterator();
+        while (windows.size() > MAX_WINDOWS && it.hasNext()) {
+            MappedByteBuffer w = it.next().getValue();
+            it.remove();
+            unmapper.unmap(w);
+        }
+    }
+
+    private FileChannel channel(int file) throws IOException {
+        FileChannel c = channels.get(file);
+        if (c == null || !c.isOpen()) {
+            try {
+                c = FileChannel.open(paths[file], StandardOpenOption.READ, StandardOpenOption.WRITE);
+            } catch (AccessDeniedException e) {
+                throw new StorageException("cannot write " + paths[file] + ": permission denied");
+            } catch (IOException e) {
+                throw new StorageException("cannot open " + paths[file] + ": " + reason(e));
+            }
+            channels.put(file, c);
+            Iterator<Map.Entry<Integer, FileChannel>> it = channels.entrySet().iterator();
+            while (channels.size() > MAX_OPEN_FILES && it.hasNext()) {
+                closeQuietly(it.next().getValue());
+                it.remove();
+            }
+        }
+        return c;
+    }
+
+    /** Unmaps every window; data stays in the page cache for the kernel to write back. */
+    public void releaseWindows() {
+        for (MappedByteBuffer w : windows.values()) {
+            unmapper.unmap(w);
+        }
+        windows.clear();
+    }
+
+    @Override
+    public void close() {
+        releaseWindows();
+        for (FileChannel c : channels.values()) {
+            closeQuietly(c);
+        }
+        channels.clear();
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    static String reason(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or folder";
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+}

@@ -1,0 +1,675 @@
+package skiff.swarm;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
+import skiff.loop.EventLoop;
+import skiff.loop.Timer;
+import skiff.metainfo.Bitfield;
+import skiff.metainfo.FileEntry;
+import skiff.metainfo.Metainfo;
+import skiff.peer.BlockSink;
+import skiff.peer.CloseReason;
+import skiff.peer.PeerConnection;
+import skiff.peer.PeerListener;
+import skiff.peer.Wire;
+import skiff.storage.FileMap;
+import skiff.storage.HashPool;
+import skiff.storage.ResumeFile;
+import skiff.storage.Storage;
+import skiff.storage.StorageException;
+import skiff.tracker.AnnounceResponse;
+import skiff.tracker.Announcer;
+
+/**
+ * One torrent on the loop: checks what is on disk, announces, dials peers, asks them for blocks,
+ * verifies pieces and finishes. The glue between peers, picker, storage and trackers.
+ */
+public final class Download implements PeerListener, BlockSink, Announcer.Listener, Announcer.Stats {
+    static final int INITIAL_QUEUE_DEPTH = 16;
+    static final int MIN_QUEUE_DEPTH = 4;
+    /** libtorrent's default max_out_request_queue; plenty for loopback rates. */
+    static final int MAX_QUEUE_DEPTH = 500;
+    /** Keep this many seconds of data in flight per peer. */
+    static final double QUEUE_SECONDS = 3.0;
+    static final long HANDSHAKE_TIMEOUT_MILLIS = 20_000;
+    /** A request unanswered this long goes to another peer. */
+    static final long REQUEST_TIMEOUT_MILLIS = 60_000;
+    /** BEP 3 suggests keep-alives every two minutes; idle peers are dropped after three. */
+    static final long KEEPALIVE_MILLIS = 110_000;
+    static final long IDLE_MILLIS = 180_000;
+    /** A sole contributor of a bad piece is banned at once; shared blame bans at this many strikes. */
+    static final int MAX_STRIKES = 2;
+    /** How often the resume file is rewritten while downloading. */
+    static final long RESUME_SAVE_MILLIS = 60_000;
+
+    private final EventLoop loop;
+    private final Executor workers;
+    private final Metainfo metainfo;
+    private final Settings settings;
+    private final Events events;
+    private final RandomGenerator random;
+    private final Storage storage;
+    private final HashPool hashes;
+    private final ResumeFile resume;
+    private final PeerSet peers;
+    private final Map<InetSocketAddress, PeerConnection> connections = new LinkedHashMap<>();
+    private final Map<Integer, Set<InetSocketAddress>> contributors = new HashMap<>();
+    private final byte[] handshake;
+    private Announcer announcer;
+    private Picker picker;
+    private Bitfield have;
+    private String state = "starting";
+    private Timer tick;
+    private long downloaded;
+    private long uploaded;
+    private long haveBytes;
+    private double downRate;
+    private double upRate;
+    private long lastResumeSaveMillis;
+    private boolean finished;
+    private boolean stopped;
+
+    public Download(EventLoop loop, Executor workers, Metainfo metainfo, Path downloadDir, Settings settings,
+                    Events events, RandomGenerator random) throws StorageException {
+        this.loop = loop;
+        this.workers = workers;
+        this.metainfo = metainfo;
+        this.settings = settings;
+        this.events = events;
+        this.random = random;
+        this.storage = new Storage(new FileMap(metainfo), downloadDir);
+        this.hashes = new HashPool(storage, workers, loop);
+        this.resume = new ResumeFile(storage);
+        this.peers = new PeerSet(settings.port());
+        this.handshake = Wire.handshake(metainfo.infoHash(), settings.peerId(), new byte[8]).array();
+    }
+
+    /** Trackers come from Main, which knows how to make them. */
+    public void announcer(Announcer a) {
+        this.announcer = a;
+    }
+
+    public Metainfo metainfo() {
+        return metainfo;
+    }
+
+    // ---- lifecycle ----
+
+    /** Checks existing data (resume file or hashing), allocates files, then starts the swarm. */
+    public void start() {
+        state = "checking";
+        workers.execute(() -> {
+            Bitfield fromResume = resume.load();
+            Bitfield candidates = fromResume == null ? presentPieces() : null;
+            loop.execute(() -> checked(fromResume, candidates));
+        });
+    }
+
+    private void checked(Bitfield fromResume, Bitfield candidates) {
+        if (fromResume != null) {
+            events.info("resume: " + fromResume.count() + " of " + metainfo.pieceCount() + " pieces verified earlier");
+            allocateThenRun(fromResume);
+            return;
+        }
+        if (candidates.count() == 0) {
+            allocateThenRun(new Bitfield(metainfo.pieceCount()));
+            return;
+        }
+        events.info("checking " + candidates.count() + " pieces already on disk");
+        new Checker(metainfo, hashes, candidates, good -> {
+            events.info("check: " + good.count() + " of " + metainfo.pieceCount() + " pieces are good");
+            allocateThenRun(good);
+        }).start();
+    }
+
+    /** Pieces whose bytes all exist on disk (files present and long enough). Runs on a worker. */
+    private Bitfield presentPieces() {
+        Bitfield present = new Bitfield(metainfo.pieceCount());
+        for (int p = 0; p < metainfo.pieceCount(); p++) {
+            present.set(p);
+        }
+        List<FileEntry> files = storage.map().files();
+        for (int f = 0; f < files.size(); f++) {
+            FileEntry e = files.get(f);
+            if (e.padding() || e.length() == 0) {
+                continue;
+            }
+            long size;
+            try {
+                size = Files.size(storage.path(f));
+            } catch (IOException ex) {
+                size = -1;
+            }
+            if (size < e.length()) {
+                int[] range = storage.map().pieceRange(f);
+                for (int p = range[0]; p <= range[1]; p++) {
+                    present.clear(p);
+                }
+            }
+        }
+        return present;
+    }
+
+    private void allocateThenRun(Bitfield good) {
+        have = good;
+        picker = new Picker(metainfo, have, random);
+        for (int p = have.nextSet(0); p >= 0; p = have.nextSet(p + 1)) {
+            haveBytes += metainfo.pieceSize(p);
+        }
+        long needed = metainfo.totalLength() - haveBytes;
+        workers.execute(() -> {
+            try {
+                storage.allocate(needed);
+                loop.execute(this::run);
+            } catch (StorageException e) {
+                loop.execute(() -> fail(e.getMessage()));
+            }
+        });
+    }
+
+    private void run() {
+        if (stopped) {
+            return;
+        }
+        if (have.complete()) {
+            state = "complete";
+            finish();
+            return;
+        }
+        state = "downloading";
+        lastResumeSaveMillis = loop.nowMillis();
+        if (announcer != null) {
+            announcer.start();
+        }
+        tick = loop.schedule(settings.tickMillis(), this::tick);
+    }
+
+    private void fail(String reason) {
+        if (!stopped) {
+            state = "failed";
+            events.failed(reason);
+        }
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        state = "complete";
+        for (PeerConnection c : List.copyOf(connections.values())) {
+            c.sendInterested(false);
+            if (c.peerPieces.complete()) {
+                c.close(CloseReason.BOTH_SEEDS, null);
+            }
+        }
+        Bitfield snapshot = have.copy();
+        workers.execute(() -> {
+            try {
+                resume.flushData();
+                resume.save(snapshot);
+                loop.execute(this::flushedAtEnd);
+            } catch (IOException e) {
+                loop.execute(() -> fail("cannot flush data to disk: " + e.getMessage()));
+            }
+        });
+    }
+
+    private void flushedAtEnd() {
+        if (announcer != null) {
+            announcer.completed();
+        }
+        events.finished();
+    }
+
+    /** Stops dialing, closes connections, saves the resume file; {@code done} runs after, on the loop. */
+    public void stop(Runnable done) {
+        stopped = true;
+        if (tick != null) {
+            tick.cancel();
+        }
+        for (PeerConnection c : List.copyOf(connections.values())) {
+            c.close(CloseReason.SHUTDOWN, null);
+        }
+        int[] pending = {2};
+        Runnable one = () -> {
+            if (--pending[0] == 0) {
+                done.run();
+            }
+        };
+        if (announcer != null) {
+            announcer.stop(one);
+        } else {
+            one.run();
+        }
+        if (have == null) {
+            one.run();
+            return;
+        }
+        Bitfield snapshot = have.copy();
+        workers.execute(() -> {
+            try {
+                resume.flushData();
+                resume.save(snapshot);
+            } catch (IOException e) {
+                // the next start re-verifies whatever the resume file cannot vouch for
+            }
+            loop.execute(() -> {
+                storage.close();
+                one.run();
+            });
+        });
+    }
+
+    // ---- the periodic tick ----
+
+    private void tick() {
+        long now = loop.nowMillis();
+        double seconds = settings.tickMillis() / 1000.0;
+        long totalDown = 0;
+        long totalUp = 0;
+        for (PeerConnection c : List.copyOf(connections.values())) {
+            PeerState s = (PeerState) c.attachment;
+            long down = c.bytesDownloaded - s.lastDownBytes;
+            long up = c.bytesUploaded - s.lastUpBytes;
+            s.lastDownBytes = c.bytesDownloaded;
+            s.lastUpBytes = c.bytesUploaded;
+            s.downRateBytesPerSec = s.downRateBytesPerSec * 0.6 + 0.4 * down / seconds;
+            s.upRateBytesPerSec = s.upRateBytesPerSec * 0.6 + 0.4 * up / seconds;
+            totalDown += down;
+            totalUp += up;
+            s.queueDepth = (int) Math.max(MIN_QUEUE_DEPTH, Math.min(MAX_QUEUE_DEPTH,
+                    Math.max(s.queueDepth, s.downRateBytesPerSec * QUEUE_SECONDS / Wire.BLOCK_BYTES)));
+            timeouts(c, s, now);
+            if (!c.isClosed()) {
+                fill(c);
+            }
+        }
+        downRate = downRate * 0.6 + 0.4 * totalDown / seconds;
+        upRate = upRate * 0.6 + 0.4 * totalUp / seconds;
+        dial();
+        if (announcer != null && connections.size() < Math.min(settings.maxPeers(), 10)) {
+            announcer.needPeers();
+        }
+        if (!finished && now - lastResumeSaveMillis >= RESUME_SAVE_MILLIS) {
+            lastResumeSaveMillis = now;
+            Bitfield snapshot = have.copy();
+            workers.execute(() -> {
+                try {
+                    resume.flushData();
+                    resume.save(snapshot);
+                } catch (IOException e) {
+                    // retried at the next save
+                }
+            });
+        }
+        tick = loop.schedule(settings.tickMillis(), this::tick);
+    }
+
+    private void timeouts(PeerConnection c, PeerState s, long now) {
+        if (!c.handshakeDone()) {
+            if (c.outgoing() && !c.socketConnected()) {
+                if (now - c.createdMillis > settings.connectTimeoutMillis()) {
+                    c.close(CloseReason.CONNECT_TIMEOUT, null);
+                }
+            } else if (now - c.createdMillis > HANDSHAKE_TIMEOUT_MILLIS) {
+                c.close(CloseReason.HANDSHAKE_TIMEOUT, null);
+            }
+            return;
+        }
+        Map<Long, Long> expired = new LinkedHashMap<>();
+        if (s.expire(now - REQUEST_TIMEOUT_MILLIS, expired) > 0) {
+            for (long key : expired.keySet()) {
+                int piece = (int) (key >>> 32);
+                int begin = (int) key * Wire.BLOCK_BYTES;
+                picker.released(piece, begin);
+                c.sendCancel(piece, begin, picker.blockLength(piece, (int) key));
+            }
+            s.snubbedUntilMillis = now + REQUEST_TIMEOUT_MILLIS;
+            s.queueDepth = MIN_QUEUE_DEPTH;
+            events.debug(c + ": snubbed (" + expired.size() + " requests timed out)");
+        }
+        if (now - c.lastReceiveMillis > IDLE_MILLIS) {
+            c.close(CloseReason.IDLE, null);
+        } else if (now - c.lastSendMillis > KEEPALIVE_MILLIS) {
+            c.sendKeepAlive();
+        }
+    }
+
+    // ---- peers and dialing ----
+
+    private void dial() {
+        if (stopped || finished) {
+            return;
+        }
+        int room = settings.maxPeers() - connections.size();
+        if (room <= 0) {
+            return;
+        }
+        for (InetSocketAddress a : peers.candidates(room, loop.nowMillis())) {
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open();
+                ch.configureBlocking(false);
+                ch.connect(a);
+                PeerConnection c = new PeerConnection(loop, ch, a, true, metainfo, this, this);
+                c.attachment = new PeerState();
+                connections.put(a, c);
+                peers.connected(a);
+                c.register(handshake);
+            } catch (IOException | RuntimeException e) {
+                if (ch != null) {
+                    try {
+                        ch.close();
+                    } catch (IOException ignored) {
+                        // nothing to do
+                    }
+                }
+                connections.remove(a);
+                peers.disconnected(a, true, loop.nowMillis());
+            }
+        }
+    }
+
+    @Override
+    public void announced(String url, AnnounceResponse r) {
+        int added = peers.add(r.peers());
+        events.info("tracker " + url + ": " + r.peers().size() + " peers (" + added + " new)"
+                + (r.warning() != null ? ", warning: " + r.warning() : ""));
+        dial();
+    }
+
+    @Override
+    public void announceFailed(String url, String reason) {
+        events.warn("tracker " + url + ": " + reason);
+    }
+
+    @Override
+    public void allFailed(Map<String, String> lastErrors, long retryInMillis) {
+        if (lastErrors.isEmpty()) {
+            events.warn("this torrent lists no tracker skiff can use");
+            return;
+        }
+        events.warn("no tracker reachable (" + String.join("; ", lastErrors.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue()).toList()) + "); retrying in " + retryInMillis / 1000 + " s");
+    }
+
+    @Override
+    public long uploaded() {
+        return uploaded;
+    }
+
+    @Override
+    public long downloaded() {
+        return downloaded;
+    }
+
+    @Override
+    public long left() {
+        return metainfo.totalLength() - haveBytes;
+    }
+
+    // ---- PeerListener ----
+
+    @Override
+    public void connected(PeerConnection c) {
+        events.debug(c + ": connected");
+    }
+
+    @Override
+    public CloseReason handshaken(PeerConnection c, byte[] peerId, byte[] reserved) {
+        if (java.util.Arrays.equals(peerId, settings.peerId())) {
+            peers.ban(c.address());
+            return CloseReason.SELF;
+        }
+        for (PeerConnection other : connections.values()) {
+            if (other != c && other.peerId != null && java.util.Arrays.equals(other.peerId, peerId) && other.handshakeDone()) {
+                return CloseReason.DUPLICATE;
+            }
+        }
+        if (have.count() > 0) {
+            c.sendBitfield(have);
+        }
+        return null;
+    }
+
+    @Override
+    public void choked(PeerConnection c, boolean choked) {
+        PeerState s = (PeerState) c.attachment;
+        if (choked) {
+            for (long key : s.requests.keySet()) {
+                picker.released((int) (key >>> 32), (int) key * Wire.BLOCK_BYTES);
+            }
+            s.requests.clear(); // BEP 3: a choke discards every pending request
+        } else {
+            fill(c);
+        }
+    }
+
+    @Override
+    public void interested(PeerConnection c, boolean interested) {
+        // Uploading (and so choking decisions) comes with seeding.
+    }
+
+    @Override
+    public void have(PeerConnection c, int piece) {
+        picker.peerHas(piece);
+        if (!finished && !have.get(piece) && !c.amInterested) {
+            c.sendInterested(true);
+        }
+        if (finished && c.peerPieces.complete()) {
+            c.close(CloseReason.BOTH_SEEDS, null);
+            return;
+        }
+        fill(c);
+    }
+
+    @Override
+    public void bitfield(PeerConnection c, Bitfield pieces) {
+        for (int i = pieces.nextSet(0); i >= 0; i = pieces.nextSet(i + 1)) {
+            picker.peerHas(i);
+        }
+        if (finished && pieces.complete()) {
+            c.close(CloseReason.BOTH_SEEDS, null);
+            return;
+        }
+        if (!finished && picker.wants(pieces)) {
+            c.sendInterested(true);
+        }
+    }
+
+    @Override
+    public void request(PeerConnection c, int piece, int begin, int length) {
+        // Serving blocks comes with seeding; until then we keep every peer choked and ignore requests.
+    }
+
+    @Override
+    public void cancel(PeerConnection c, int piece, int begin, int length) {
+    }
+
+    /** Tops up a peer's requests to its queue depth. */
+    private void fill(PeerConnection c) {
+        PeerState s = (PeerState) c.attachment;
+        if (finished || stopped || c.peerChoking || !c.amInterested || !c.handshakeDone()
+                || s.snubbedUntilMillis > loop.nowMillis()) {
+            return;
+        }
+        int room = s.queueDepth - s.requests.size();
+        if (room <= 0) {
+            return;
+        }
+        long now = loop.nowMillis();
+        int n = picker.pick(c.peerPieces, room, s::has, (piece, begin, length) -> {
+            s.requests.put(Picker.key(piece, Picker.blockOf(begin)), now);
+            c.queueRequest(piece, begin, length);
+        });
+        if (n > 0) {
+            c.flush();
+        } else if (s.requests.isEmpty() && !picker.wants(c.peerPieces)) {
+            c.sendInterested(false);
+        }
+    }
+
+    @Override
+    public boolean blockStarting(PeerConnection c, int piece, int begin, int length) {
+        PeerState s = (PeerState) c.attachment;
+        long key = Picker.key(piece, Picker.blockOf(begin));
+        if (s.requests.remove(key) == null) {
+            return false; // unrequested, or cancelled: BEP 3 tolerates late blocks, so discard quietly
+        }
+        if (begin % Wire.BLOCK_BYTES != 0 || length != picker.blockLength(piece, Picker.blockOf(begin))) {
+            picker.released(piece, begin);
+            return false;
+        }
+        if (!picker.wanted(piece, begin)) {
+            picker.released(piece, begin); // an endgame duplicate
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void blockReceived(PeerConnection c, int piece, int begin, int length) {
+        downloaded += length;
+        contributors.computeIfAbsent(piece, k -> new HashSet<>(4)).add(c.address());
+        boolean complete = picker.received(piece, begin);
+        cancelDuplicates(c, piece, begin, length);
+        if (complete) {
+            hashes.verify(piece, v -> verified(piece, v));
+        }
+        fill(c);
+    }
+
+    /** Endgame: the same block was asked of others; tell them not to bother. */
+    private void cancelDuplicates(PeerConnection from, int piece, int begin, int length) {
+        long key = Picker.key(piece, Picker.blockOf(begin));
+        for (PeerConnection other : List.copyOf(connections.values())) {
+            if (other != from && ((PeerState) other.attachment).requests.remove(key) != null) {
+                picker.released(piece, begin);
+                other.sendCancel(piece, begin, length);
+            }
+        }
+    }
+
+    private void verified(int piece, HashPool.Verdict verdict) {
+        Set<InetSocketAddress> who = contributors.remove(piece);
+        if (stopped) {
+            return;
+        }
+        if (verdict == HashPool.Verdict.GOOD) {
+            picker.verified(piece);
+            haveBytes += metainfo.pieceSize(piece);
+            for (PeerConnection c : List.copyOf(connections.values())) {
+                if (c.handshakeDone()) {
+                    c.sendHave(piece);
+                }
+            }
+            if (have.complete()) {
+                finish();
+            }
+            return;
+        }
+        picker.failed(piece);
+        events.warn("piece " + piece + " failed its hash check; fetching it again");
+        if (who == null) {
+            return;
+        }
+        for (InetSocketAddress a : who) {
+            PeerSet.Peer p = peers.get(a);
+            if (p == null) {
+                continue;
+            }
+            p.strikes++;
+            if (who.size() == 1 || p.strikes >= MAX_STRIKES) {
+                peers.ban(a);
+                PeerConnection c = connections.get(a);
+                if (c != null) {
+                    c.close(CloseReason.BANNED, "sent data that failed the hash check");
+                }
+                events.info("banned " + a + ": sent corrupt data");
+            }
+        }
+        for (PeerConnection c : List.copyOf(connections.values())) {
+            fill(c);
+        }
+    }
+
+    @Override
+    public void closed(PeerConnection c, CloseReason reason, String detail) {
+        connections.remove(c.address());
+        PeerState s = (PeerState) c.attachment;
+        if (picker != null) {
+            for (long key : s.requests.keySet()) {
+                picker.released((int) (key >>> 32), (int) key * Wire.BLOCK_BYTES);
+            }
+            if (c.handshakeDone()) {
+                picker.peerGone(c.peerPieces);
+            }
+        }
+        s.requests.clear();
+        boolean failedDial = reason == CloseReason.CONNECT_FAILED || reason == CloseReason.CONNECT_TIMEOUT
+                || (!c.handshakeDone() && reason != CloseReason.SHUTDOWN);
+        peers.disconnected(c.address(), failedDial, loop.nowMillis());
+        events.debug(c + ": closed (" + reason + (detail != null ? ": " + detail : "") + ")");
+        if (!stopped && picker != null) {
+            for (PeerConnection other : List.copyOf(connections.values())) {
+                fill(other); // its released requests may go to someone else now
+            }
+        }
+    }
+
+    // ---- BlockSink: payloads straight into storage ----
+
+    @Override
+    public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
+        try {
+            return storage.receive(in, offset, length);
+        } catch (StorageException e) {
+            fail(e.getMessage());
+            throw e;
+        }
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer bytes) throws IOException {
+        try {
+            storage.write(offset, bytes);
+        } catch (StorageException e) {
+            fail(e.getMessage());
+            throw e;
+        }
+    }
+
+    // ---- status ----
+
+    public Status status() {
+        int seeds = 0;
+        for (PeerConnection c : connections.values()) {
+            if (c.handshakeDone() && c.peerPieces.complete()) {
+                seeds++;
+            }
+        }
+        return new Status(state, metainfo.totalLength(), haveBytes, downloaded, uploaded, downRate, upRate,
+                connections.size(), peers.size(), seeds, have == null ? 0 : have.count(), metainfo.pieceCount());
+    }
+
+    /** Test hook: adds peers as if a tracker had listed them. */
+    public void addPeers(List<InetSocketAddress> addresses) {
+        peers.add(new ArrayList<>(addresses));
+        dial();
+    }
+}

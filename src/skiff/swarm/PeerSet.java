@@ -1,0 +1,145 @@
+package skiff.swarm;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every peer address the swarm knows, with its history: when it may be dialled again, how often
+ * it failed, whether it is banned. Never yields an address we are connected to, nor ourselves.
+ */
+final class PeerSet {
+    /** Known addresses kept at most; the oldest never-connected ones go first. */
+    static final int MAX_KNOWN = 2000;
+    /** Back-off after a failed dial: doubles from here. */
+    static final long FIRST_RETRY_MILLIS = 10_000;
+    static final long MAX_RETRY_MILLIS = 10 * 60_000;
+    /** Dial failures after which an address is forgotten. */
+    static final int MAX_FAILURES = 6;
+
+    static final class Peer {
+        final InetSocketAddress address;
+        int failures;
+        int strikes;
+        long nextAttemptMillis;
+        boolean banned;
+        boolean connected;
+
+        Peer(InetSocketAddress address) {
+            this.address = address;
+        }
+    }
+
+    private final LinkedHashMap<InetSocketAddress, Peer> known = new LinkedHashMap<>();
+    private final int ourPort;
+
+    PeerSet(int ourPort) {
+        this.ourPort = ourPort;
+    }
+
+    /** Adds addresses from a tracker; returns how many were new. */
+    int add(Collection<InetSocketAddress> addresses) {
+        int added = 0;
+        for (InetSocketAddress a : addresses) {
+            if (a.getPort() == 0 || a.isUnresolved() || isUs(a) || known.containsKey(a)) {
+                continue;
+            }
+            if (known.size() >= MAX_KNOWN && !dropOne()) {
+                break;
+            }
+            known.put(a, new Peer(a));
+            added++;
+        }
+        return added;
+    }
+
+    private boolean dropOne() {
+        for (Map.Entry<InetSocketAddress, Peer> e : known.entrySet()) {
+            if (!e.getValue().connected && !e.getValue().banned) {
+                known.remove(e.getKey());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Our own listening address: a local address on our port. */
+    boolean isUs(InetSocketAddress a) {
+        if (a.getPort() != ourPort) {
+            return false;
+        }
+        InetAddress ip = a.getAddress();
+        if (ip.isLoopbackAddress() || ip.isAnyLocalAddress()) {
+            return true;
+        }
+        try {
+            return NetworkInterface.getByInetAddress(ip) != null;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    /** Up to {@code max} addresses that may be dialled now. */
+    List<InetSocketAddress> candidates(int max, long nowMillis) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Peer p : known.values()) {
+            if (out.size() >= max) {
+                break;
+            }
+            if (!p.connected && !p.banned && p.nextAttemptMillis <= nowMillis) {
+                out.add(p.address);
+            }
+        }
+        return out;
+    }
+
+    Peer get(InetSocketAddress a) {
+        return known.get(a);
+    }
+
+    /** Incoming connections and dials both mark the address connected. */
+    Peer connected(InetSocketAddress a) {
+        Peer p = known.computeIfAbsent(a, Peer::new);
+        p.connected = true;
+        return p;
+    }
+
+    /** A connection ended: successful ones may be retried soon, failed dials back off. */
+    void disconnected(InetSocketAddress a, boolean failed, long nowMillis) {
+        Peer p = known.get(a);
+        if (p == null) {
+            return;
+        }
+        p.connected = false;
+        if (failed) {
+            p.failures++;
+            if (p.failures >= MAX_FAILURES && !p.banned) {
+                known.remove(a);
+                return;
+            }
+            p.nextAttemptMillis = nowMillis + Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(p.failures - 1, 10));
+        } else {
+            p.failures = 0;
+            p.nextAttemptMillis = nowMillis + FIRST_RETRY_MILLIS;
+        }
+    }
+
+    void ban(InetSocketAddress a) {
+        connected(a).banned = true;
+    }
+
+    boolean banned(InetSocketAddress a) {
+        Peer p = known.get(a);
+        return p != null && p.banned;
+    }
+
+    int size() {
+        return known.size();
+    }
+}

@@ -1,0 +1,241 @@
+package skiff.swarm;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongPredicate;
+import java.util.random.RandomGenerator;
+import skiff.metainfo.Bitfield;
+import skiff.metainfo.Metainfo;
+import skiff.peer.Wire;
+
+/**
+ * Chooses which blocks to request from a peer: finish started pieces first, a few random pieces
+ * at the start so there is something to trade quickly, then rarest first with random ties; in
+ * endgame, blocks already requested elsewhere are requested again.
+ */
+public final class Picker {
+    /** Pieces picked at random before rarest-first takes over (libtorrent uses a similar threshold). */
+    static final int RANDOM_FIRST_PIECES = 4;
+
+    /** Receives each chosen block: its piece, offset and length. */
+    public interface BlockOut {
+        void block(int piece, int begin, int length);
+    }
+
+    private static final class Progress {
+        final int blocks;
+        final long[] received;
+        final byte[] requests; // outstanding requests per block, saturating
+        int receivedCount;
+
+        Progress(int blocks) {
+            this.blocks = blocks;
+            this.received = new long[(blocks + 63) >>> 6];
+            this.requests = new byte[blocks];
+        }
+
+        boolean got(int b) {
+            return (received[b >>> 6] & (1L << (b & 63))) != 0;
+        }
+    }
+
+    private final Metainfo metainfo;
+    private final RandomGenerator random;
+    private final Bitfield have;
+    private final Bitfield hashing;
+    private final int[] availability;
+    private final Map<Integer, Progress> active = new LinkedHashMap<>();
+
+    public Picker(Metainfo metainfo, Bitfield have, RandomGenerator random) {
+        this.metainfo = metainfo;
+        this.have = have;
+        this.random = random;
+        this.hashing = new Bitfield(metainfo.pieceCount());
+        this.availability = new int[metainfo.pieceCount()];
+    }
+
+    public static long key(int piece, int block) {
+        return ((long) piece << 32) | (block & 0xffffffffL);
+    }
+
+    public static int blockOf(int begin) {
+        return begin / Wire.BLOCK_BYTES;
+    }
+
+    int blockCount(int piece) {
+        return (metainfo.pieceSize(piece) + Wire.BLOCK_BYTES - 1) / Wire.BLOCK_BYTES;
+    }
+
+    int blockLength(int piece, int block) {
+        return Math.min(Wire.BLOCK_BYTES, metainfo.pieceSize(piece) - block * Wire.BLOCK_BYTES);
+    }
+
+    public void peerHas(int piece) {
+        availability[piece]++;
+    }
+
+    public void peerGone(Bitfield pieces) {
+        for (int i = pieces.nextSet(0); i >= 0; i = pieces.nextSet(i + 1)) {
+            if (availability[i] > 0) {
+                availability[i]--;
+            }
+        }
+    }
+
+    public int availability(int piece) {
+        return availability[piece];
+    }
+
+    /** Whether the peer has a piece we still want (not had, not being hashed). */
+    public boolean wants(Bitfield peerPieces) {
+        for (int i = peerPieces.nextSet(0); i >= 0; i = peerPieces.nextSet(i + 1)) {
+            if (!have.get(i) && !hashing.get(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Chooses up to {@code max} blocks from {@code peerPieces}; {@code mine} says whether this
+     * peer already has a request out for a block key. Returns how many were chosen.
+     */
+    public int pick(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out) {
+        int n = fromActive(peerPieces, max, mine, out, false);
+        while (n < max) {
+            int piece = newPiece(peerPieces);
+            if (piece < 0) {
+                break;
+            }
+            active.put(piece, new Progress(blockCount(piece)));
+            n += take(piece, active.get(piece), max - n, mine, out, false);
+        }
+        if (n < max && allRequested()) {
+            n += fromActive(peerPieces, max - n, mine, out, true); // endgame
+        }
+        return n;
+    }
+
+    private int fromActive(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out, boolean endgame) {
+        int n = 0;
+        for (Map.Entry<Integer, Progress> e : active.entrySet()) {
+            if (n >= max) {
+                break;
+            }
+            if (peerPieces.get(e.getKey())) {
+                n += take(e.getKey(), e.getValue(), max - n, mine, out, endgame);
+            }
+        }
+        return n;
+    }
+
+    private int take(int piece, Progress p, int max, LongPredicate mine, BlockOut out, boolean endgame) {
+        int n = 0;
+        for (int b = 0; b < p.blocks && n < max; b++) {
+            if (p.got(b) || mine.test(key(piece, b))) {
+                continue;
+            }
+            if (p.requests[b] > 0 && !endgame) {
+                continue;
+            }
+            if (p.requests[b] < Byte.MAX_VALUE) {
+                p.requests[b]++;
+            }
+            out.block(piece, b * Wire.BLOCK_BYTES, blockLength(piece, b));
+            n++;
+        }
+        return n;
+    }
+
+    /** Endgame starts when no piece is left to start and every missing block has a request out. */
+    public boolean allRequested() {
+        if (have.count() + hashing.count() + active.size() < metainfo.pieceCount()) {
+            return false;
+        }
+        for (Progress p : active.values()) {
+            for (int b = 0; b < p.blocks; b++) {
+                if (!p.got(b) && p.requests[b] == 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private int newPiece(Bitfield peerPieces) {
+        int count = metainfo.pieceCount();
+        int start = random.nextInt(count);
+        boolean randomFirst = have.count() < RANDOM_FIRST_PIECES;
+        int best = -1;
+        int bestAvailability = Integer.MAX_VALUE;
+        for (int k = 0; k < count; k++) {
+            int i = start + k < count ? start + k : start + k - count;
+            if (!peerPieces.get(i) || have.get(i) || hashing.get(i) || active.containsKey(i)) {
+                continue;
+            }
+            if (randomFirst) {
+                return i;
+            }
+            if (availability[i] < bestAvailability) {
+                best = i;
+                bestAvailability = availability[i];
+            }
+        }
+        return best;
+    }
+
+    /** A request is gone without data (choke, timeout, disconnect, cancel). */
+    public void released(int piece, int begin) {
+        Progress p = active.get(piece);
+        int b = blockOf(begin);
+        if (p != null && b < p.blocks && p.requests[b] > 0) {
+            p.requests[b]--;
+        }
+    }
+
+    /** A block arrived; returns true when it completes its piece, which is then handed to hashing. */
+    public boolean received(int piece, int begin) {
+        Progress p = active.get(piece);
+        int b = blockOf(begin);
+        if (p == null || b >= p.blocks || p.got(b)) {
+            return false;
+        }
+        p.received[b >>> 6] |= 1L << (b & 63);
+        p.receivedCount++;
+        if (p.requests[b] > 0) {
+            p.requests[b]--;
+        }
+        if (p.receivedCount == p.blocks) {
+            active.remove(piece);
+            hashing.set(piece);
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether a block is still wanted (not yet received); late duplicates in endgame are not. */
+    public boolean wanted(int piece, int begin) {
+        Progress p = active.get(piece);
+        int b = blockOf(begin);
+        return p != null && b < p.blocks && !p.got(b);
+    }
+
+    public void verified(int piece) {
+        hashing.clear(piece);
+        have.set(piece);
+    }
+
+    /** The piece failed its hash: every block is wanted again. */
+    public void failed(int piece) {
+        hashing.clear(piece);
+        active.remove(piece);
+    }
+
+    public int activePieces() {
+        return active.size();
+    }
+
+    public Bitfield have() {
+        return have;
+    }
+}

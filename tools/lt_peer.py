@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""A libtorrent peer for skiff's interop tests and benchmarks, on 127.0.0.1 only.
+
+Seeds (or leeches) one torrent with DHT, local peer discovery, UPnP, NAT-PMP, PEX and uTP off,
+until it is killed, --seconds pass, or (with --exit-when-done) the download completes.
+Prints one status line a second on stdout.
+"""
+import argparse
+import sys
+import time
+
+import libtorrent as lt
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--torrent", required=True)
+    ap.add_argument("--save-path", required=True)
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--seconds", type=float, default=600)
+    ap.add_argument("--exit-when-done", action="store_true")
+    ap.add_argument("--upload-limit", type=int, default=0, help="bytes per second, 0 = none")
+    ap.add_argument("--peer", action="append", default=[], help="HOST:PORT to connect to")
+    args = ap.parse_args()
+
+    settings = {
+        "enable_dht": False,
+        "enable_lsd": False,
+        "enable_upnp": False,
+        "enable_natpmp": False,
+        "enable_outgoing_utp": False,
+        "enable_incoming_utp": False,
+        "listen_interfaces": "127.0.0.1:%d" % args.port,
+        "outgoing_interfaces": "127.0.0.1",
+        "allow_multiple_connections_per_ip": True,
+        "announce_to_all_trackers": True,
+        "announce_to_all_tiers": True,
+        "user_agent": "lt_peer",
+        "alert_mask": lt.alert.category_t.error_notification,
+    }
+    ses = lt.session(settings, 0)  # 0: no default plugins (no ut_pex, no ut_metadata)
+    atp = lt.add_torrent_params()
+    atp.ti = lt.torrent_info(args.torrent)
+    atp.save_path = args.save_path
+    h = ses.add_torrent(atp)
+    if args.upload_limit:
+        h.set_upload_limit(args.upload_limit)
+    for p in args.peer:
+        host, port = p.rsplit(":", 1)
+        h.connect_peer((host, int(port)))
+
+    deadline = time.time() + args.seconds
+    while time.time() < deadline:
+        s = h.status()
+        print("state=%s progress=%.4f peers=%d down=%d up=%d uploaded=%d" % (
+            s.state, s.progress, s.num_peers, s.download_rate, s.upload_rate, s.total_upload), flush=True)
+        for a in ses.pop_alerts():
+            print("alert: %s" % a.message(), file=sys.stderr, flush=True)
+        if args.exit_when_done and s.is_seeding:
+            print("done", flush=True)
+            return 0
+        time.sleep(1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
