@@ -322,7 +322,7 @@ public final class PeerConnection implements Handler {
             return false;
         }
         if (id == Wire.PIECE) {
-            if (body < 8 || body - 8 > Wire.BLOCK_BYTES) {
+            if (body <= 8 || body - 8 > Wire.BLOCK_BYTES) {
                 close(CloseReason.BAD_MESSAGE_SIZE, "piece of " + body + " bytes");
                 return false;
             }

@@ -1,0 +1,268 @@
+package skiff.peer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import skiff.loop.Clock;
+import skiff.loop.EventLoop;
+import skiff.metainfo.Bitfield;
+import skiff.metainfo.Metainfo;
+import skiff.metainfo.MetainfoParser;
+
+/** The wire codec on a real loopback socket, fed by hand: every bad input closes with its reason. */
+class PeerConnectionTest {
+    private EventLoop loop;
+    private SocketChannel remote;
+    private PeerConnection conn;
+    private Metainfo meta;
+    private final List<String> events = new ArrayList<>();
+    private final ByteBuffer stored = ByteBuffer.allocate(1 << 20);
+    private CloseReason closedWith;
+    private boolean wantBlocks = true;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        // 140006 bytes in 5 pieces of 32 KiB: the mktorrent fixture
+        meta = MetainfoParser.parse(Files.readAllBytes(Path.of("test/fixtures/torrents/mk-multi.torrent")));
+        loop = new EventLoop(Clock.system(), w -> events.add("warn " + w));
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            SocketChannel local = SocketChannel.open(server.getLocalAddress());
+            remote = server.accept();
+            conn = new PeerConnection(loop, local, (InetSocketAddress) local.getRemoteAddress(), false, meta, listener(), sink());
+            conn.register(Wire.handshake(meta.infoHash(), "-SK0100-ourselves000".getBytes(), new byte[8]).array());
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        remote.close();
+        loop.closeAll();
+    }
+
+    private PeerListener listener() {
+        return new PeerListener() {
+            public void connected(PeerConnection c) {
+            }
+
+            public CloseReason handshaken(PeerConnection c, byte[] id, byte[] reserved) {
+                events.add("handshake " + new String(id));
+                return null;
+            }
+
+            public void choked(PeerConnection c, boolean choked) {
+                events.add(choked ? "choke" : "unchoke");
+            }
+
+            public void interested(PeerConnection c, boolean interested) {
+                events.add(interested ? "interested" : "not interested");
+            }
+
+            public void have(PeerConnection c, int piece) {
+                events.add("have " + piece);
+            }
+
+            public void bitfield(PeerConnection c, Bitfield b) {
+                events.add("bitfield " + b.count());
+            }
+
+            public void request(PeerConnection c, int piece, int begin, int length) {
+                events.add("request " + piece + "/" + begin + "/" + length);
+            }
+
+            public void cancel(PeerConnection c, int piece, int begin, int length) {
+                events.add("cancel " + piece + "/" + begin + "/" + length);
+            }
+
+            public boolean blockStarting(PeerConnection c, int piece, int begin, int length) {
+                return wantBlocks;
+            }
+
+            public void blockReceived(PeerConnection c, int piece, int begin, int length) {
+                events.add("block " + piece + "/" + begin + "/" + length);
+            }
+
+            public void closed(PeerConnection c, CloseReason reason, String detail) {
+                closedWith = reason;
+            }
+        };
+    }
+
+    private BlockSink sink() {
+        return new BlockSink() {
+            public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
+                ByteBuffer view = stored.duplicate();
+                view.position((int) offset).limit((int) offset + length);
+                return in.read(view);
+            }
+
+            public void write(long offset, ByteBuffer bytes) {
+                ByteBuffer view = stored.duplicate();
+                view.position((int) offset);
+                view.put(bytes);
+            }
+        };
+    }
+
+    private void send(byte[] bytes) throws Exception {
+        remote.write(ByteBuffer.wrap(bytes));
+        pump();
+    }
+
+    private void pump() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            loop.runOnce(20);
+        }
+    }
+
+    private void handshake() throws Exception {
+        send(Wire.handshake(meta.infoHash(), "-XX0000-remotepeer00".getBytes(), new byte[8]).array());
+        ByteBuffer theirs = ByteBuffer.allocate(68);
+        remote.read(theirs);
+        assertEquals(68, theirs.position(), "we answer the handshake");
+    }
+
+    private static byte[] msg(int id, int... ints) {
+        ByteBuffer b = ByteBuffer.allocate(5 + 4 * ints.length).putInt(1 + 4 * ints.length).put((byte) id);
+        for (int v : ints) {
+            b.putInt(v);
+        }
+        return b.array();
+    }
+
+    @Test
+    void controlMessagesCutAtEveryByteAreUnderstood() throws Exception {
+        handshake();
+        ByteBuffer all = ByteBuffer.allocate(200);
+        all.put(msg(Wire.UNCHOKE)).put(msg(Wire.INTERESTED)).put(msg(Wire.HAVE, 3)).putInt(0) // keep-alive
+            .put(msg(Wire.REQUEST, 1, 16384, 16384)).put(msg(Wire.CANCEL, 1, 16384, 16384)).put(msg(Wire.NOT_INTERESTED))
+            .put(new byte[] {0, 0, 0, 3, 9, 0x1a, (byte) 0xe1}) // port: ignored
+            .put(msg(Wire.CHOKE));
+        all.flip();
+        while (all.hasRemaining()) {
+            remote.write(ByteBuffer.wrap(new byte[] {all.get()}));
+            loop.runOnce(5);
+        }
+        pump();
+        assertEquals(List.of("handshake -XX0000-remotepeer00", "unchoke", "interested", "have 3", "request 1/16384/16384",
+            "cancel 1/16384/16384", "not interested", "choke"), events);
+        assertNull(closedWith);
+    }
+
+    @Test
+    void blockPayloadGoesToTheSink() throws Exception {
+        handshake();
+        byte[] payload = new byte[16384];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 7);
+        }
+        ByteBuffer m = ByteBuffer.allocate(13 + payload.length).putInt(9 + payload.length).put((byte) Wire.PIECE)
+            .putInt(2).putInt(16384).put(payload);
+        send(m.array());
+        assertTrue(events.contains("block 2/16384/16384"), events.toString());
+        byte[] got = new byte[payload.length];
+        stored.get(2 * 32768 + 16384, got);
+        assertArrayEquals(payload, got);
+        assertEquals(16384, conn.bytesDownloaded);
+    }
+
+    @Test
+    void unwantedBlocksAreDiscardedWithoutClosing() throws Exception {
+        handshake();
+        wantBlocks = false;
+        ByteBuffer m = ByteBuffer.allocate(13 + 100).putInt(9 + 100).put((byte) Wire.PIECE).putInt(0).putInt(0).put(new byte[100]);
+        send(m.array());
+        send(msg(Wire.HAVE, 1));
+        assertFalse(events.stream().anyMatch(e -> e.startsWith("block")));
+        assertTrue(events.contains("have 1"));
+        assertNull(closedWith);
+    }
+
+    @Test
+    void hostileInputsCloseWithTheirReason() throws Exception {
+        Object[][] cases = {
+            {new byte[] {(byte) 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 7}, CloseReason.MESSAGE_TOO_LONG},
+            {msg(Wire.HAVE, 5), CloseReason.HAVE_OUT_OF_RANGE},
+            {msg(Wire.HAVE, -1), CloseReason.HAVE_OUT_OF_RANGE},
+            {new byte[] {0, 0, 0, 3, Wire.HAVE, 0, 0}, CloseReason.BAD_MESSAGE_SIZE},
+            {new byte[] {0, 0, 0, 2, Wire.CHOKE, 0}, CloseReason.BAD_MESSAGE_SIZE},
+            {new byte[] {0, 0, 0, 3, Wire.BITFIELD, 0, 0}, CloseReason.BAD_BITFIELD},
+            {new byte[] {0, 0, 0, 2, Wire.BITFIELD, (byte) 0xff}, CloseReason.BAD_BITFIELD}, // spare bits set
+            {msg(Wire.REQUEST, 4, 0, 16384), CloseReason.REQUEST_OUT_OF_RANGE}, // last piece is 9478 bytes
+            {msg(Wire.REQUEST, 0, -5, 10), CloseReason.REQUEST_OUT_OF_RANGE},
+            {ByteBuffer.allocate(13).putInt(9).put((byte) Wire.PIECE).putInt(9).putInt(0).array(), CloseReason.BAD_MESSAGE_SIZE},
+            {ByteBuffer.allocate(13).putInt(10).put((byte) Wire.PIECE).putInt(9).putInt(0).array(), CloseReason.PIECE_OUT_OF_RANGE},
+            {ByteBuffer.allocate(13).putInt(9 + 16385).put((byte) Wire.PIECE).putInt(0).putInt(0).array(), CloseReason.MESSAGE_TOO_LONG},
+            {new byte[] {0, 0x20, 0, 0, 20}, CloseReason.MESSAGE_TOO_LONG}, // unknown id 20, 2 MiB
+        };
+        for (Object[] c : cases) {
+            tearDown();
+            events.clear();
+            closedWith = null;
+            setUp();
+            handshake();
+            send((byte[]) c[0]);
+            assertEquals(c[1], closedWith, java.util.HexFormat.of().formatHex((byte[]) c[0]));
+        }
+    }
+
+    @Test
+    void wrongInfoHashAndNonBitTorrentAreRefused() throws Exception {
+        byte[] other = new byte[20];
+        send(Wire.handshake(other, "-XX0000-remotepeer00".getBytes(), new byte[8]).array());
+        assertEquals(CloseReason.WRONG_INFO_HASH, closedWith);
+        tearDown();
+        closedWith = null;
+        setUp();
+        send(("GET / HTTP/1.1\r\nHost: x\r\n\r\n" + "x".repeat(60)).getBytes());
+        assertEquals(CloseReason.NOT_BITTORRENT, closedWith);
+    }
+
+    @Test
+    void unknownSmallMessagesAreSkipped() throws Exception {
+        handshake();
+        ByteBuffer m = ByteBuffer.allocate(4 + 1 + 3000).putInt(1 + 3000).put((byte) 20);
+        send(m.array());
+        send(msg(Wire.HAVE, 2));
+        assertEquals("have 2", events.get(events.size() - 1));
+        assertNull(closedWith);
+    }
+
+    @Test
+    void sendsWellFormedMessages() throws Exception {
+        handshake();
+        conn.sendInterested(true);
+        conn.queueRequest(1, 16384, 16384);
+        conn.flush();
+        conn.sendHave(4);
+        Bitfield b = new Bitfield(5);
+        b.set(0);
+        b.set(4);
+        conn.sendBitfield(b);
+        pump();
+        ByteBuffer got = ByteBuffer.allocate(100);
+        remote.read(got);
+        got.flip();
+        ByteBuffer want = ByteBuffer.allocate(100).put(msg(Wire.INTERESTED)).put(msg(Wire.REQUEST, 1, 16384, 16384))
+            .put(msg(Wire.HAVE, 4)).put(new byte[] {0, 0, 0, 2, Wire.BITFIELD, (byte) 0b10001000});
+        want.flip();
+        assertEquals(want, got);
+    }
+}

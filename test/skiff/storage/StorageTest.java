@@ -1,0 +1,144 @@
+package skiff.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import skiff.bencode.BList;
+import skiff.bencode.Dicts;
+import skiff.bencode.Encoder;
+import skiff.loop.WorkerPool;
+import skiff.metainfo.Bitfield;
+import skiff.metainfo.Metainfo;
+import skiff.metainfo.MetainfoParser;
+
+class StorageTest {
+    @TempDir
+    Path dir;
+
+    /** Files: a(10) b(0) c(16374, padding) d(40000) e(5): edges off piece edges, a 0-byte and a padding file. */
+    private static Metainfo torrent(byte[] data) throws Exception {
+        List<skiff.bencode.BValue> files = new ArrayList<>();
+        long[][] spec = {{10, 0}, {0, 0}, {16374, 1}, {40000, 0}, {5, 0}};
+        String[][] names = {{"a"}, {"sub", "b"}, {".pad", "16374"}, {"sub", "deep", "d"}, {"e"}};
+        for (int i = 0; i < spec.length; i++) {
+            Dicts f = Dicts.builder().put("length", spec[i][0]).putStrings("path", List.of(names[i]));
+            if (spec[i][1] == 1) {
+                f.put("attr", "p");
+            }
+            files.add(f.build());
+        }
+        int pieceLength = 16384;
+        int pieces = (data.length + pieceLength - 1) / pieceLength;
+        byte[] hashes = new byte[pieces * 20];
+        for (int p = 0; p < pieces; p++) {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-1");
+            sha.update(data, p * pieceLength, Math.min(pieceLength, data.length - p * pieceLength));
+            System.arraycopy(sha.digest(), 0, hashes, p * 20, 20);
+        }
+        return MetainfoParser.parse(Encoder.encode(Dicts.builder().put("info", Dicts.builder().put("name", "multi")
+            .put("files", new BList(files)).put("piece length", pieceLength).put("pieces", hashes).build()).build()));
+    }
+
+    private static byte[] data() {
+        byte[] d = new byte[10 + 16374 + 40000 + 5];
+        new Random(9).nextBytes(d);
+        java.util.Arrays.fill(d, 10, 10 + 16374, (byte) 0); // padding bytes are zeros
+        return d;
+    }
+
+    @Test
+    void segmentsCrossFileEdgesAndSkipEmptyFiles() throws Exception {
+        FileMap map = new FileMap(torrent(data()));
+        List<FileMap.Segment> s = new ArrayList<>();
+        map.segments(0, 16384, s::add);
+        assertEquals(List.of(new FileMap.Segment(0, 0, 10, false), new FileMap.Segment(2, 0, 16374, true)), s);
+        s.clear();
+        map.segments(56374, 5 + 10, s::add); // the end of d and all of e
+        assertEquals(List.of(new FileMap.Segment(3, 40000 - 10, 10, false), new FileMap.Segment(4, 0, 5, false)), s);
+        assertEquals(List.of(1, 3), java.util.Arrays.stream(map.pieceRange(3)).boxed().toList());
+        assertTrue(map.pieceRange(1)[0] > map.pieceRange(1)[1]);
+    }
+
+    @Test
+    void blocksWrittenInPiecesHashGoodAndPaddingIsNeverWritten() throws Exception {
+        byte[] data = data();
+        Metainfo m = torrent(data);
+        FileMap map = new FileMap(m);
+        Storage st = new Storage(map, dir);
+        st.allocate(data.length);
+        // half through receive() from a channel, half through write()
+        int half = data.length / 2;
+        int n = 0;
+        while (n < half) {
+            int r = st.receive(Channels.newChannel(new ByteArrayInputStream(data, n, half - n)), n, half - n);
+            n += r;
+        }
+        st.write(half, ByteBuffer.wrap(data, half, data.length - half));
+        st.close();
+        assertFalse(Files.exists(dir.resolve("multi/.pad")));
+        assertTrue(Files.exists(dir.resolve("multi/sub/b")));
+        assertEquals(0, Files.size(dir.resolve("multi/sub/b")));
+        assertArrayEquals(java.util.Arrays.copyOfRange(data, 16384, 56384), Files.readAllBytes(dir.resolve("multi/sub/deep/d")));
+
+        ExecutorService workers = WorkerPool.create(2);
+        LinkedBlockingQueue<Runnable> posted = new LinkedBlockingQueue<>();
+        HashPool pool = new HashPool(st, workers, posted::add);
+        List<HashPool.Verdict> verdicts = new ArrayList<>();
+        for (int p = 0; p < m.pieceCount(); p++) {
+            pool.verify(p, verdicts::add);
+        }
+        for (int i = 0; i < m.pieceCount(); i++) {
+            posted.poll(10, TimeUnit.SECONDS).run();
+        }
+        WorkerPool.shutdown(workers, 1000);
+        assertEquals(4, m.pieceCount());
+        assertEquals(java.util.Collections.nCopies(4, HashPool.Verdict.GOOD), verdicts);
+    }
+
+    @Test
+    void resumeFileIsTrustedOnlyWhileFilesAreUnchanged() throws Exception {
+        Metainfo m = torrent(data());
+        Storage st = new Storage(new FileMap(m), dir);
+        st.allocate(0);
+        ResumeFile r = new ResumeFile(st);
+        assertNull(r.load());
+        Bitfield b = new Bitfield(m.pieceCount());
+        b.set(1);
+        b.set(3);
+        r.save(b);
+        Bitfield back = r.load();
+        assertNotNull(back);
+        assertEquals(2, back.count());
+        assertTrue(back.get(3));
+        Files.setLastModifiedTime(dir.resolve("multi/e"), java.nio.file.attribute.FileTime.fromMillis(1000));
+        assertNull(r.load(), "a touched file voids the resume data");
+        r.save(b);
+        Files.write(r.path(), new byte[] {'d', 'e'});
+        assertNull(r.load(), "garbage is ignored");
+    }
+
+    @Test
+    void freeSpaceIsCheckedBeforeAllocating() throws Exception {
+        Storage st = new Storage(new FileMap(torrent(data())), dir);
+        StorageException e = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
+            () -> st.allocate(Long.MAX_VALUE / 2));
+        assertTrue(e.getMessage().startsWith("disk full"), e.getMessage());
+    }
+}

@@ -1,0 +1,126 @@
+package skiff.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import skiff.bencode.Dicts;
+import skiff.bencode.Encoder;
+import skiff.metainfo.Bitfield;
+import skiff.metainfo.Metainfo;
+import skiff.metainfo.MetainfoParser;
+
+class PickerTest {
+    /** A torrent of {@code pieces} pieces of 32 KiB (2 blocks each), the last one 20000 bytes. */
+    private static Metainfo torrent(int pieces) throws Exception {
+        long length = (pieces - 1) * 32768L + 20000;
+        return MetainfoParser.parse(Encoder.encode(Dicts.builder().put("info", Dicts.builder().put("name", "t")
+            .put("length", length).put("piece length", 32768).put("pieces", new byte[pieces * 20]).build()).build()));
+    }
+
+    private static Bitfield all(int n) {
+        Bitfield b = new Bitfield(n);
+        for (int i = 0; i < n; i++) {
+            b.set(i);
+        }
+        return b;
+    }
+
+    private static List<int[]> pick(Picker p, Bitfield peer, int max, Set<Long> mine) {
+        List<int[]> out = new ArrayList<>();
+        p.pick(peer, max, mine::contains, (piece, begin, length) -> {
+            out.add(new int[] {piece, begin, length});
+            mine.add(Picker.key(piece, Picker.blockOf(begin)));
+        });
+        return out;
+    }
+
+    @Test
+    void rarestFirstAfterTheRandomStart() throws Exception {
+        Metainfo m = torrent(10);
+        Bitfield have = new Bitfield(10);
+        for (int i = 0; i < Picker.RANDOM_FIRST_PIECES; i++) {
+            have.set(i);
+        }
+        Picker p = new Picker(m, have, new SplittableRandom(1));
+        for (int i = 0; i < 10; i++) {
+            p.peerHas(i);
+            p.peerHas(i);
+        }
+        p.peerHas(7);
+        p.peerHas(5);
+        p.peerHas(5); // 8 and 9 stay at availability 2, 6 too
+        for (int i = 0; i < 10; i++) {
+            if (i != 6) {
+                p.peerHas(i);
+            }
+        }
+        List<int[]> got = pick(p, all(10), 2, new HashSet<>());
+        assertEquals(6, got.get(0)[0], "piece 6 is the rarest");
+        assertEquals(2, got.size());
+        assertEquals(6, got.get(1)[0], "a started piece is finished first");
+    }
+
+    @Test
+    void lastBlockOfLastPieceIsShort() throws Exception {
+        Metainfo m = torrent(3);
+        Picker p = new Picker(m, new Bitfield(3), new SplittableRandom(2));
+        Bitfield only2 = new Bitfield(3);
+        only2.set(2);
+        List<int[]> got = pick(p, only2, 10, new HashSet<>());
+        assertEquals(2, got.size());
+        assertEquals(16384, got.get(0)[2]);
+        assertEquals(20000 - 16384, got.get(1)[2]);
+    }
+
+    @Test
+    void endgameRequestsBlocksAgainFromOtherPeersOnly() throws Exception {
+        Metainfo m = torrent(2);
+        Picker p = new Picker(m, new Bitfield(2), new SplittableRandom(3));
+        Set<Long> peerA = new HashSet<>();
+        Set<Long> peerB = new HashSet<>();
+        assertEquals(4, pick(p, all(2), 10, peerA).size());
+        assertTrue(p.allRequested());
+        assertEquals(0, pick(p, all(2), 10, peerA).size(), "never twice to the same peer");
+        List<int[]> dup = pick(p, all(2), 10, peerB);
+        assertEquals(4, dup.size(), "endgame: B gets the same blocks");
+        assertTrue(p.received(0, 0) == false);
+        assertFalse(p.wanted(0, 0));
+        assertTrue(p.received(0, 16384), "the piece is complete");
+    }
+
+    @Test
+    void failedPieceIsWantedAgainAndVerifiedOnesAreNot() throws Exception {
+        Metainfo m = torrent(1);
+        Picker p = new Picker(m, new Bitfield(1), new SplittableRandom(4));
+        pick(p, all(1), 10, new HashSet<>());
+        p.received(0, 0);
+        assertTrue(p.received(0, 16384));
+        assertFalse(p.wants(all(1)), "being hashed");
+        p.failed(0);
+        assertTrue(p.wants(all(1)));
+        assertEquals(2, pick(p, all(1), 10, new HashSet<>()).size());
+        p.received(0, 0);
+        p.received(0, 16384);
+        p.verified(0);
+        assertTrue(p.have().complete());
+        assertEquals(0, pick(p, all(1), 10, new HashSet<>()).size());
+    }
+
+    @Test
+    void releasedRequestsArePickedAgain() throws Exception {
+        Metainfo m = torrent(1);
+        Picker p = new Picker(m, new Bitfield(1), new SplittableRandom(5));
+        pick(p, all(1), 10, new HashSet<>());
+        p.released(0, 16384);
+        List<int[]> again = pick(p, all(1), 1, new HashSet<>());
+        assertEquals(1, again.size());
+        assertEquals(16384, again.get(0)[1]);
+    }
+}
