@@ -24,7 +24,7 @@ TLS_MODULES := $(if $(wildcard $(JAVA_HOME)/jmods/jdk.crypto.ec.jmod),$(comma)jd
 TORRENT ?=
 ARGS    ?=
 
-.PHONY: all build test run image clean
+.PHONY: all build test interop run image clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -50,7 +50,13 @@ build/test.stamp: build/skiff.jar $(JUNIT_JAR) $(TEST_SRC)
 	@touch $@
 
 test: build/test.stamp
-	@tools/run-tests "$(JAVA)" "$(JUNIT_JAR)" build/classes:build/test-classes
+	@tools/run-tests "$(JAVA)" "$(JUNIT_JAR)" build/classes:build/test-classes --exclude-tag interop --exclude-tag fuzz
+
+# Against real clients (opentracker, libtorrent, Transmission, aria2); SHORT=1 for CI's quick form.
+interop: build/test.stamp
+	@command -v opentracker >/dev/null && command -v aria2c >/dev/null && command -v transmission-cli >/dev/null \
+	  && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
+	@SKIFF_INTEROP_SHORT=$(SHORT) tools/run-tests "$(JAVA)" "$(JUNIT_JAR)" build/classes:build/test-classes --include-tag interop
 
 run: build/skiff.jar
 	@test -n "$(TORRENT)" || { echo "usage: make run TORRENT=file.torrent [ARGS='...']" >&2; exit 2; }

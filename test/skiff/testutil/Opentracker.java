@@ -56,6 +56,37 @@ public final class Opentracker implements AutoCloseable {
         return false;
     }
 
+    /** Waits (bounded) until the tracker lists at least {@code seeders} complete peers for the torrent. */
+    public void awaitSeeders(String infoHashHex, int seeders, int seconds) throws Exception {
+        byte[] hash = java.util.HexFormat.of().parseHex(infoHashHex);
+        StringBuilder q = new StringBuilder();
+        for (byte b : hash) {
+            q.append('%').append(String.format("%02x", b & 0xff));
+        }
+        java.net.URL url = new java.net.URL("http://127.0.0.1:" + port + "/scrape?info_hash=" + q);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long seen = -1;
+        while (System.nanoTime() < deadline) {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(2000);
+            try (var in = c.getInputStream()) {
+                var d = (skiff.bencode.BDict) skiff.bencode.Decoder.decode(in.readAllBytes());
+                var files = (skiff.bencode.BDict) d.get("files");
+                for (var v : files.entries().values()) {
+                    seen = ((skiff.bencode.BInt) ((skiff.bencode.BDict) v).get("complete")).value();
+                }
+            } catch (IOException | RuntimeException e) {
+                seen = -1;
+            }
+            if (seen >= seeders) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IOException("the tracker never listed " + seeders + " seeders (last saw " + seen + ")");
+    }
+
     public String http() {
         return "http://127.0.0.1:" + port + "/announce";
     }

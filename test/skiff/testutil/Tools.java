@@ -26,11 +26,16 @@ public final class Tools {
                 }
             }
         }
-        String why = tool + " is not installed (.ci/run installs it)";
+        missing(tool);
+        return null;
+    }
+
+    /** Skips (outside CI) or fails (in CI) because {@code what} is not installed. */
+    public static void missing(String what) {
+        String why = what + " is not installed (.ci/run installs it)";
         if (inCi()) {
             fail(why);
         }
         Assumptions.abort(why);
-        return null;
     }
 }

@@ -1,0 +1,140 @@
+package skiff.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import skiff.metainfo.Metainfo;
+import skiff.testutil.Content;
+import skiff.testutil.Opentracker;
+import skiff.testutil.Ports;
+import skiff.testutil.Procs;
+import skiff.testutil.ReferencePeers;
+import skiff.testutil.SkiffProcess;
+
+/** skiff downloads from real seeders (libtorrent, Transmission, aria2) announced through opentracker. */
+@Tag("interop")
+class DownloadInteropTest {
+    @TempDir
+    Path tmp;
+
+    private void download(Path torrent, Path dir, String what) throws Exception {
+        SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff-" + what + ".log"), "-l", "DEBUG", "-d", dir.toString(),
+            "--port", String.valueOf(Ports.free()), torrent.toString());
+        int code = skiff.waitFor(Interop.timeoutSeconds());
+        assertEquals(0, code, what + ": " + skiff.output());
+    }
+
+    @Test
+    void singleFileFromLibtorrentOverHttp() throws Exception {
+        Path seed = Files.createDirectories(tmp.resolve("seed"));
+        Content.random(seed.resolve("single.bin"), Interop.bigBytes(), 42);
+        Path torrent = tmp.resolve("single.torrent");
+        Metainfo m;
+        try (Opentracker ot = Opentracker.start(List.of(hex(m = Interop.torrent(seed.resolve("single.bin"), torrent,
+                List.of("http://127.0.0.1:1/announce"), 256 << 10))))) {
+            m = Interop.torrent(seed.resolve("single.bin"), torrent, List.of(ot.http()), 256 << 10);
+            Process lt = ReferencePeers.libtorrent(torrent, seed, Ports.free(), tmp.resolve("lt.log"));
+            try {
+                ot.awaitSeeders(m.infoHashHex(), 1, 30);
+                download(torrent, tmp.resolve("dl"), "libtorrent-http");
+            } finally {
+                Procs.stop(lt);
+            }
+            Content.assertSameBytes(seed.resolve("single.bin"), tmp.resolve("dl/single.bin"));
+        }
+    }
+
+    @Test
+    void multiFileFromLibtorrentOverUdp() throws Exception {
+        Path src = Content.multiFile(tmp.resolve("seed/multi"), Interop.bigBytes() / 4);
+        Path torrent = tmp.resolve("multi.torrent");
+        String hash = hex(Interop.torrent(src, torrent, List.of("udp://127.0.0.1:1"), 64 << 10));
+        try (Opentracker ot = Opentracker.start(List.of(hash))) {
+            Interop.torrent(src, torrent, List.of(ot.udp()), 64 << 10);
+            Process lt = ReferencePeers.libtorrent(torrent, tmp.resolve("seed"), Ports.free(), tmp.resolve("lt.log"));
+            try {
+                ot.awaitSeeders(hash, 1, 30);
+                download(torrent, tmp.resolve("dl"), "libtorrent-udp");
+            } finally {
+                Procs.stop(lt);
+            }
+            Content.assertSameTree(src, tmp.resolve("dl/multi"));
+        }
+    }
+
+    @Test
+    void multiFileFromTransmission() throws Exception {
+        Path src = Content.multiFile(tmp.resolve("seed/multi"), Interop.bigBytes() / 4);
+        Path torrent = tmp.resolve("multi.torrent");
+        String hash = hex(Interop.torrent(src, torrent, List.of("http://127.0.0.1:1/announce"), 64 << 10));
+        try (Opentracker ot = Opentracker.start(List.of(hash))) {
+            Interop.torrent(src, torrent, List.of(ot.http()), 64 << 10);
+            Process tr = ReferencePeers.transmission(torrent, tmp.resolve("seed"), Ports.free(), tmp, tmp.resolve("tr.log"));
+            try {
+                ot.awaitSeeders(hash, 1, 60);
+                download(torrent, tmp.resolve("dl"), "transmission");
+            } finally {
+                Procs.stop(tr);
+            }
+            Content.assertSameTree(src, tmp.resolve("dl/multi"));
+        }
+    }
+
+    @Test
+    void multiFileFromAria2() throws Exception {
+        Path src = Content.multiFile(tmp.resolve("seed/multi"), Interop.bigBytes() / 4);
+        Path torrent = tmp.resolve("multi.torrent");
+        String hash = hex(Interop.torrent(src, torrent, List.of("http://127.0.0.1:1/announce"), 64 << 10));
+        try (Opentracker ot = Opentracker.start(List.of(hash))) {
+            Interop.torrent(src, torrent, List.of(ot.http()), 64 << 10);
+            Process ar = ReferencePeers.aria2(torrent, tmp.resolve("seed"), Ports.free(), tmp.resolve("aria2.log"));
+            try {
+                ot.awaitSeeders(hash, 1, 60);
+                download(torrent, tmp.resolve("dl"), "aria2");
+            } finally {
+                Procs.stop(ar);
+            }
+            Content.assertSameTree(src, tmp.resolve("dl/multi"));
+        }
+    }
+
+    /** Two seeders at once, each slowed down; the first is stopped halfway and the second finishes. */
+    @Test
+    void secondSeederFinishesWhenTheFirstStopsHalfway() throws Exception {
+        Path seed = Files.createDirectories(tmp.resolve("seed"));
+        long size = Math.min(Interop.bigBytes(), 32L << 20);
+        Content.random(seed.resolve("file.bin"), size, 7);
+        Path torrent = tmp.resolve("file.torrent");
+        String hash = hex(Interop.torrent(seed.resolve("file.bin"), torrent, List.of("http://127.0.0.1:1/announce"), 256 << 10));
+        try (Opentracker ot = Opentracker.start(List.of(hash))) {
+            Interop.torrent(seed.resolve("file.bin"), torrent, List.of(ot.http()), 256 << 10);
+            // Each seeder gives a quarter of the file per second: together about two seconds.
+            String limit = String.valueOf(size / 4);
+            Process first = ReferencePeers.libtorrent(torrent, seed, Ports.free(), tmp.resolve("lt1.log"), "--upload-limit", limit);
+            Process second = ReferencePeers.aria2(torrent, seed, Ports.free(), tmp.resolve("aria2.log"),
+                "--max-overall-upload-limit=" + limit);
+            try {
+                ot.awaitSeeders(hash, 2, 60);
+                SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "-q", "-d", tmp.resolve("dl").toString(),
+                    "--port", String.valueOf(Ports.free()), torrent.toString());
+                Thread.sleep(1500);
+                Procs.stop(first);
+                int code = skiff.waitFor(Interop.timeoutSeconds());
+                assertEquals(0, code, skiff.output());
+            } finally {
+                Procs.stop(first);
+                Procs.stop(second);
+            }
+            Content.assertSameBytes(seed.resolve("file.bin"), tmp.resolve("dl/file.bin"));
+        }
+    }
+
+    private static String hex(Metainfo m) {
+        return m.infoHashHex();
+    }
+}

@@ -1,0 +1,78 @@
+package skiff.testutil;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The reference clients, each on 127.0.0.1 with DHT, local peer discovery, UPnP/NAT-PMP and PEX
+ * off. Each returns its process; stop it with {@link Procs#stop}.
+ */
+public final class ReferencePeers {
+    private ReferencePeers() {
+    }
+
+    /** libtorrent through tools/lt_peer.py (Debian's python3-libtorrent). */
+    public static Process libtorrent(Path torrent, Path savePath, int port, Path log, String... extra)
+            throws IOException, InterruptedException {
+        if (!hasLibtorrent()) {
+            Tools.missing("python3-libtorrent (Debian's libtorrent for /usr/bin/python3)");
+        }
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "tools/lt_peer.py", "--torrent", torrent.toString(),
+            "--save-path", savePath.toString(), "--port", String.valueOf(port)));
+        cmd.addAll(List.of(extra));
+        Process p = Procs.start(cmd, log);
+        if (!Procs.waitForPort(port, p, 20)) {
+            Procs.stop(p);
+            throw new IOException("libtorrent did not start; see " + log);
+        }
+        return p;
+    }
+
+    private static boolean hasLibtorrent() throws IOException, InterruptedException {
+        if (!Files.isExecutable(Path.of("/usr/bin/python3"))) {
+            return false;
+        }
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import libtorrent").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+    }
+
+    /** transmission-cli 3.00, configured through settings.json in its own config folder. */
+    public static Process transmission(Path torrent, Path downloadDir, int port, Path workDir, Path log)
+            throws IOException, InterruptedException {
+        String bin = Tools.require("transmission-cli");
+        Path config = Files.createDirectories(workDir.resolve("transmission-config"));
+        Files.writeString(config.resolve("settings.json"), "{\"dht-enabled\": false, \"lpd-enabled\": false, "
+            + "\"pex-enabled\": false, \"utp-enabled\": false, \"port-forwarding-enabled\": false, "
+            + "\"bind-address-ipv4\": \"127.0.0.1\", \"bind-address-ipv6\": \"::1\", \"peer-port\": " + port + ", "
+            + "\"peer-port-random-on-start\": false, \"ratio-limit-enabled\": false, \"speed-limit-up-enabled\": false, "
+            + "\"speed-limit-down-enabled\": false, \"message-level\": 1}");
+        Process p = Procs.start(List.of(bin, "-g", config.toString(), "-w", downloadDir.toString(), "-p", String.valueOf(port),
+            torrent.toString()), log);
+        if (!Procs.waitForPort(port, p, 20)) {
+            Procs.stop(p);
+            throw new IOException("transmission did not start; see " + log);
+        }
+        return p;
+    }
+
+    /** aria2c; it announces over HTTP only while its DHT is off. */
+    public static Process aria2(Path torrent, Path dir, int port, Path log, String... extra) throws IOException, InterruptedException {
+        String bin = Tools.require("aria2c");
+        List<String> cmd = new ArrayList<>(List.of(bin, "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
+            "--enable-peer-exchange=false", "--listen-port=" + port, "--interface=127.0.0.1", "--disable-ipv6=true",
+            "--seed-ratio=0.0", "--check-integrity=true", "--summary-interval=0", "--console-log-level=warn",
+            "--bt-stop-timeout=0", "--auto-save-interval=0", "--file-allocation=none", "-d", dir.toString()));
+        cmd.addAll(List.of(extra));
+        cmd.add(torrent.toString());
+        Process p = Procs.start(cmd, log);
+        if (!Procs.waitForPort(port, p, 30)) {
+            Procs.stop(p);
+            throw new IOException("aria2c did not start; see " + log);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,39 @@
+package skiff.testutil;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** skiff itself as a user runs it: the built jar in its own JVM. */
+public final class SkiffProcess {
+    public final Process process;
+    public final Path log;
+
+    private SkiffProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    public static SkiffProcess start(Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar", "build/skiff.jar"));
+        cmd.addAll(List.of(args));
+        return new SkiffProcess(Procs.start(cmd, log), log);
+    }
+
+    /** Waits at most {@code seconds}; returns the exit code, or -1 after stopping it on timeout. */
+    public int waitFor(int seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            Procs.stop(process);
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    public String output() throws IOException {
+        return Files.readString(log);
+    }
+}
