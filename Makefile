@@ -24,7 +24,7 @@ TLS_MODULES := $(if $(wildcard $(JAVA_HOME)/jmods/jdk.crypto.ec.jmod),$(comma)jd
 TORRENT ?=
 ARGS    ?=
 
-.PHONY: all build test interop run image clean
+.PHONY: all build test interop bench run image clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -57,6 +57,12 @@ interop: build/test.stamp
 	@command -v opentracker >/dev/null && command -v aria2c >/dev/null && command -v transmission-cli >/dev/null \
 	  && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
 	@SKIFF_INTEROP_SHORT=$(SHORT) tools/run-tests "$(JAVA)" "$(JUNIT_JAR)" build/classes:build/test-classes --include-tag interop
+
+# Speed, CPU and memory side by side with aria2 and Transmission; BENCH_MB, BENCH_RUNS to size it.
+bench: build/skiff.jar
+	@command -v opentracker >/dev/null && command -v aria2c >/dev/null && command -v transmission-cli >/dev/null \
+	  && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
+	/usr/bin/python3 tools/bench.py
 
 run: build/skiff.jar
 	@test -n "$(TORRENT)" || { echo "usage: make run TORRENT=file.torrent [ARGS='...']" >&2; exit 2; }

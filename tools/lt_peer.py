@@ -6,7 +6,9 @@ until it is killed, --seconds pass, or (with --exit-when-done) the download comp
 Prints one status line a second on stdout.
 """
 import argparse
+import queue
 import sys
+import threading
 import time
 
 import libtorrent as lt
@@ -21,6 +23,8 @@ def main():
     ap.add_argument("--exit-when-done", action="store_true")
     ap.add_argument("--upload-limit", type=int, default=0, help="bytes per second, 0 = none")
     ap.add_argument("--peer", action="append", default=[], help="HOST:PORT to connect to")
+    ap.add_argument("--reannounce-seconds", type=float, default=0,
+                    help="announce again this often, to learn (and dial) new leechers quickly")
     args = ap.parse_args()
 
     settings = {
@@ -49,8 +53,26 @@ def main():
         host, port = p.rsplit(":", 1)
         h.connect_peer((host, int(port)))
 
+    # "connect HOST:PORT" lines on stdin make it dial a peer (Transmission never dials loopback peers).
+    commands = queue.Queue()
+
+    def read_commands():
+        for line in sys.stdin:
+            commands.put(line.strip())
+
+    threading.Thread(target=read_commands, daemon=True).start()
+
     deadline = time.time() + args.seconds
+    next_announce = time.time() + args.reannounce_seconds
     while time.time() < deadline:
+        if args.reannounce_seconds and time.time() >= next_announce:
+            h.force_reannounce()
+            next_announce = time.time() + args.reannounce_seconds
+        while not commands.empty():
+            cmd = commands.get()
+            if cmd.startswith("connect "):
+                host, port = cmd.split()[1].rsplit(":", 1)
+                h.connect_peer((host, int(port)))
         s = h.status()
         print("state=%s progress=%.4f peers=%d down=%d up=%d uploaded=%d" % (
             s.state, s.progress, s.num_peers, s.download_rate, s.upload_rate, s.total_upload), flush=True)

@@ -509,7 +509,8 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
             return;
         }
         int room = s.queueDepth - s.requests.size();
-        if (room <= 0) {
+        // Top up in batches: one write per few requests, not one per block.
+        if (room <= 0 || (!s.requests.isEmpty() && room < Math.max(1, s.queueDepth / 4))) {
             return;
         }
         long now = loop.nowMillis();

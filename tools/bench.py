@@ -1,0 +1,237 @@
+#!/usr/bin/python3
+"""make bench: one torrent seeded by libtorrent on 127.0.0.1, downloaded in turn by skiff, aria2c
+and transmission-cli, several runs each. Prints per client the median MiB/s, CPU seconds per GiB
+(user+sys) and peak anonymous memory (RssAnon, sampled from /proc), then skiff's ratios.
+
+Environment: BENCH_MB (default 1024), BENCH_RUNS (default 3), BENCH_CLIENTS (default all).
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CLK = os.sysconf("SC_CLK_TCK")
+TIMEOUT = 900
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, proc, seconds=30):
+    end = time.time() + seconds
+    while time.time() < end and proc.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def tree(pid):
+    """pid and all its descendants."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            with open("/proc/%d/task/%d/children" % (p, p)) as f:
+                todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
+def cpu_seconds(pids):
+    total = 0
+    for p in pids:
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / CLK  # utime, stime
+        except OSError:
+            pass
+    return total
+
+
+def rss_anon_kib(pids):
+    total = 0
+    for p in pids:
+        try:
+            with open("/proc/%d/status" % p) as f:
+                for line in f:
+                    if line.startswith("RssAnon:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def run_client(name, cmd, done_marker, env=None, dial=None):
+    """Runs until the process exits 0 or done_marker appears; returns (seconds, cpu, peak_kib)."""
+    start = time.time()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                            preexec_fn=os.setsid)
+    peak, cpu, pids = 0, 0.0, [proc.pid]
+    try:
+        if dial:
+            dial(proc)
+        while time.time() - start < TIMEOUT:
+            pids = tree(proc.pid)
+            peak = max(peak, rss_anon_kib(pids))
+            cpu = max(cpu, cpu_seconds(pids))
+            if proc.poll() is not None:
+                if proc.returncode != 0:
+                    raise RuntimeError("%s exited %d" % (name, proc.returncode))
+                break
+            if done_marker and os.path.exists(done_marker):
+                cpu = max(cpu, cpu_seconds(tree(proc.pid)))
+                break
+            time.sleep(0.05)
+        else:
+            raise RuntimeError("%s timed out" % name)
+        elapsed = time.time() - start
+        if proc.poll() is not None:
+            # children's CPU is folded into the exited parent's cutime/cstime: use getrusage-free fallback
+            pass
+        return elapsed, cpu, peak
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except OSError:
+            pass
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def main():
+    size_mb = int(os.environ.get("BENCH_MB", "1024"))
+    runs = int(os.environ.get("BENCH_RUNS", "3"))
+    clients = os.environ.get("BENCH_CLIENTS", "skiff,aria2,transmission").split(",")
+    work = tempfile.mkdtemp(prefix="skiff-bench-")
+    procs = []
+    try:
+        seed = os.path.join(work, "seed")
+        os.makedirs(seed)
+        data = os.path.join(seed, "bench.bin")
+        with open(data, "wb") as f:
+            block = os.urandom(1 << 20)
+            for i in range(size_mb):
+                f.write(block[i % 997:] + block[:i % 997])
+        tport = free_port()
+        torrent = os.path.join(work, "bench.torrent")
+        subprocess.run(["java", "-jar", os.path.join(ROOT, "build/skiff.jar"), "create", "-q" if False else "--no-date",
+                        "--piece-size", "1M", "-t", "http://127.0.0.1:%d/announce" % tport, "-o", torrent, data],
+                       check=True, stdout=subprocess.DEVNULL)
+        show = subprocess.run(["java", "-jar", os.path.join(ROOT, "build/skiff.jar"), "show", torrent],
+                              check=True, capture_output=True, text=True).stdout
+        info_hash = [l.split()[1] for l in show.splitlines() if l.startswith("Hash:")][0]
+        otdir = os.path.join(work, "ot")
+        os.makedirs(otdir)
+        os.chmod(work, 0o755)
+        os.chmod(otdir, 0o755)
+        with open(os.path.join(otdir, "wl.txt"), "w") as f:
+            f.write(info_hash + "\n")
+        os.chmod(os.path.join(otdir, "wl.txt"), 0o644)
+        with open(os.path.join(otdir, "ot.conf"), "w") as f:
+            f.write("access.whitelist wl.txt\ntracker.rootdir %s\n" % otdir)
+        ot = subprocess.Popen(["opentracker", "-i", "127.0.0.1", "-p", str(tport), "-P", str(tport), "-f",
+                               os.path.join(otdir, "ot.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(ot)
+        wait_port(tport, ot)
+        sport = free_port()
+        lt = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "tools/lt_peer.py"), "--torrent", torrent,
+                               "--save-path", seed, "--port", str(sport), "--seconds", "7200",
+                               "--reannounce-seconds", "2"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, text=True)
+        procs.append(lt)
+        wait_port(sport, lt)
+        time.sleep(3)
+
+        results = {}
+        for name in clients:
+            rows = []
+            for r in range(runs):
+                dl = os.path.join(work, "dl-%s-%d" % (name, r))
+                os.makedirs(dl)
+                port = free_port()
+                marker = None
+                if name == "skiff":
+                    cmd = [os.path.join(ROOT, "build/image/bin/skiff") if os.environ.get("BENCH_IMAGE")
+                           else "java", *([] if os.environ.get("BENCH_IMAGE") else ["-jar", os.path.join(ROOT, "build/skiff.jar")]),
+                           "-q", "-d", dl, "--port", str(port), torrent]
+                elif name == "aria2":
+                    cmd = ["aria2c", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
+                           "--enable-peer-exchange=false", "--listen-port=%d" % port, "--interface=127.0.0.1",
+                           "--disable-ipv6=true", "--seed-time=0", "--file-allocation=none",
+                           "--summary-interval=0", "--console-log-level=error", "-d", dl, torrent]
+                else:
+                    cfg = os.path.join(work, "tr-%d" % r)
+                    os.makedirs(cfg)
+                    marker = os.path.join(work, "tr-done-%d" % r)
+                    script = os.path.join(work, "tr-done-%d.sh" % r)
+                    with open(script, "w") as f:
+                        f.write("#!/bin/sh\ntouch %s\n" % marker)
+                    os.chmod(script, 0o755)
+                    with open(os.path.join(cfg, "settings.json"), "w") as f:
+                        json.dump({"dht-enabled": False, "lpd-enabled": False, "pex-enabled": False,
+                                   "utp-enabled": False, "port-forwarding-enabled": False,
+                                   "bind-address-ipv4": "127.0.0.1", "bind-address-ipv6": "::1",
+                                   "peer-port": port, "peer-port-random-on-start": False,
+                                   "speed-limit-down-enabled": False, "message-level": 0}, f)
+                    cmd = ["transmission-cli", "-g", cfg, "-w", dl, "-p", str(port), "-f", script, torrent]
+                dial = None
+                if name == "transmission":
+                    def dial(proc, port=port):
+                        wait_port(port, proc)
+                        lt.stdin.write("connect 127.0.0.1:%d\n" % port)
+                        lt.stdin.flush()
+                secs, cpu, peak = run_client(name, cmd, marker, dial=dial)
+                got = os.path.getsize(os.path.join(dl, "bench.bin"))
+                if got != size_mb << 20 or subprocess.run(["cmp", "-s", data, os.path.join(dl, "bench.bin")]).returncode:
+                    raise RuntimeError("%s run %d: data differs" % (name, r))
+                rows.append((size_mb / secs, cpu / (size_mb / 1024), peak / 1024))
+                print("%-12s run %d: %7.1f MiB/s %6.2f CPU s/GiB %7.1f MiB RssAnon" % (name, r + 1, *rows[-1]), flush=True)
+                shutil.rmtree(dl)
+            results[name] = (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows),
+                             max(r[2] for r in rows))
+
+        print()
+        print("%d MiB from libtorrent on 127.0.0.1, %d runs each (median; peak RssAnon over runs)" % (size_mb, runs))
+        print("| client | MiB/s | CPU s/GiB | peak RssAnon MiB |")
+        print("|---|---|---|---|")
+        for name, (mibs, cpu, rss) in results.items():
+            print("| %s | %.1f | %.2f | %.1f |" % (name, mibs, cpu, rss))
+        others = [v for k, v in results.items() if k != "skiff"]
+        if "skiff" in results and others:
+            s = results["skiff"]
+            print()
+            print("skiff / fastest other speed: %.2f; skiff / leanest other CPU per GiB: %.2f; "
+                  "skiff / smallest other RssAnon: %.2f" % (s[0] / max(o[0] for o in others),
+                                                            s[1] / min(o[1] for o in others),
+                                                            s[2] / min(o[2] for o in others)))
+    finally:
+        for p in procs:
+            p.terminate()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
