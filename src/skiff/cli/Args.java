@@ -16,6 +16,12 @@ final class Args {
     Log.Level logLevel = Log.Level.INFO;
     String logFile;
     boolean quiet;
+    String bind;
+    boolean seed;
+    double seedRatio;
+    long seedTimeMinutes;
+    long uploadLimitKib;
+    int unchokeSlots = 4;
     // skiff create
     String output;
     final List<List<String>> trackers = new ArrayList<>();
@@ -91,7 +97,7 @@ final class Args {
 
     private boolean isFlag(String name) {
         return switch (name) {
-            case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date" -> true;
+            case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date", "--seed" -> true;
             default -> false;
         };
     }
@@ -103,6 +109,7 @@ final class Args {
             case "--version" -> command = Command.VERSION;
             case "--private" -> isPrivate = true;
             case "--no-date" -> noDate = true;
+            case "--seed" -> seed = true;
             default -> throw new IllegalStateException(name);
         }
     }
@@ -119,6 +126,11 @@ final class Args {
             case "-w", "--web-seed" -> webSeeds.add(nonEmpty(name, value));
             case "-c", "--comment" -> comment = value;
             case "--piece-size" -> pieceSize = pieceSize(value);
+            case "--bind" -> bind = nonEmpty(name, value);
+            case "--seed-ratio" -> seedRatio = ratio(name, value);
+            case "--seed-time" -> seedTimeMinutes = intIn(name, value, 1, 1_000_000);
+            case "-u", "--upload-limit" -> uploadLimitKib = intIn(name, value, 0, Integer.MAX_VALUE);
+            case "--unchoke-slots" -> unchokeSlots = intIn(name, value, 1, 100);
             default -> throw new UsageException("unknown option '" + name + "'");
         }
     }
@@ -126,6 +138,9 @@ final class Args {
     private void finish() throws UsageException {
         if (command == Command.HELP || command == Command.VERSION) {
             return;
+        }
+        if ((seedRatio > 0 || seedTimeMinutes > 0) && !seed) {
+            seed = true; // asking for a ratio or a time means asking to seed
         }
         String what = command == Command.CREATE ? "a file or folder to share" : "a .torrent file";
         if (rest.isEmpty()) {
@@ -154,6 +169,18 @@ final class Args {
             // fall through to the message below
         }
         throw new UsageException("option '" + name + "' needs a number from " + min + " to " + max + ", not '" + value + "'");
+    }
+
+    private static double ratio(String name, String value) throws UsageException {
+        try {
+            double r = Double.parseDouble(value);
+            if (r > 0 && r < 1e6) {
+                return r;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new UsageException("option '" + name + "' needs a positive number such as 1.5, not '" + value + "'");
     }
 
     private static Log.Level level(String value) throws UsageException {

@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import skiff.loop.Clock;
 import skiff.loop.Dns;
 import skiff.loop.EventLoop;
@@ -42,6 +42,8 @@ final class Client implements Events {
     private Download download;
     private Progress progress;
     private volatile int exitCode = ExitCode.FAILED;
+    private volatile boolean stopping;
+    private volatile boolean complete;
     private long startMillis;
 
     Client(Args args, Log log, PrintStream out, PrintStream err) {
@@ -57,8 +59,16 @@ final class Client implements Events {
         ExecutorService workers = WorkerPool.create(WorkerPool.defaultThreads());
         try {
             byte[] peerId = peerId(random);
-            Settings settings = new Settings(args.maxPeers, args.port, peerId, Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
-                    Settings.DEFAULT_TICK_MILLIS);
+            InetAddress bind;
+            try {
+                bind = args.bind == null ? null : InetAddress.getByName(args.bind);
+            } catch (UnknownHostException e) {
+                err.println("skiff: cannot bind to " + args.bind + ": unknown address");
+                return ExitCode.FAILED;
+            }
+            Settings settings = new Settings(args.maxPeers, bind, args.port, peerId, Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
+                    Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.uploadLimitKib * 1024, args.seed, args.seedRatio,
+                    args.seedTimeMinutes * 60_000);
             try {
                 download = new Download(loop, workers, metainfo, Path.of(args.downloadDir), settings, this, random);
             } catch (StorageException e) {
@@ -84,7 +94,7 @@ final class Client implements Events {
             download.announcer(new Announcer(loop, tiers, metainfo.infoHash(), peerId, args.port, random, download, download));
             loop.onShutdown(done -> download.stop(done));
             if (!args.quiet) {
-                boolean terminal = System.console() != null;
+                boolean terminal = Progress.stdoutIsTerminal();
                 progress = new Progress(out, terminal, Progress.terminalWidth());
                 long every = terminal ? TERMINAL_REFRESH_MILLIS : PLAIN_STATUS_MILLIS;
                 loop.schedule(every, new Runnable() {
@@ -95,33 +105,16 @@ final class Client implements Events {
                     }
                 });
             }
-            CountDownLatch ended = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                exitCode = ExitCode.INTERRUPTED;
-                loop.stop(STOP_GRACE_MILLIS);
-                try {
-                    ended.await(STOP_GRACE_MILLIS + 2000, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "skiff-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+            Signals.install(this::interrupted);
             startMillis = loop.nowMillis();
             log.info(metainfo.name() + ": " + Units.bytes(metainfo.totalLength()) + " in " + metainfo.pieceCount()
                     + " pieces, info-hash " + metainfo.infoHashHex());
             loop.execute(download::start);
-            try {
-                loop.run();
-            } finally {
-                if (progress != null) {
-                    progress.end();
-                }
-                ended.countDown();
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down (Ctrl-C): the hook owns the exit
+            loop.run();
+            if (!args.quiet && exitCode != ExitCode.FAILED) {
+                summary();
+            } else if (progress != null) {
+                progress.end();
             }
             return exitCode;
         } finally {
@@ -148,6 +141,11 @@ final class Client implements Events {
     }
 
     @Override
+    public boolean debugging() {
+        return log.enabled(Log.Level.DEBUG);
+    }
+
+    @Override
     public void debug(String message) {
         logged(Log.Level.DEBUG, message);
     }
@@ -162,22 +160,52 @@ final class Client implements Events {
         logged(Log.Level.WARNING, message);
     }
 
+    /**
+     * Ctrl-C or SIGTERM: stop gracefully (announce `stopped`, flush, write the resume file) and
+     * exit 130, or 0 for SIGTERM once the download is complete (the user ends seeding). A second
+     * signal exits at once; the resume file on disk stays valid.
+     */
+    private void interrupted(String signal) {
+        if (stopping) {
+            Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
+        }
+        stopping = true;
+        exitCode = signal.equals("TERM") && complete ? ExitCode.OK : ExitCode.INTERRUPTED;
+        loop.stop(STOP_GRACE_MILLIS);
+    }
+
     @Override
-    public void finished() {
+    public void completed() {
+        complete = true;
+        if (args.seed && !args.quiet) {
+            if (progress != null) {
+                progress.clear();
+            }
+            log.info("download complete; seeding (Ctrl-C to stop)");
+        }
+    }
+
+    @Override
+    public void done() {
+        exitCode = ExitCode.OK;
+        loop.stop(STOP_GRACE_MILLIS);
+    }
+
+    /** One line at the end: size, time, average speed, peers used, ratio. */
+    private void summary() {
         Status s = download.status();
         if (progress != null) {
             progress.show(s);
             progress.end();
         }
         double secs = Math.max(0.001, (loop.nowMillis() - startMillis) / 1000.0);
-        if (!args.quiet) {
-            out.println("done: " + download.metainfo().name() + ", " + Units.bytes(s.totalBytes()) + " in "
-                    + String.format(java.util.Locale.ROOT, "%.1f", secs) + " s, average "
-                    + Units.bytes((long) (s.downloadedBytes() / secs)) + "/s, downloaded " + Units.bytes(s.downloadedBytes())
-                    + ", uploaded " + Units.bytes(s.uploadedBytes()));
-        }
-        exitCode = ExitCode.OK;
-        loop.stop(STOP_GRACE_MILLIS);
+        double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
+        out.println((complete ? "done: " : "stopped: ") + download.metainfo().name() + ", "
+                + Units.bytes(s.haveBytes()) + " of " + Units.bytes(s.totalBytes()) + " in "
+                + String.format(java.util.Locale.ROOT, "%.1f", secs) + " s, average "
+                + Units.bytes((long) (s.downloadedBytes() / secs)) + "/s, downloaded " + Units.bytes(s.downloadedBytes())
+                + ", uploaded " + Units.bytes(s.uploadedBytes()) + ", peers used " + s.peersUsed()
+                + String.format(java.util.Locale.ROOT, ", ratio %.2f", ratio));
     }
 
     @Override

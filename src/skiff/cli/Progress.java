@@ -20,6 +20,20 @@ final class Progress {
         this.width = Math.max(20, width);
     }
 
+    /** Whether stdout is a terminal: on Linux, fd 1 links to a tty device; elsewhere, the JDK's guess. */
+    static boolean stdoutIsTerminal() {
+        try {
+            java.nio.file.Path fd1 = java.nio.file.Path.of("/proc/self/fd/1");
+            if (java.nio.file.Files.exists(fd1, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                String target = java.nio.file.Files.readSymbolicLink(fd1).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            }
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            // fall back below
+        }
+        return System.console() != null;
+    }
+
     static int terminalWidth() {
         String columns = System.getenv("COLUMNS");
         try {

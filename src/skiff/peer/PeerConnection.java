@@ -25,6 +25,8 @@ public final class PeerConnection implements Handler {
     static final int MAX_UNKNOWN_MESSAGE_BYTES = 1 << 20;
     /** Bytes read per readiness event, so one fast peer cannot starve the others. */
     static final int READ_BUDGET_BYTES = 1 << 20;
+    /** Requests a peer may have queued with us (libtorrent's max_allowed_in_request_queue); more is a flood. */
+    public static final int MAX_QUEUED_UPLOADS = 500;
     private static final int PIECE_HEADER_BYTES = 9;
 
     private final EventLoop loop;
@@ -35,6 +37,10 @@ public final class PeerConnection implements Handler {
     private final byte[] infoHash;
     private final PeerListener listener;
     private final BlockSink sink;
+    private BlockSource source;
+    private final java.util.ArrayDeque<int[]> uploads = new java.util.ArrayDeque<>();
+    private long uploadOffset;
+    private int uploadRemaining;
     private final int maxMessageBytes;
     private final int maxSendBytes;
     private SelectionKey key;
@@ -92,6 +98,34 @@ public final class PeerConnection implements Handler {
         this.createdMillis = loop.nowMillis();
         this.lastReceiveMillis = createdMillis;
         this.lastSendMillis = createdMillis;
+    }
+
+    /** Enables serving blocks; without a source, requests are the listener's business only. */
+    public void source(BlockSource source) {
+        this.source = source;
+    }
+
+    /** Queues a block to send; false when the peer already has too many queued (a flood). */
+    public boolean queueUpload(int piece, int begin, int length) {
+        if (uploads.size() >= MAX_QUEUED_UPLOADS) {
+            return false;
+        }
+        uploads.add(new int[] {piece, begin, length});
+        flush();
+        return true;
+    }
+
+    public void cancelUpload(int piece, int begin, int length) {
+        uploads.removeIf(r -> r[0] == piece && r[1] == begin && r[2] == length);
+    }
+
+    /** BEP 3: choking a peer discards the requests it made. */
+    public void clearUploads() {
+        uploads.clear();
+    }
+
+    public int queuedUploads() {
+        return uploads.size() + (uploadRemaining > 0 ? 1 : 0);
     }
 
     /** Registers with the loop; an outgoing connection waits for connect, an incoming one starts reading. */
@@ -484,18 +518,23 @@ public final class PeerConnection implements Handler {
         }
         handshakeReceived = true;
         peerId = id;
+        sendHandshake(); // an incoming peer hears ours only once theirs checked out
         CloseReason refuse = listener.handshaken(this, id, reserved);
         if (refuse != null) {
             close(refuse, null);
-            return;
         }
-        sendHandshake(); // an incoming peer hears ours only once theirs checked out
     }
 
     // ---- sending ----
 
     public void sendChoke(boolean choke) {
+        if (amChoking == choke) {
+            return;
+        }
         amChoking = choke;
+        if (choke) {
+            clearUploads();
+        }
         simple(choke ? Wire.CHOKE : Wire.UNCHOKE);
     }
 
@@ -586,30 +625,75 @@ public final class PeerConnection implements Handler {
         return true;
     }
 
-    /** Writes what is queued; asks for writability only while bytes are left over. */
+    /** Writes what is queued, then blocks; asks for writability only while bytes are left over. */
     public void flush() {
-        if (closed || key == null || !channel.isConnected() || out.position() == 0) {
+        if (closed || key == null || !channel.isConnected()) {
             return;
         }
-        out.flip();
         try {
-            int n = channel.write(out);
-            if (n > 0) {
-                lastSendMillis = loop.nowMillis();
+            while (true) {
+                if (out.position() > 0) {
+                    out.flip();
+                    int n = channel.write(out);
+                    out.compact();
+                    if (n > 0) {
+                        lastSendMillis = loop.nowMillis();
+                    }
+                    if (out.position() > 0) {
+                        break; // the socket is full
+                    }
+                }
+                if (uploadRemaining > 0) {
+                    long n = source.transfer(uploadOffset, uploadRemaining, channel);
+                    uploadOffset += n;
+                    uploadRemaining -= (int) n;
+                    bytesUploaded += n;
+                    if (n > 0) {
+                        lastSendMillis = loop.nowMillis();
+                    }
+                    if (uploadRemaining > 0) {
+                        break;
+                    }
+                }
+                if (!startNextUpload()) {
+                    break;
+                }
             }
         } catch (IOException e) {
-            out.compact();
             close(CloseReason.IO_ERROR, e.getMessage());
             return;
         }
-        out.compact();
         if (key.isValid()) {
             int ops = key.interestOps();
-            int want = out.position() > 0 ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
+            boolean pending = out.position() > 0 || uploadRemaining > 0;
+            int want = pending ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
             if (want != ops) {
                 key.interestOps(want);
             }
         }
+    }
+
+    /** Puts the next queued block's header in the send buffer, if the rate limit allows it. */
+    private boolean startNextUpload() {
+        if (source == null || uploads.isEmpty() || amChoking) {
+            return false;
+        }
+        int[] r = uploads.peek();
+        if (!source.allowUpload(r[2])) {
+            return false; // the loop's tick flushes again when the limit allows
+        }
+        uploads.poll();
+        if (!ensure(13)) {
+            return false;
+        }
+        out.putInt(9 + r[2]).put((byte) Wire.PIECE).putInt(r[0]).putInt(r[1]);
+        uploadOffset = (long) r[0] * metainfo.pieceLength() + r[1];
+        uploadRemaining = r[2];
+        return true;
+    }
+
+    public boolean uploadsWaiting() {
+        return !uploads.isEmpty() && uploadRemaining == 0;
     }
 
     // ---- closing ----

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -31,6 +32,7 @@ public final class Storage implements AutoCloseable {
     /** Open file channels at most; torrents with thousands of files reopen as needed. */
     static final int MAX_OPEN_FILES = 64;
     private static final int SCRATCH_BYTES = 16 << 10;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(SCRATCH_BYTES).asReadOnlyBuffer();
 
     private final FileMap map;
     private final Path root;
@@ -152,6 +154,33 @@ public final class Storage implements AutoCloseable {
             total += n;
             if (n < want) {
                 break; // the socket has nothing more for now
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Sends bytes at torrent offset {@code offset} to {@code out} with {@code transferTo} (sendfile):
+     * from the page cache to the socket, never through the heap. Returns the bytes sent.
+     */
+    public long transfer(long offset, int length, WritableByteChannel out) throws IOException {
+        long total = 0;
+        while (total < length) {
+            FileMap.Segment s = map.first(offset + total, (int) (length - total));
+            if (s == null) {
+                throw new IOException("read past the end of the torrent");
+            }
+            long n;
+            if (s.padding()) {
+                ByteBuffer zeros = ZEROS.duplicate();
+                zeros.limit(Math.min(zeros.capacity(), s.length()));
+                n = out.write(zeros);
+            } else {
+                n = channel(s.file()).transferTo(s.fileOffset(), s.length(), out);
+            }
+            total += n;
+            if (n < s.length()) {
+                break; // the socket is full for now
             }
         }
         return total;

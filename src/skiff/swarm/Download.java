@@ -22,6 +22,7 @@ import skiff.metainfo.Bitfield;
 import skiff.metainfo.FileEntry;
 import skiff.metainfo.Metainfo;
 import skiff.peer.BlockSink;
+import skiff.peer.BlockSource;
 import skiff.peer.CloseReason;
 import skiff.peer.PeerConnection;
 import skiff.peer.PeerListener;
@@ -38,7 +39,7 @@ import skiff.tracker.Announcer;
  * One torrent on the loop: checks what is on disk, announces, dials peers, asks them for blocks,
  * verifies pieces and finishes. The glue between peers, picker, storage and trackers.
  */
-public final class Download implements PeerListener, BlockSink, Announcer.Listener, Announcer.Stats {
+public final class Download implements PeerListener, BlockSink, BlockSource, Announcer.Listener, Announcer.Stats {
     static final int INITIAL_QUEUE_DEPTH = 16;
     static final int MIN_QUEUE_DEPTH = 4;
     /** libtorrent's default max_out_request_queue; plenty for loopback rates. */
@@ -55,6 +56,10 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
     static final int MAX_STRIKES = 2;
     /** How often the resume file is rewritten while downloading. */
     static final long RESUME_SAVE_MILLIS = 60_000;
+    /** BEP 3: the choker runs every ten seconds. */
+    static final long CHOKE_ROUND_MILLIS = 10_000;
+    /** Requests for pieces we lack or of more than a block, tolerated before the peer is dropped. */
+    static final int MAX_INVALID_REQUESTS = 50;
 
     private final EventLoop loop;
     private final Executor workers;
@@ -69,6 +74,14 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
     private final Map<InetSocketAddress, PeerConnection> connections = new LinkedHashMap<>();
     private final Map<Integer, Set<InetSocketAddress>> contributors = new HashMap<>();
     private final byte[] handshake;
+    private final Listener listener;
+    private final Choker choker;
+    private long lastChokeRoundMillis;
+    private long uploadTokens;
+    private long seedingSinceMillis = -1;
+    private boolean startedComplete;
+    /** Peers that completed a handshake with us, over the whole run. */
+    private int peersUsed;
     private Announcer announcer;
     private Picker picker;
     private Bitfield have;
@@ -96,6 +109,13 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         this.resume = new ResumeFile(storage);
         this.peers = new PeerSet(settings.port());
         this.handshake = Wire.handshake(metainfo.infoHash(), settings.peerId(), new byte[8]).array();
+        this.choker = new Choker(settings.unchokeSlots(), random);
+        this.listener = Listener.bind(new InetSocketAddress(settings.bindAddress(), settings.port()));
+    }
+
+    /** The port we listen on (useful when asked for port 0 in tests). */
+    public int port() {
+        return listener.port();
     }
 
     /** Trackers come from Main, which knows how to make them. */
@@ -185,17 +205,62 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         if (stopped) {
             return;
         }
-        if (have.complete()) {
-            state = "complete";
-            finish();
+        try {
+            listener.start(loop, this::accept);
+        } catch (IOException e) {
+            fail("cannot listen for peers: " + e.getMessage());
             return;
         }
-        state = "downloading";
         lastResumeSaveMillis = loop.nowMillis();
+        lastChokeRoundMillis = loop.nowMillis();
+        if (have.complete()) {
+            startedComplete = true;
+            if (!settings.seed()) {
+                state = "complete";
+                finish();
+                return;
+            }
+        }
+        state = have.complete() ? "seeding" : "downloading";
         if (announcer != null) {
             announcer.start();
         }
         tick = loop.schedule(settings.tickMillis(), this::tick);
+        if (have.complete()) {
+            finish();
+        }
+    }
+
+    private void accept(SocketChannel ch) {
+        InetSocketAddress a;
+        try {
+            a = (InetSocketAddress) ch.getRemoteAddress();
+        } catch (IOException e) {
+            closeQuietly(ch);
+            return;
+        }
+        if (stopped || a == null || connections.size() >= settings.maxPeers() || peers.banned(a) || connections.containsKey(a)) {
+            closeQuietly(ch);
+            return;
+        }
+        PeerConnection c = new PeerConnection(loop, ch, a, false, metainfo, this, this);
+        c.attachment = new PeerState();
+        c.source(this);
+        connections.put(a, c);
+        peers.connected(a);
+        try {
+            c.register(handshake);
+        } catch (IOException e) {
+            c.close(CloseReason.IO_ERROR, e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
     }
 
     private void fail(String reason) {
@@ -210,7 +275,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
             return;
         }
         finished = true;
-        state = "complete";
+        state = settings.seed() ? "seeding" : "complete";
         for (PeerConnection c : List.copyOf(connections.values())) {
             c.sendInterested(false);
             if (c.peerPieces.complete()) {
@@ -230,10 +295,29 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
     }
 
     private void flushedAtEnd() {
-        if (announcer != null) {
+        if (announcer != null && !startedComplete) {
             announcer.completed();
         }
-        events.finished();
+        events.completed();
+        if (settings.seed()) {
+            seedingSinceMillis = loop.nowMillis();
+        } else {
+            events.done();
+        }
+    }
+
+    /** --seed-ratio and --seed-time end seeding. */
+    private void checkSeedingLimits(long now) {
+        if (seedingSinceMillis < 0 || stopped) {
+            return;
+        }
+        boolean ratioMet = settings.seedRatio() > 0 && uploaded >= settings.seedRatio() * metainfo.totalLength();
+        boolean timeMet = settings.seedTimeMillis() > 0 && now - seedingSinceMillis >= settings.seedTimeMillis();
+        if (ratioMet || timeMet) {
+            seedingSinceMillis = -1;
+            events.info(ratioMet ? "seed ratio reached" : "seed time reached");
+            events.done();
+        }
     }
 
     /** Stops dialing, closes connections, saves the resume file; {@code done} runs after, on the loop. */
@@ -242,6 +326,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         if (tick != null) {
             tick.cancel();
         }
+        listener.close(loop);
         for (PeerConnection c : List.copyOf(connections.values())) {
             c.close(CloseReason.SHUTDOWN, null);
         }
@@ -301,6 +386,21 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         }
         downRate = downRate * 0.6 + 0.4 * totalDown / seconds;
         upRate = upRate * 0.6 + 0.4 * totalUp / seconds;
+        uploaded += totalUp;
+        if (settings.uploadLimitBytesPerSec() > 0) {
+            uploadTokens = Math.min(settings.uploadLimitBytesPerSec(),
+                    uploadTokens + (long) (settings.uploadLimitBytesPerSec() * seconds));
+            for (PeerConnection c : List.copyOf(connections.values())) {
+                if (c.uploadsWaiting()) {
+                    c.flush();
+                }
+            }
+        }
+        if (now - lastChokeRoundMillis >= CHOKE_ROUND_MILLIS) {
+            lastChokeRoundMillis = now;
+            chokeRound(now);
+        }
+        checkSeedingLimits(now);
         dial();
         if (announcer != null && connections.size() < Math.min(settings.maxPeers(), 10)) {
             announcer.needPeers();
@@ -353,14 +453,14 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
     // ---- peers and dialing ----
 
     private void dial() {
-        if (stopped || finished) {
+        if (stopped || (finished && !settings.seed())) {
             return;
         }
         int room = settings.maxPeers() - connections.size();
         if (room <= 0) {
             return;
         }
-        for (InetSocketAddress a : peers.candidates(room, loop.nowMillis())) {
+        for (InetSocketAddress a : peers.candidates(room, loop.nowMillis(), finished)) {
             SocketChannel ch = null;
             try {
                 ch = SocketChannel.open();
@@ -368,6 +468,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
                 ch.connect(a);
                 PeerConnection c = new PeerConnection(loop, ch, a, true, metainfo, this, this);
                 c.attachment = new PeerState();
+                c.source(this);
                 connections.put(a, c);
                 peers.connected(a);
                 c.register(handshake);
@@ -444,6 +545,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         if (have.count() > 0) {
             c.sendBitfield(have);
         }
+        peersUsed++;
         return null;
     }
 
@@ -462,7 +564,38 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
 
     @Override
     public void interested(PeerConnection c, boolean interested) {
-        // Uploading (and so choking decisions) comes with seeding.
+        events.debug(c + ": " + (interested ? "interested" : "not interested"));
+        if (!interested) {
+            c.sendChoke(true);
+            return;
+        }
+        int unchoked = 0;
+        for (PeerConnection other : connections.values()) {
+            if (!other.amChoking) {
+                unchoked++;
+            }
+        }
+        if (unchoked < settings.unchokeSlots()) {
+            c.sendChoke(false); // a free slot need not wait for the next round
+        }
+    }
+
+    /** Every ten seconds: tit-for-tat over the interested peers (see {@link Choker}). */
+    private void chokeRound(long now) {
+        List<Choker.Candidate> candidates = new ArrayList<>();
+        for (PeerConnection c : connections.values()) {
+            if (c.handshakeDone()) {
+                PeerState s = (PeerState) c.attachment;
+                candidates.add(new Choker.Candidate(c, c.peerInterested, s.downRateBytesPerSec, s.upRateBytesPerSec,
+                        s.snubbedUntilMillis > now));
+            }
+        }
+        Set<Object> unchoke = choker.choose(candidates, finished);
+        for (PeerConnection c : List.copyOf(connections.values())) {
+            if (c.handshakeDone()) {
+                c.sendChoke(!unchoke.contains(c));
+            }
+        }
     }
 
     @Override
@@ -494,11 +627,47 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
 
     @Override
     public void request(PeerConnection c, int piece, int begin, int length) {
-        // Serving blocks comes with seeding; until then we keep every peer choked and ignore requests.
+        if (events.debugging()) {
+            events.debug(c + ": request " + piece + "/" + begin + "/" + length);
+        }
+        if (c.amChoking) {
+            return; // a request that crossed our choke on the wire: dropped, as BEP 3 says
+        }
+        if (!have.get(piece) || length > Wire.BLOCK_BYTES) {
+            // Without the Fast extension there is no reject message: real clients ignore such requests.
+            PeerState s = (PeerState) c.attachment;
+            if (++s.invalidRequests > MAX_INVALID_REQUESTS) {
+                c.close(CloseReason.INVALID_REQUESTS, null);
+            }
+            return;
+        }
+        if (!c.queueUpload(piece, begin, length)) {
+            c.close(CloseReason.REQUEST_FLOOD, "more than " + PeerConnection.MAX_QUEUED_UPLOADS + " requests queued");
+        }
     }
 
     @Override
     public void cancel(PeerConnection c, int piece, int begin, int length) {
+        c.cancelUpload(piece, begin, length);
+    }
+
+    // ---- BlockSource: uploads straight from the files ----
+
+    @Override
+    public long transfer(long offset, int length, java.nio.channels.WritableByteChannel out) throws IOException {
+        return storage.transfer(offset, length, out);
+    }
+
+    @Override
+    public boolean allowUpload(int bytes) {
+        if (settings.uploadLimitBytesPerSec() <= 0) {
+            return true;
+        }
+        if (uploadTokens < bytes) {
+            return false;
+        }
+        uploadTokens -= bytes;
+        return true;
     }
 
     /** Tops up a peer's requests to its queue depth. */
@@ -622,6 +791,12 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
             }
         }
         s.requests.clear();
+        if (reason == CloseReason.BOTH_SEEDS) {
+            PeerSet.Peer p = peers.get(c.address());
+            if (p != null) {
+                p.seed = true;
+            }
+        }
         boolean failedDial = reason == CloseReason.CONNECT_FAILED || reason == CloseReason.CONNECT_TIMEOUT
                 || (!c.handshakeDone() && reason != CloseReason.SHUTDOWN);
         peers.disconnected(c.address(), failedDial, loop.nowMillis());
@@ -665,7 +840,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
             }
         }
         return new Status(state, metainfo.totalLength(), haveBytes, downloaded, uploaded, downRate, upRate,
-                connections.size(), peers.size(), seeds, have == null ? 0 : have.count(), metainfo.pieceCount());
+                connections.size(), peers.size(), seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peersUsed);
     }
 
     /** Test hook: adds peers as if a tracker had listed them. */

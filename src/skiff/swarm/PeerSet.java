@@ -30,6 +30,8 @@ final class PeerSet {
         long nextAttemptMillis;
         boolean banned;
         boolean connected;
+        /** It had everything when we last met: no use dialling it while we have everything too. */
+        boolean seed;
 
         Peer(InetSocketAddress address) {
             this.address = address;
@@ -86,13 +88,13 @@ final class PeerSet {
     }
 
     /** Up to {@code max} addresses that may be dialled now. */
-    List<InetSocketAddress> candidates(int max, long nowMillis) {
+    List<InetSocketAddress> candidates(int max, long nowMillis, boolean weAreComplete) {
         List<InetSocketAddress> out = new ArrayList<>();
         for (Peer p : known.values()) {
             if (out.size() >= max) {
                 break;
             }
-            if (!p.connected && !p.banned && p.nextAttemptMillis <= nowMillis) {
+            if (!p.connected && !p.banned && p.nextAttemptMillis <= nowMillis && !(weAreComplete && p.seed)) {
                 out.add(p.address);
             }
         }

@@ -17,6 +17,8 @@ final class PeerState {
     int queueDepth = Download.INITIAL_QUEUE_DEPTH;
     /** The peer has sent nothing we asked for in a while: its requests went to others. */
     long snubbedUntilMillis;
+    /** Requests for pieces we lack or oversized ones; too many and the peer goes. */
+    int invalidRequests;
 
     boolean has(long key) {
         return requests.containsKey(key);

@@ -58,6 +58,14 @@ public final class Opentracker implements AutoCloseable {
 
     /** Waits (bounded) until the tracker lists at least {@code seeders} complete peers for the torrent. */
     public void awaitSeeders(String infoHashHex, int seeders, int seconds) throws Exception {
+        await(infoHashHex, "complete", seeders, seconds);
+    }
+
+    public void awaitLeechers(String infoHashHex, int leechers, int seconds) throws Exception {
+        await(infoHashHex, "incomplete", leechers, seconds);
+    }
+
+    private void await(String infoHashHex, String field, int seeders, int seconds) throws Exception {
         byte[] hash = java.util.HexFormat.of().parseHex(infoHashHex);
         StringBuilder q = new StringBuilder();
         for (byte b : hash) {
@@ -74,7 +82,7 @@ public final class Opentracker implements AutoCloseable {
                 var d = (skiff.bencode.BDict) skiff.bencode.Decoder.decode(in.readAllBytes());
                 var files = (skiff.bencode.BDict) d.get("files");
                 for (var v : files.entries().values()) {
-                    seen = ((skiff.bencode.BInt) ((skiff.bencode.BDict) v).get("complete")).value();
+                    seen = ((skiff.bencode.BInt) ((skiff.bencode.BDict) v).get(field)).value();
                 }
             } catch (IOException | RuntimeException e) {
                 seen = -1;
@@ -84,7 +92,7 @@ public final class Opentracker implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IOException("the tracker never listed " + seeders + " seeders (last saw " + seen + ")");
+        throw new IOException("the tracker never listed " + seeders + " " + field + " (last saw " + seen + ")");
     }
 
     public String http() {

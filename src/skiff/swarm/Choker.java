@@ -1,0 +1,68 @@
+package skiff.swarm;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * Tit-for-tat (BEP 3): every round, unchoke the interested peers that give us the most while we
+ * download, or that take the most while we seed (the fastest uploads finish pieces for the swarm
+ * soonest; libtorrent's round-robin is the alternative we chose against for simplicity), and keep
+ * one optimistic unchoke that rotates every few rounds so newcomers get a chance. Peers that have
+ * snubbed us are not rewarded while we download. Pure: rates in, a set out.
+ */
+public final class Choker {
+    /** Rounds (of 10 s) between optimistic rotations: BEP 3's 30 seconds. */
+    static final int OPTIMISTIC_EVERY_ROUNDS = 3;
+
+    /** One peer's standing this round. */
+    public record Candidate(Object id, boolean interested, double downRate, double upRate, boolean snubbed) {
+    }
+
+    private final int slots;
+    private final RandomGenerator random;
+    private Object optimistic;
+    private int round;
+
+    public Choker(int slots, RandomGenerator random) {
+        this.slots = Math.max(1, slots);
+        this.random = random;
+    }
+
+    /** The peers to unchoke this round; everyone else is choked. */
+    public Set<Object> choose(List<Candidate> peers, boolean seeding) {
+        List<Candidate> interested = new ArrayList<>();
+        for (Candidate c : peers) {
+            if (c.interested()) {
+                interested.add(c);
+            }
+        }
+        Set<Object> unchoke = new HashSet<>();
+        if (interested.size() <= slots) {
+            interested.forEach(c -> unchoke.add(c.id()));
+            return unchoke;
+        }
+        Comparator<Candidate> best = seeding
+                ? Comparator.comparingDouble(Candidate::upRate).reversed()
+                : Comparator.comparing(Candidate::snubbed).thenComparing(Comparator.comparingDouble(Candidate::downRate).reversed());
+        interested.sort(best);
+        for (int i = 0; i < slots - 1; i++) {
+            unchoke.add(interested.get(i).id());
+        }
+        boolean rotate = round++ % OPTIMISTIC_EVERY_ROUNDS == 0 || optimistic == null
+                || interested.stream().noneMatch(c -> c.id().equals(optimistic)) || unchoke.contains(optimistic);
+        if (rotate) {
+            List<Candidate> rest = interested.subList(slots - 1, interested.size());
+            optimistic = rest.get(random.nextInt(rest.size())).id();
+        }
+        unchoke.add(optimistic);
+        return unchoke;
+    }
+
+    public Object optimistic() {
+        return optimistic;
+    }
+}
