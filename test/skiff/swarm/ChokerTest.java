@@ -1,0 +1,84 @@
+package skiff.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ChokerTest {
+    private static List<Choker.Candidate> peers(double[] down, double[] up, boolean[] interested, boolean[] snubbed) {
+        List<Choker.Candidate> out = new ArrayList<>();
+        for (int i = 0; i < down.length; i++) {
+            out.add(new Choker.Candidate("p" + i, interested[i], down[i], up[i], snubbed[i]));
+        }
+        return out;
+    }
+
+    @Test
+    void downloadingRewardsTheFastestUploadersToUsPlusOneOptimistic() {
+        Choker c = new Choker(4, new SplittableRandom(1));
+        double[] down = {100, 900, 50, 700, 800, 10, 0};
+        boolean[] all = {true, true, true, true, true, true, true};
+        Set<Object> u = c.choose(peers(down, new double[7], all, new boolean[7]), false);
+        assertEquals(4, u.size());
+        assertTrue(u.containsAll(Set.of("p1", "p4", "p3")), u.toString());
+        Object optimistic = c.optimistic();
+        assertFalse(Set.of("p1", "p4", "p3").contains(optimistic));
+        assertTrue(u.contains(optimistic));
+    }
+
+    @Test
+    void seedingRewardsThoseWhoTakeTheMost() {
+        Choker c = new Choker(2, new SplittableRandom(2));
+        double[] up = {5, 50, 500, 1};
+        Set<Object> u = c.choose(peers(new double[4], up, new boolean[] {true, true, true, true}, new boolean[4]), true);
+        assertTrue(u.contains("p2"), u.toString());
+        assertEquals(2, u.size());
+    }
+
+    @Test
+    void snubbersAndUninterestedPeersAreNotRewarded() {
+        Choker c = new Choker(2, new SplittableRandom(3));
+        double[] down = {1000, 900, 10, 5};
+        Set<Object> u = c.choose(peers(down, new double[4], new boolean[] {false, true, true, true},
+            new boolean[] {false, true, false, false}), false);
+        assertFalse(u.contains("p0"), "not interested");
+        assertTrue(u.contains("p2"), "the best non-snubbing peer: " + u);
+    }
+
+    @Test
+    void fewerInterestedPeersThanSlotsAreAllUnchoked() {
+        Choker c = new Choker(4, new SplittableRandom(4));
+        Set<Object> u = c.choose(peers(new double[] {1, 2, 3}, new double[3], new boolean[] {true, false, true},
+            new boolean[3]), false);
+        assertEquals(Set.of("p0", "p2"), u);
+    }
+
+    @Test
+    void optimisticSlotRotatesEveryThirtySeconds() {
+        Choker c = new Choker(2, new SplittableRandom(5));
+        double[] down = {100, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+        boolean[] all = new boolean[10];
+        java.util.Arrays.fill(all, true);
+        Set<Object> seen = new HashSet<>();
+        Object last = null;
+        int changes = 0;
+        for (int round = 0; round < 30; round++) {
+            c.choose(peers(down, new double[10], all, new boolean[10]), false);
+            if (!c.optimistic().equals(last)) {
+                changes++;
+            }
+            last = c.optimistic();
+            seen.add(last);
+        }
+        assertTrue(changes <= 10, "rotates at most every third round: " + changes);
+        assertTrue(seen.size() >= 3, "gives several peers a chance: " + seen);
+        assertFalse(seen.contains("p0"), "the regular slot is not also the optimistic one");
+    }
+}
