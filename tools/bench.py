@@ -170,9 +170,8 @@ def main():
                 port = free_port()
                 marker = None
                 if name == "skiff":
-                    cmd = [os.path.join(ROOT, "build/image/bin/skiff") if os.environ.get("BENCH_IMAGE")
-                           else "java", *([] if os.environ.get("BENCH_IMAGE") else ["-jar", os.path.join(ROOT, "build/skiff.jar")]),
-                           "-q", "-d", dl, "--port", str(port), torrent]
+                    # the jlink image with its small-host defaults (32 MiB heap), as a router would run it
+                    cmd = [os.path.join(ROOT, "build/image/bin/skiff"), "-q", "-d", dl, "--port", str(port), torrent]
                 elif name == "aria2":
                     cmd = ["aria2c", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
                            "--enable-peer-exchange=false", "--listen-port=%d" % port, "--interface=127.0.0.1",

@@ -22,6 +22,9 @@ final class Args {
     long seedTimeMinutes;
     long uploadLimitKib;
     int unchokeSlots = 4;
+    int statusIntervalSeconds = 5;
+    boolean json;
+    boolean files;
     // skiff create
     String output;
     final List<List<String>> trackers = new ArrayList<>();
@@ -97,7 +100,7 @@ final class Args {
 
     private boolean isFlag(String name) {
         return switch (name) {
-            case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date", "--seed" -> true;
+            case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date", "--seed", "--json", "--files" -> true;
             default -> false;
         };
     }
@@ -110,6 +113,8 @@ final class Args {
             case "--private" -> isPrivate = true;
             case "--no-date" -> noDate = true;
             case "--seed" -> seed = true;
+            case "--json" -> json = true;
+            case "--files" -> files = true;
             default -> throw new IllegalStateException(name);
         }
     }
@@ -131,6 +136,13 @@ final class Args {
             case "--seed-time" -> seedTimeMinutes = intIn(name, value, 1, 1_000_000);
             case "-u", "--upload-limit" -> uploadLimitKib = intIn(name, value, 0, Integer.MAX_VALUE);
             case "--unchoke-slots" -> unchokeSlots = intIn(name, value, 1, 100);
+            case "--status-interval" -> statusIntervalSeconds = intIn(name, value, 1, 86_400);
+            case "--status" -> {
+                if (!value.equals("json") && !value.equals("text")) {
+                    throw new UsageException("--status takes json or text, not '" + value + "'");
+                }
+                json = value.equals("json");
+            }
             default -> throw new UsageException("unknown option '" + name + "'");
         }
     }

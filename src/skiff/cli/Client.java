@@ -95,22 +95,26 @@ final class Client implements Events {
             loop.onShutdown(done -> download.stop(done));
             if (!args.quiet) {
                 boolean terminal = Progress.stdoutIsTerminal();
-                progress = new Progress(out, terminal, Progress.terminalWidth());
-                long every = terminal ? TERMINAL_REFRESH_MILLIS : PLAIN_STATUS_MILLIS;
+                progress = new Progress(out, terminal, args.json, Progress.terminalWidth());
+                long every = terminal && !args.json ? TERMINAL_REFRESH_MILLIS : args.statusIntervalSeconds * 1000L;
                 loop.schedule(every, new Runnable() {
                     @Override
                     public void run() {
-                        progress.show(download.status());
+                        showProgress();
                         loop.schedule(every, this);
                     }
                 });
             }
-            Signals.install(this::interrupted);
+            Runnable restoreSignals = Signals.install(this::interrupted);
             startMillis = loop.nowMillis();
             log.info(metainfo.name() + ": " + Units.bytes(metainfo.totalLength()) + " in " + metainfo.pieceCount()
                     + " pieces, info-hash " + metainfo.infoHashHex());
             loop.execute(download::start);
-            loop.run();
+            try {
+                loop.run();
+            } finally {
+                restoreSignals.run();
+            }
             if (!args.quiet && exitCode != ExitCode.FAILED) {
                 summary();
             } else if (progress != null) {
@@ -191,11 +195,17 @@ final class Client implements Events {
         loop.stop(STOP_GRACE_MILLIS);
     }
 
+    private void showProgress() {
+        boolean perFile = args.files && download.metainfo().files().size() > 1;
+        progress.show(download.status(), perFile ? download.metainfo().files() : null,
+                perFile ? download.fileBytesDone() : null);
+    }
+
     /** One line at the end: size, time, average speed, peers used, ratio. */
     private void summary() {
         Status s = download.status();
         if (progress != null) {
-            progress.show(s);
+            showProgress();
             progress.end();
         }
         double secs = Math.max(0.001, (loop.nowMillis() - startMillis) / 1000.0);

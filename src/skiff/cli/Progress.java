@@ -1,22 +1,28 @@
 package skiff.cli;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
+import skiff.metainfo.FileEntry;
+import skiff.metainfo.PathSafety;
 import skiff.swarm.Status;
 
 /**
- * The status the user watches. On a terminal: one line redrawn in place, fitted to the width.
- * Elsewhere: a plain line every few seconds, no escape codes.
+ * The status the user watches. On a terminal: one line redrawn in place, fitted to the width
+ * (plus one line per file with --files). Elsewhere: a plain line every few seconds, no escape
+ * codes; or, with --json, one JSON object per line.
  */
 final class Progress {
     private final PrintStream out;
     private final boolean terminal;
+    private final boolean json;
     private final int width;
-    private boolean lineOpen;
+    private int linesOpen;
 
-    Progress(PrintStream out, boolean terminal, int width) {
+    Progress(PrintStream out, boolean terminal, boolean json, int width) {
         this.out = out;
-        this.terminal = terminal;
+        this.terminal = terminal && !json;
+        this.json = json;
         this.width = Math.max(20, width);
     }
 
@@ -43,31 +49,78 @@ final class Progress {
         }
     }
 
-    void show(Status s) {
-        String text = line(s, terminal ? width - 1 : Integer.MAX_VALUE);
-        if (terminal) {
-            out.print("\r" + text + " ".repeat(Math.max(0, width - 1 - text.length())) + "\r");
-            lineOpen = true;
-        } else {
-            out.println(text);
+    /** Draws the status; {@code files}/{@code fileDone} are null unless the per-file view is on. */
+    void show(Status s, List<FileEntry> files, long[] fileDone) {
+        if (json) {
+            out.println(json(s));
+            out.flush();
+            return;
         }
+        StringBuilder b = new StringBuilder();
+        String main = line(s, terminal ? width - 1 : Integer.MAX_VALUE);
+        if (terminal) {
+            clearLines(b);
+            b.append(main).append(" ".repeat(Math.max(0, width - 1 - main.length())));
+            int lines = 1;
+            if (files != null) {
+                for (int i = 0; i < files.size(); i++) {
+                    if (!files.get(i).padding()) {
+                        b.append('\n').append(fileLine(files.get(i), fileDone[i], width - 1));
+                        lines++;
+                    }
+                }
+            }
+            b.append('\r');
+            linesOpen = lines;
+        } else {
+            b.append(main).append('\n');
+            if (files != null) {
+                for (int i = 0; i < files.size(); i++) {
+                    if (!files.get(i).padding()) {
+                        b.append("  ").append(fileLine(files.get(i), fileDone[i], Integer.MAX_VALUE)).append('\n');
+                    }
+                }
+            }
+        }
+        out.print(b);
         out.flush();
     }
 
-    /** Clears a redrawn line so that a log line can be printed cleanly. */
+    /** Moves back over what was drawn and blanks it (terminal only). */
+    private void clearLines(StringBuilder b) {
+        if (linesOpen == 0) {
+            return;
+        }
+        b.append('\r');
+        for (int i = 1; i < linesOpen; i++) {
+            b.append("\033[2K\033[1A"); // erase the line, then go up one
+        }
+        b.append("\033[2K\r");
+    }
+
+    /** Clears a redrawn status so that a log line can be printed cleanly. */
     void clear() {
-        if (terminal && lineOpen) {
-            out.print("\r" + " ".repeat(width - 1) + "\r");
+        if (terminal && linesOpen > 0) {
+            StringBuilder b = new StringBuilder();
+            clearLines(b);
+            out.print(b);
             out.flush();
-            lineOpen = false;
+            linesOpen = 0;
         }
     }
 
     void end() {
-        if (terminal && lineOpen) {
+        if (terminal && linesOpen > 0) {
             out.println();
-            lineOpen = false;
+            linesOpen = 0;
         }
+    }
+
+    static String fileLine(FileEntry f, long done, int max) {
+        double pct = f.length() == 0 ? 100 : 100.0 * done / f.length();
+        String text = String.format(Locale.ROOT, "%5.1f%% %9s  %s", pct, Units.bytes(f.length()),
+                PathSafety.printable(f.displayPath()));
+        return text.length() > max ? text.substring(0, max) : text;
     }
 
     static String line(Status s, int max) {
@@ -86,6 +139,16 @@ final class Progress {
             core = "[" + "#".repeat(filled) + "-".repeat(barWidth - filled) + "] " + core;
         }
         return core.length() > max ? core.substring(0, max) : core;
+    }
+
+    static String json(Status s) {
+        long left = s.totalBytes() - s.haveBytes();
+        long etaSeconds = left == 0 ? 0 : s.downRate() < 1 ? -1 : (long) (left / s.downRate());
+        return String.format(Locale.ROOT, "{\"state\":\"%s\",\"percent\":%.2f,\"have_bytes\":%d,\"total_bytes\":%d,"
+                + "\"downloaded_bytes\":%d,\"uploaded_bytes\":%d,\"down_rate\":%d,\"up_rate\":%d,\"peers\":%d,"
+                + "\"known_peers\":%d,\"seeds\":%d,\"eta_seconds\":%d}",
+                s.state(), 100 * s.fraction(), s.haveBytes(), s.totalBytes(), s.downloadedBytes(), s.uploadedBytes(),
+                (long) s.downRate(), (long) s.upRate(), s.connections(), s.knownPeers(), s.seeds(), etaSeconds);
     }
 
     static String eta(Status s) {

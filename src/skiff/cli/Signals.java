@@ -14,7 +14,8 @@ final class Signals {
     private Signals() {
     }
 
-    static void install(Consumer<String> handler) {
+    /** Installs {@code handler} for INT and TERM; the returned action puts the previous handlers back. */
+    static Runnable install(Consumer<String> handler) {
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> signalHandler = Class.forName("sun.misc.SignalHandler");
@@ -27,11 +28,24 @@ final class Signals {
                     }
                     return null;
                 });
-            for (String name : new String[] {"INT", "TERM"}) {
-                handle.invoke(null, signal.getConstructor(String.class).newInstance(name), proxy);
+            Object[] signals = new Object[2];
+            Object[] previous = new Object[2];
+            String[] names = {"INT", "TERM"};
+            for (int i = 0; i < names.length; i++) {
+                signals[i] = signal.getConstructor(String.class).newInstance(names[i]);
+                previous[i] = handle.invoke(null, signals[i], proxy);
             }
+            return () -> {
+                for (int i = 0; i < names.length; i++) {
+                    try {
+                        handle.invoke(null, signals[i], previous[i]);
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        // leave ours in place
+                    }
+                }
+            };
         } catch (ReflectiveOperationException | RuntimeException e) {
-            // default JVM signal handling: still a clean stop through the loop is not guaranteed
+            return () -> { };
         }
     }
 }

@@ -197,7 +197,10 @@ public final class EventLoop implements Executor {
             Handler h = (Handler) key.attachment();
             try {
                 h.ready(key);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException e) {
+                close(key, e);
+            } catch (RuntimeException e) {
+                warnings.accept("handler failed, closing its channel: " + e); // a bug, not bad input
                 close(key, e);
             }
         }

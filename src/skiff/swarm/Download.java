@@ -223,6 +223,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
         }
         state = have.complete() ? "seeding" : "downloading";
         if (announcer != null) {
+            events.debug("announcing to " + announcer.tierUrls());
             announcer.start();
         }
         tick = loop.schedule(settings.tickMillis(), this::tick);
@@ -841,6 +842,29 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
         }
         return new Status(state, metainfo.totalLength(), haveBytes, downloaded, uploaded, downRate, upRate,
                 connections.size(), peers.size(), seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peersUsed);
+    }
+
+    /** Verified bytes per file, for the per-file view. */
+    public long[] fileBytesDone() {
+        List<FileEntry> files = metainfo.files();
+        long[] done = new long[files.size()];
+        if (have == null) {
+            return done;
+        }
+        long pieceLength = metainfo.pieceLength();
+        for (int f = 0; f < files.size(); f++) {
+            FileEntry e = files.get(f);
+            if (e.length() == 0) {
+                continue;
+            }
+            int[] range = storage.map().pieceRange(f);
+            for (int p = have.nextSet(range[0]); p >= 0 && p <= range[1]; p = have.nextSet(p + 1)) {
+                long start = Math.max(e.offset(), p * pieceLength);
+                long end = Math.min(e.offset() + e.length(), p * pieceLength + metainfo.pieceSize(p));
+                done[f] += Math.max(0, end - start);
+            }
+        }
+        return done;
     }
 
     /** Test hook: adds peers as if a tracker had listed them. */

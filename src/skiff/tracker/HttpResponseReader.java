@@ -135,7 +135,7 @@ final class HttpResponseReader {
     private void parseHead() throws TrackerException {
         String text = head.toString(StandardCharsets.ISO_8859_1);
         String[] lines = text.split("\r?\n");
-        String statusLine = lines[0];
+        String statusLine = lines.length == 0 ? "" : lines[0]; // a reply of blank lines has no status line
         String[] parts = statusLine.split(" ", 3);
         if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("[0-9]{3}")) {
             throw new TrackerException("tracker reply is not HTTP (status line '" + HttpAnnounceCodec.oneLine(statusLine) + "')");

@@ -1,0 +1,106 @@
+package skiff.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import skiff.bencode.BencodeException;
+import skiff.bencode.Decoder;
+import skiff.metainfo.Metainfo;
+import skiff.metainfo.MetainfoException;
+import skiff.metainfo.MetainfoParser;
+import skiff.peer.PeerFuzzTarget;
+import skiff.storage.StorageFuzzTargets;
+import skiff.tracker.TrackerFuzzTargets;
+
+/**
+ * make fuzz: a mutation campaign over every parser that reads untrusted bytes, seeded from the
+ * corpus in test/fuzz-corpus. FUZZ_INPUTS (default 1,000,000) and FUZZ_SECONDS (default 600) bound
+ * each target; `make fuzz SHORT=1` runs a few seconds each. Failing inputs are written to
+ * build/fuzz-failures for the corpus.
+ */
+@Tag("fuzz")
+class FuzzTest {
+    private static final Path CORPUS = Path.of("test/fuzz-corpus");
+
+    @TempDir
+    Path tmp;
+
+    private static long env(String name, long fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : Long.parseLong(v.trim());
+    }
+
+    private static List<byte[]> corpus(String target) throws Exception {
+        List<byte[]> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(CORPUS.resolve(target))) {
+            for (Path p : (Iterable<Path>) files.sorted()::iterator) {
+                out.add(Files.readAllBytes(p));
+            }
+        }
+        assertTrue(!out.isEmpty(), "empty corpus for " + target);
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bencode", "metainfo", "peer", "http", "udp", "resume"})
+    void campaign(String target) throws Exception {
+        long inputs = env("FUZZ_INPUTS", 1_000_000);
+        long seconds = env("FUZZ_SECONDS", 600);
+        Metainfo meta = MetainfoParser.parse(Files.readAllBytes(Path.of("test/fixtures/torrents/mk-multi.torrent")));
+        Fuzzer.Report report;
+        Fuzzer fuzzer = new Fuzzer();
+        switch (target) {
+            case "bencode" -> report = fuzzer.run(target, corpus(target), in -> {
+                try {
+                    Decoder.decode(in);
+                } catch (BencodeException expected) {
+                    // documented
+                }
+            }, inputs, seconds * 1000, 1);
+            case "metainfo" -> report = fuzzer.run(target, corpus(target), in -> {
+                try {
+                    MetainfoParser.parse(in);
+                } catch (MetainfoException expected) {
+                    // documented
+                }
+            }, inputs, seconds * 1000, 2);
+            case "peer" -> {
+                try (PeerFuzzTarget peer = new PeerFuzzTarget(meta)) {
+                    report = fuzzer.run(target, corpus(target), peer::run, inputs, seconds * 1000, 3);
+                }
+            }
+            case "http" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::http, inputs, seconds * 1000, 4);
+            case "udp" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::udp, inputs, seconds * 1000, 5);
+            default -> {
+                StorageFuzzTargets resume = new StorageFuzzTargets(meta, tmp);
+                report = fuzzer.run(target, corpus(target), resume::resume, inputs, seconds * 1000, 6);
+            }
+        }
+        System.out.printf("fuzz | %-8s | %,d inputs | %d failures%n", target, report.inputs(), report.failures().size());
+        if (!report.failures().isEmpty()) {
+            Path dir = Files.createDirectories(Path.of("build/fuzz-failures", target));
+            StringBuilder why = new StringBuilder();
+            for (Fuzzer.Failure f : report.failures()) {
+                Path file = dir.resolve(HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(f.input())).substring(0, 16));
+                Files.write(file, f.input());
+                why.append(f.what()).append(" (").append(file).append(")\n");
+                if (f.error() != null && why.length() < 200) {
+                    f.error().printStackTrace();
+                }
+            }
+            fail(target + ": " + report.failures().size() + " failures\n" + why);
+        }
+        assertTrue(report.inputs() >= Math.min(inputs, 1000), "too few inputs ran: " + report.inputs());
+    }
+}

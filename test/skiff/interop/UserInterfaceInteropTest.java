@@ -1,0 +1,122 @@
+package skiff.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import skiff.metainfo.Metainfo;
+import skiff.testutil.Content;
+import skiff.testutil.Opentracker;
+import skiff.testutil.Ports;
+import skiff.testutil.Procs;
+import skiff.testutil.ReferencePeers;
+import skiff.testutil.Tools;
+
+/** What a person sees: a redrawn line in a terminal, plain lines in a pipe, JSON for scripts, the image. */
+@Tag("interop")
+class UserInterfaceInteropTest {
+    @TempDir
+    Path tmp;
+
+    /** A slowed libtorrent seeder, so that the download lasts a few seconds. */
+    private interface Body {
+        void run(Path torrent) throws Exception;
+    }
+
+    private void withSeeder(long size, Body body) throws Exception {
+        Path seed = Files.createDirectories(tmp.resolve("seed"));
+        Content.random(seed.resolve("file.bin"), size, 31);
+        Path torrent = tmp.resolve("t.torrent");
+        Metainfo m = Interop.torrent(seed.resolve("file.bin"), torrent, List.of("http://127.0.0.1:1/announce"), 64 << 10);
+        try (Opentracker ot = Opentracker.start(List.of(m.infoHashHex()))) {
+            Interop.torrent(seed.resolve("file.bin"), torrent, List.of(ot.http()), 64 << 10);
+            Process lt = ReferencePeers.libtorrent(torrent, seed, Ports.free(), tmp.resolve("lt.log"),
+                "--upload-limit", String.valueOf(size / 4));
+            try {
+                ot.awaitSeeders(m.infoHashHex(), 1, 30);
+                body.run(torrent);
+            } finally {
+                Procs.stop(lt);
+            }
+        }
+    }
+
+    private static String run(List<String> cmd, Path log, int seconds) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("COLUMNS", "80");
+        Process p = pb.start();
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            Procs.stop(p);
+            throw new AssertionError("timed out: " + Files.readString(log));
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    private static List<String> skiff(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar", "build/skiff.jar"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    @Test
+    void terminalLineIsRedrawnInPlaceWithin80Columns() throws Exception {
+        String script = Tools.require("script");
+        withSeeder(8L << 20, torrent -> {
+            String inner = String.join(" ", skiff("-d", tmp.resolve("dl").toString(), "--port",
+                String.valueOf(Ports.free()), torrent.toString()));
+            String out = run(List.of(script, "-qefc", inner, "/dev/null"), tmp.resolve("pty.log"), 120);
+            long redraws = out.chars().filter(c -> c == '\r').count();
+            assertTrue(redraws >= 4, "the status line is redrawn in place: " + redraws);
+            for (String segment : out.split("[\r\n]")) {
+                String visible = segment.replaceAll("\u001b\\[[0-9;]*[A-Za-z]", "");
+                assertTrue(visible.length() <= 80, "wider than 80 columns: [" + visible + "]");
+            }
+            assertTrue(out.contains("done: file.bin"), out);
+        });
+    }
+
+    @Test
+    void pipeGetsPlainLinesAndJsonWhenAsked() throws Exception {
+        withSeeder(8L << 20, torrent -> {
+            String plain = run(skiff("-d", tmp.resolve("dl1").toString(), "--port", String.valueOf(Ports.free()),
+                "--status-interval", "1", torrent.toString()), tmp.resolve("plain.log"), 120);
+            assertFalse(plain.contains("\u001b"), "no escape codes in a pipe");
+            assertFalse(plain.contains("\r"), "no carriage returns in a pipe");
+            assertTrue(plain.lines().anyMatch(l -> l.contains("% ") && l.contains("peers ")), plain);
+
+            String json = run(skiff("-q", "--json", "-d", tmp.resolve("dl2").toString(), "--port", String.valueOf(Ports.free()),
+                "--status-interval", "1", torrent.toString()), tmp.resolve("json.log"), 120);
+            assertTrue(json.isEmpty() || json.lines().allMatch(l -> l.startsWith("{\"state\":") && l.endsWith("}")), json);
+            String json2 = run(skiff("--json", "-d", tmp.resolve("dl3").toString(), "--port", String.valueOf(Ports.free()),
+                "--status-interval", "1", "-l", "ERROR", torrent.toString()), tmp.resolve("json2.log"), 120);
+            List<String> objects = json2.lines().filter(l -> l.startsWith("{")).toList();
+            assertFalse(objects.isEmpty(), json2);
+            assertTrue(objects.stream().allMatch(l -> l.endsWith("}") && l.contains("\"percent\":")), json2);
+        });
+    }
+
+    /** CI's check of the jlink image: it starts, and it downloads on loopback with its small heap. */
+    @Test
+    void jlinkImageDownloads() throws Exception {
+        Path image = Path.of("build/image/bin/skiff");
+        assertTrue(Files.isExecutable(image), "make interop builds the image first");
+        withSeeder(8L << 20, torrent -> {
+            String out = run(List.of(image.toString(), "-d", tmp.resolve("dl").toString(), "--port",
+                String.valueOf(Ports.free()), torrent.toString()), tmp.resolve("image.log"), 120);
+            assertTrue(out.contains("done: file.bin"), out);
+            Content.assertSameBytes(tmp.resolve("seed/file.bin"), tmp.resolve("dl/file.bin"));
+        });
+    }
+}

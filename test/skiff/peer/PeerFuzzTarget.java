@@ -1,0 +1,182 @@
+package skiff.peer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import skiff.loop.Clock;
+import skiff.loop.EventLoop;
+import skiff.metainfo.Bitfield;
+import skiff.metainfo.Metainfo;
+
+/**
+ * Feeds the peer wire codec a hostile stream on a real loopback socket: the bytes after a valid
+ * handshake, written in two cuts. A connection is reused until the input makes it close.
+ * Failures: an exception escaping a handler (the loop reports it) or a payload written outside
+ * the torrent.
+ */
+public final class PeerFuzzTarget implements AutoCloseable {
+    private final Metainfo meta;
+    private final EventLoop loop;
+    private final ServerSocketChannel server;
+    private final List<String> warnings = new ArrayList<>();
+    private final byte[] storage;
+    private SocketChannel remote;
+    private PeerConnection conn;
+
+    public PeerFuzzTarget(Metainfo meta) throws IOException {
+        this.meta = meta;
+        this.storage = new byte[(int) meta.totalLength()];
+        this.loop = new EventLoop(Clock.system(), warnings::add);
+        this.server = ServerSocketChannel.open();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    public void run(byte[] input) throws IOException {
+        if (conn == null || conn.isClosed()) {
+            open();
+        }
+        int cut = input.length == 0 ? 0 : (input[input.length - 1] & 0xff) % (input.length + 1);
+        write(ByteBuffer.wrap(input, 0, cut));
+        pump();
+        write(ByteBuffer.wrap(input, cut, input.length - cut));
+        pump();
+        ByteBuffer drain = ByteBuffer.allocate(1 << 16);
+        remote.configureBlocking(false);
+        while (remote.read(drain) > 0) {
+            drain.clear();
+        }
+        remote.configureBlocking(true);
+        if (!warnings.isEmpty()) {
+            String w = warnings.get(0);
+            warnings.clear();
+            conn = null;
+            throw new IllegalStateException(w);
+        }
+    }
+
+    private void write(ByteBuffer b) throws IOException {
+        try {
+            while (b.hasRemaining()) {
+                remote.write(b);
+            }
+        } catch (IOException e) {
+            conn = null; // closed by our side mid-write: the input was refused, as it may be
+        }
+    }
+
+    private void pump() {
+        for (int i = 0; i < 8; i++) {
+            if (loop.runOnce(0) == 0 && i > 1) {
+                return;
+            }
+        }
+    }
+
+    private void open() throws IOException {
+        if (remote != null) {
+            remote.close();
+        }
+        loop.runOnce(0);
+        remote = SocketChannel.open(server.getLocalAddress());
+        SocketChannel local = server.accept();
+        conn = new PeerConnection(loop, local, (InetSocketAddress) local.getRemoteAddress(), false, meta, listener(), sink());
+        conn.source(source());
+        conn.register(Wire.handshake(meta.infoHash(), "-SK0100-fuzzfuzzfuzz".getBytes(), new byte[8]).array());
+        remote.write(Wire.handshake(meta.infoHash(), "-XX0000-fuzzpeer0000".getBytes(), new byte[8]));
+        pump();
+        conn.sendChoke(false); // so that requests are served
+        pump();
+    }
+
+    private BlockSink sink() {
+        return new BlockSink() {
+            public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
+                check(offset, length);
+                return in.read(ByteBuffer.wrap(storage, (int) offset, length));
+            }
+
+            public void write(long offset, ByteBuffer bytes) {
+                check(offset, bytes.remaining());
+                bytes.get(storage, (int) offset, bytes.remaining());
+            }
+        };
+    }
+
+    private BlockSource source() {
+        return new BlockSource() {
+            public long transfer(long offset, int length, WritableByteChannel out) throws IOException {
+                check(offset, length);
+                return out.write(ByteBuffer.wrap(storage, (int) offset, length));
+            }
+
+            public boolean allowUpload(int bytes) {
+                return true;
+            }
+        };
+    }
+
+    private void check(long offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > storage.length) {
+            throw new IllegalStateException("block outside the torrent: " + offset + "+" + length);
+        }
+    }
+
+    private PeerListener listener() {
+        return new PeerListener() {
+            public void connected(PeerConnection c) {
+            }
+
+            public CloseReason handshaken(PeerConnection c, byte[] id, byte[] reserved) {
+                return null;
+            }
+
+            public void choked(PeerConnection c, boolean choked) {
+            }
+
+            public void interested(PeerConnection c, boolean interested) {
+            }
+
+            public void have(PeerConnection c, int piece) {
+            }
+
+            public void bitfield(PeerConnection c, Bitfield b) {
+            }
+
+            public void request(PeerConnection c, int piece, int begin, int length) {
+                if (length <= Wire.BLOCK_BYTES && !c.queueUpload(piece, begin, length)) {
+                    c.close(CloseReason.REQUEST_FLOOD, null);
+                }
+            }
+
+            public void cancel(PeerConnection c, int piece, int begin, int length) {
+                c.cancelUpload(piece, begin, length);
+            }
+
+            public boolean blockStarting(PeerConnection c, int piece, int begin, int length) {
+                return (piece + begin) % 2 == 0;
+            }
+
+            public void blockReceived(PeerConnection c, int piece, int begin, int length) {
+            }
+
+            public void closed(PeerConnection c, CloseReason reason, String detail) {
+            }
+        };
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (remote != null) {
+            remote.close();
+        }
+        loop.closeAll();
+        server.close();
+    }
+}
