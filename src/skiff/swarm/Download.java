@@ -52,8 +52,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
     /** BEP 3 suggests keep-alives every two minutes; idle peers are dropped after three. */
     static final long KEEPALIVE_MILLIS = 110_000;
     static final long IDLE_MILLIS = 180_000;
-    /** A sole contributor of a bad piece is banned at once; shared blame bans at this many strikes. */
-    static final int MAX_STRIKES = 2;
+
     /** How often the resume file is rewritten while downloading. */
     static final long RESUME_SAVE_MILLIS = 60_000;
     /** BEP 3: the choker runs every ten seconds. */
@@ -72,7 +71,10 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
     private final ResumeFile resume;
     private final PeerSet peers;
     private final Map<InetSocketAddress, PeerConnection> connections = new LinkedHashMap<>();
-    private final Map<Integer, Set<InetSocketAddress>> contributors = new HashMap<>();
+    /** Who sent each block of the pieces in progress, for blame when a piece fails. */
+    private final Map<Integer, InetSocketAddress[]> contributors = new HashMap<>();
+    /** Failed pieces shared by several peers: the checksum of each bad block and who sent it. */
+    private final Map<Integer, Suspects> suspects = new HashMap<>();
     private final byte[] handshake;
     private final Listener listener;
     private final Choker choker;
@@ -80,6 +82,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
     private long uploadTokens;
     private long seedingSinceMillis = -1;
     private boolean startedComplete;
+    private final Set<String> bannedIds = new HashSet<>();
     /** Peers that completed a handshake with us, over the whole run. */
     private int peersUsed;
     private Announcer announcer;
@@ -441,6 +444,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
                 c.sendCancel(piece, begin, picker.blockLength(piece, (int) key));
             }
             s.snubbedUntilMillis = now + REQUEST_TIMEOUT_MILLIS;
+            picker.disown(c);
             s.queueDepth = MIN_QUEUE_DEPTH;
             events.debug(c + ": snubbed (" + expired.size() + " requests timed out)");
         }
@@ -537,6 +541,9 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
         if (java.util.Arrays.equals(peerId, settings.peerId())) {
             peers.ban(c.address());
             return CloseReason.SELF;
+        }
+        if (bannedIds.contains(java.util.HexFormat.of().formatHex(peerId))) {
+            return CloseReason.BANNED;
         }
         for (PeerConnection other : connections.values()) {
             if (other != c && other.peerId != null && java.util.Arrays.equals(other.peerId, peerId) && other.handshakeDone()) {
@@ -687,7 +694,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
         int n = picker.pick(c.peerPieces, room, s::has, (piece, begin, length) -> {
             s.requests.put(Picker.key(piece, Picker.blockOf(begin)), now);
             c.queueRequest(piece, begin, length);
-        });
+        }, c);
         if (n > 0) {
             c.flush();
         } else if (s.requests.isEmpty() && !picker.wants(c.peerPieces)) {
@@ -716,7 +723,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
     @Override
     public void blockReceived(PeerConnection c, int piece, int begin, int length) {
         downloaded += length;
-        contributors.computeIfAbsent(piece, k -> new HashSet<>(4)).add(c.address());
+        contributors.computeIfAbsent(piece, k -> new InetSocketAddress[picker.blockCount(piece)])[Picker.blockOf(begin)] = c.address();
         boolean complete = picker.received(piece, begin);
         cancelDuplicates(c, piece, begin, length);
         if (complete) {
@@ -737,13 +744,22 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
     }
 
     private void verified(int piece, HashPool.Verdict verdict) {
-        Set<InetSocketAddress> who = contributors.remove(piece);
+        InetSocketAddress[] who = contributors.remove(piece);
         if (stopped) {
             return;
         }
         if (verdict == HashPool.Verdict.GOOD) {
             picker.verified(piece);
             haveBytes += metainfo.pieceSize(piece);
+            Suspects earlier = suspects.remove(piece);
+            if (earlier != null) {
+                long[] good = blockChecksums(piece);
+                for (int b = 0; b < good.length; b++) {
+                    if (earlier.peers[b] != null && earlier.checksums[b] != good[b]) {
+                        ban(earlier.peers[b]); // it sent this block, and the block was wrong
+                    }
+                }
+            }
             for (PeerConnection c : List.copyOf(connections.values())) {
                 if (c.handshakeDone()) {
                     c.sendHave(piece);
@@ -754,29 +770,58 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
             }
             return;
         }
-        picker.failed(piece);
         events.warn("piece " + piece + " failed its hash check; fetching it again");
-        if (who == null) {
-            return;
-        }
-        for (InetSocketAddress a : who) {
-            PeerSet.Peer p = peers.get(a);
-            if (p == null) {
-                continue;
-            }
-            p.strikes++;
-            if (who.size() == 1 || p.strikes >= MAX_STRIKES) {
-                peers.ban(a);
-                PeerConnection c = connections.get(a);
-                if (c != null) {
-                    c.close(CloseReason.BANNED, "sent data that failed the hash check");
+        if (who != null) {
+            Set<InetSocketAddress> distinct = new HashSet<>();
+            for (InetSocketAddress a : who) {
+                if (a != null) {
+                    distinct.add(a);
                 }
-                events.info("banned " + a + ": sent corrupt data");
+            }
+            if (distinct.size() == 1) {
+                ban(distinct.iterator().next()); // it sent the whole piece: certainly guilty
+            } else if (!suspects.containsKey(piece)) {
+                // Shared blame: remember what each peer sent; once the piece verifies, the blocks that
+                // differ name the liar (libtorrent's smart ban). Meanwhile one peer alone refetches it.
+                suspects.put(piece, new Suspects(who, blockChecksums(piece)));
             }
         }
+        picker.failed(piece);
         for (PeerConnection c : List.copyOf(connections.values())) {
             fill(c);
         }
+    }
+
+    private record Suspects(InetSocketAddress[] peers, long[] checksums) {
+    }
+
+    /** CRC-32C of each block of a piece as it is on disk now. */
+    private long[] blockChecksums(int piece) {
+        long[] out = new long[picker.blockCount(piece)];
+        long base = (long) piece * metainfo.pieceLength();
+        for (int b = 0; b < out.length; b++) {
+            try {
+                out[b] = storage.checksum(base + (long) b * Wire.BLOCK_BYTES, picker.blockLength(piece, b));
+            } catch (IOException e) {
+                out[b] = -1;
+            }
+        }
+        return out;
+    }
+
+    private void ban(InetSocketAddress a) {
+        if (peers.banned(a)) {
+            return;
+        }
+        peers.ban(a);
+        PeerConnection c = connections.get(a);
+        if (c != null && c.peerId != null) {
+            bannedIds.add(java.util.HexFormat.of().formatHex(c.peerId)); // it may come back from another port
+        }
+        if (c != null) {
+            c.close(CloseReason.BANNED, "sent data that failed the hash check");
+        }
+        events.info("banned " + a.getAddress().getHostAddress() + ":" + a.getPort() + ": sent corrupt data");
     }
 
     @Override
@@ -790,6 +835,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
             if (c.handshakeDone()) {
                 picker.peerGone(c.peerPieces);
             }
+            picker.disown(c);
         }
         s.requests.clear();
         if (reason == CloseReason.BOTH_SEEDS) {

@@ -26,7 +26,7 @@ final class PeerSet {
     static final class Peer {
         final InetSocketAddress address;
         int failures;
-        int strikes;
+
         long nextAttemptMillis;
         boolean banned;
         boolean connected;

@@ -45,6 +45,9 @@ public final class Picker {
     private final Bitfield hashing;
     private final int[] availability;
     private final Map<Integer, Progress> active = new LinkedHashMap<>();
+    /** Pieces that failed their hash: refetched from one peer alone, so blame is certain next time. */
+    private final Map<Integer, Object> retryOwner = new java.util.HashMap<>();
+    private static final Object UNOWNED = new Object();
 
     public Picker(Metainfo metainfo, Bitfield have, RandomGenerator random) {
         this.metainfo = metainfo;
@@ -101,28 +104,49 @@ public final class Picker {
      * peer already has a request out for a block key. Returns how many were chosen.
      */
     public int pick(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out) {
-        int n = fromActive(peerPieces, max, mine, out, false);
+        return pick(peerPieces, max, mine, out, UNOWNED);
+    }
+
+    /** As above, for the peer {@code who}: a piece being retried after a hash failure goes to one peer only. */
+    public int pick(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out, Object who) {
+        int n = fromActive(peerPieces, max, mine, out, false, who);
         while (n < max) {
-            int piece = newPiece(peerPieces);
+            int piece = newPiece(peerPieces, who);
             if (piece < 0) {
                 break;
             }
             active.put(piece, new Progress(blockCount(piece)));
+            if (retryOwner.containsKey(piece)) {
+                retryOwner.put(piece, who);
+            }
             n += take(piece, active.get(piece), max - n, mine, out, false);
         }
         if (n < max && allRequested()) {
-            n += fromActive(peerPieces, max - n, mine, out, true); // endgame
+            n += fromActive(peerPieces, max - n, mine, out, true, who); // endgame
         }
         return n;
     }
 
-    private int fromActive(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out, boolean endgame) {
+    private boolean ownedByOther(int piece, Object who) {
+        Object owner = retryOwner.get(piece);
+        return owner != null && owner != UNOWNED && owner != who;
+    }
+
+    /** A peer left: the retried pieces it owned may go to someone else. */
+    public void disown(Object who) {
+        retryOwner.replaceAll((piece, owner) -> owner == who ? UNOWNED : owner);
+    }
+
+    private int fromActive(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out, boolean endgame, Object who) {
         int n = 0;
         for (Map.Entry<Integer, Progress> e : active.entrySet()) {
             if (n >= max) {
                 break;
             }
-            if (peerPieces.get(e.getKey())) {
+            if (peerPieces.get(e.getKey()) && !ownedByOther(e.getKey(), who)) {
+                if (retryOwner.get(e.getKey()) == UNOWNED) {
+                    retryOwner.put(e.getKey(), who);
+                }
                 n += take(e.getKey(), e.getValue(), max - n, mine, out, endgame);
             }
         }
@@ -162,7 +186,7 @@ public final class Picker {
         return true;
     }
 
-    private int newPiece(Bitfield peerPieces) {
+    private int newPiece(Bitfield peerPieces, Object who) {
         int count = metainfo.pieceCount();
         int start = random.nextInt(count);
         boolean randomFirst = have.count() < RANDOM_FIRST_PIECES;
@@ -170,7 +194,7 @@ public final class Picker {
         int bestAvailability = Integer.MAX_VALUE;
         for (int k = 0; k < count; k++) {
             int i = start + k < count ? start + k : start + k - count;
-            if (!peerPieces.get(i) || have.get(i) || hashing.get(i) || active.containsKey(i)) {
+            if (!peerPieces.get(i) || have.get(i) || hashing.get(i) || active.containsKey(i) || ownedByOther(i, who)) {
                 continue;
             }
             if (randomFirst) {
@@ -223,12 +247,14 @@ public final class Picker {
     public void verified(int piece) {
         hashing.clear(piece);
         have.set(piece);
+        retryOwner.remove(piece);
     }
 
-    /** The piece failed its hash: every block is wanted again. */
+    /** The piece failed its hash: every block is wanted again, from one peer alone. */
     public void failed(int piece) {
         hashing.clear(piece);
         active.remove(piece);
+        retryOwner.put(piece, UNOWNED);
     }
 
     public int activePieces() {

@@ -123,4 +123,28 @@ class PickerTest {
         assertEquals(1, again.size());
         assertEquals(16384, again.get(0)[1]);
     }
+
+    @Test
+    void aFailedPieceIsRefetchedFromOnePeerAlone() throws Exception {
+        Metainfo m = torrent(1);
+        Picker p = new Picker(m, new Bitfield(1), new SplittableRandom(6));
+        Object a = "peer a";
+        Object b = "peer b";
+        Set<Long> mineA = new HashSet<>();
+        p.pick(all(1), 1, mineA::contains, (piece, begin, length) -> mineA.add(Picker.key(piece, Picker.blockOf(begin))), a);
+        p.pick(all(1), 1, k -> false, (piece, begin, length) -> { }, b);
+        p.received(0, 0);
+        p.received(0, 16384);
+        p.failed(0);
+        List<int[]> gotA = new ArrayList<>();
+        p.pick(all(1), 10, k -> false, (piece, begin, length) -> gotA.add(new int[] {piece, begin}), a);
+        assertEquals(2, gotA.size(), "the first to ask owns the retry");
+        List<int[]> gotB = new ArrayList<>();
+        p.pick(all(1), 10, k -> false, (piece, begin, length) -> gotB.add(new int[] {piece, begin}), b);
+        assertEquals(0, gotB.size(), "not even in endgame");
+        p.disown(a);
+        p.released(0, 0);
+        p.pick(all(1), 10, k -> false, (piece, begin, length) -> gotB.add(new int[] {piece, begin}), b);
+        assertTrue(gotB.size() >= 1, "once the owner is gone, another peer may take it");
+    }
 }

@@ -24,6 +24,15 @@ public final class SkiffProcess {
         return new SkiffProcess(Procs.start(cmd, log), log);
     }
 
+    /** With JVM options (a heap cap, say) before the jar. */
+    public static SkiffProcess startWithJvm(Path log, List<String> jvm, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-jar", "build/skiff.jar"));
+        cmd.addAll(args);
+        return new SkiffProcess(Procs.start(cmd, log), log);
+    }
+
     /** Waits at most {@code seconds}; returns the exit code, or -1 after stopping it on timeout. */
     public int waitFor(int seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
