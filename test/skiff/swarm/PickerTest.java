@@ -137,7 +137,11 @@ class PickerTest {
         p.received(0, 16384);
         p.failed(0);
         List<int[]> gotA = new ArrayList<>();
-        p.pick(all(1), 10, k -> false, (piece, begin, length) -> gotA.add(new int[] {piece, begin}), a);
+        Set<Long> retryA = new HashSet<>();
+        p.pick(all(1), 10, retryA::contains, (piece, begin, length) -> {
+            gotA.add(new int[] {piece, begin});
+            retryA.add(Picker.key(piece, Picker.blockOf(begin)));
+        }, a);
         assertEquals(2, gotA.size(), "the first to ask owns the retry");
         List<int[]> gotB = new ArrayList<>();
         p.pick(all(1), 10, k -> false, (piece, begin, length) -> gotB.add(new int[] {piece, begin}), b);
