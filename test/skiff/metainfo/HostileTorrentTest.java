@@ -82,4 +82,44 @@ class HostileTorrentTest {
         }
         assertEquals(5000, MetainfoParser.parse(Torrents.multi("n", 16384, paths, lengths)).files().size());
     }
+
+    /** Each hostile torrent, run as a download: refused in one line, and the tree under the root is unchanged. */
+    @org.junit.jupiter.api.Test
+    void noHostileTorrentWritesAnything(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+        java.nio.file.Path dl = java.nio.file.Files.createDirectories(root.resolve("a/b/dl"));
+        java.nio.file.Path torrents = java.nio.file.Files.createDirectories(root.resolve("torrents"));
+        List<java.nio.file.Path> files = new ArrayList<>();
+        int i = 0;
+        for (List<String> path : HOSTILE_PATHS) {
+            files.add(java.nio.file.Files.write(torrents.resolve("evil" + i++ + ".torrent"),
+                Torrents.multi("ok", 16384, List.of(path), List.of(10L))));
+        }
+        for (String name : List.of("..", "/etc/x", "a/../../b", "..\\x")) {
+            files.add(java.nio.file.Files.write(torrents.resolve("evil" + i++ + ".torrent"), Torrents.single(name, 10, 16384)));
+        }
+        files.add(java.nio.file.Files.write(torrents.resolve("mismatch.torrent"), skiff.bencode.Encoder.encode(
+            skiff.bencode.Dicts.builder().put("info", skiff.bencode.Dicts.builder().put("name", "x").put("length", 100000)
+                .put("piece length", 16384).put("pieces", new byte[20]).build()).build())));
+        List<String> before = tree(root);
+        for (java.nio.file.Path t : files) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            java.lang.reflect.Method run = Class.forName("skiff.cli.Main").getDeclaredMethod("run", String[].class);
+            java.lang.reflect.Constructor<?> ctor = Class.forName("skiff.cli.Main")
+                .getDeclaredConstructor(java.io.PrintStream.class, java.io.PrintStream.class);
+            ctor.setAccessible(true);
+            run.setAccessible(true);
+            Object main = ctor.newInstance(new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err));
+            int code = (int) run.invoke(main, (Object) new String[] {"-q", "-d", dl.toString(), t.toString()});
+            assertEquals(1, code, t + ": " + err);
+            assertEquals(1, err.toString().lines().count(), err.toString());
+        }
+        assertEquals(before, tree(root), "nothing was created, changed or removed");
+    }
+
+    private static List<String> tree(java.nio.file.Path root) throws Exception {
+        try (var s = java.nio.file.Files.walk(root)) {
+            return s.map(p -> root.relativize(p) + (java.nio.file.Files.isDirectory(p) ? "/" : " " + p.toFile().length()))
+                .sorted().toList();
+        }
+    }
 }

@@ -1,0 +1,43 @@
+package skiff.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PeerSetTest {
+    @Test
+    void trackerListsOfPortZeroAndOurselvesAreIgnored() {
+        PeerSet set = new PeerSet(6881);
+        List<InetSocketAddress> hostile = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            hostile.add(new InetSocketAddress("127.0.0.1", 6881)); // us
+            hostile.add(new InetSocketAddress("0.0.0.0", 6881)); // us, any address
+        }
+        hostile.add(new InetSocketAddress("127.0.0.2", 7000));
+        hostile.add(new InetSocketAddress("127.0.0.2", 7000)); // duplicate
+        assertEquals(1, set.add(hostile));
+        assertEquals(List.of(new InetSocketAddress("127.0.0.2", 7000)), set.candidates(10, 0, false));
+    }
+
+    @Test
+    void knownPeersAreBoundedAndFailedDialsBackOff() {
+        PeerSet set = new PeerSet(6881);
+        List<InetSocketAddress> many = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            many.add(new InetSocketAddress("127.0." + (i / 250) + "." + (i % 250 + 1), 7000));
+        }
+        set.add(many);
+        assertEquals(PeerSet.MAX_KNOWN, set.size());
+        InetSocketAddress a = set.candidates(1, 0, false).get(0);
+        set.connected(a);
+        set.disconnected(a, true, 1000);
+        assertTrue(!set.candidates(PeerSet.MAX_KNOWN, 1000, false).contains(a), "backing off");
+        assertTrue(set.candidates(PeerSet.MAX_KNOWN, 1000 + PeerSet.FIRST_RETRY_MILLIS, false).contains(a));
+        set.ban(a);
+        assertTrue(!set.candidates(PeerSet.MAX_KNOWN, Long.MAX_VALUE / 2, false).contains(a), "banned");
+    }
+}
