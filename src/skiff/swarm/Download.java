@@ -770,6 +770,11 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
             }
             return;
         }
+        if (verdict == HashPool.Verdict.MISSING) {
+            // We wrote it, and cannot read it back: the files were removed or truncated under us.
+            fail("cannot read back piece " + piece + " from " + storage.root() + ": the download files were removed or truncated");
+            return;
+        }
         events.warn("piece " + piece + " failed its hash check; fetching it again");
         if (who != null) {
             Set<InetSocketAddress> distinct = new HashSet<>();

@@ -24,6 +24,11 @@ public final class Opentracker implements AutoCloseable {
     }
 
     public static Opentracker start(List<String> infoHashesHex) throws IOException, InterruptedException {
+        return startOnPort(infoHashesHex, 0);
+    }
+
+    /** On a given port (0: any free one). */
+    public static Opentracker startOnPort(List<String> infoHashesHex, int fixedPort) throws IOException, InterruptedException {
         String binary = Tools.require("opentracker");
         Path dir = Files.createTempDirectory("opentracker");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -32,7 +37,7 @@ public final class Opentracker implements AutoCloseable {
         Path conf = Files.writeString(dir.resolve("opentracker.conf"),
             "access.whitelist whitelist.txt\ntracker.rootdir " + dir + "\n");
         for (int tries = 0; tries < 5; tries++) {
-            int port = Ports.free();
+            int port = fixedPort > 0 ? fixedPort : Ports.free();
             Process p = new ProcessBuilder(binary, "-i", "127.0.0.1", "-p", String.valueOf(port), "-P", String.valueOf(port),
                 "-f", conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
             if (waitForPort(port, p)) {
