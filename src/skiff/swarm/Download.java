@@ -286,15 +286,31 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
                 c.close(CloseReason.BOTH_SEEDS, null);
             }
         }
+        saveResume(error -> {
+            if (error == null) {
+                flushedAtEnd();
+            } else {
+                fail("cannot flush data to disk: " + error.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Forces the data to disk, then records the verified pieces (in that order, so the resume file
+     * never vouches for unflushed data). Runs on a worker; {@code after} hears the error, or null, on the loop.
+     */
+    private void saveResume(java.util.function.Consumer<IOException> after) {
         Bitfield snapshot = have.copy();
         workers.execute(() -> {
+            IOException error = null;
             try {
                 resume.flushData();
                 resume.save(snapshot);
-                loop.execute(this::flushedAtEnd);
             } catch (IOException e) {
-                loop.execute(() -> fail("cannot flush data to disk: " + e.getMessage()));
+                error = e;
             }
+            IOException result = error;
+            loop.execute(() -> after.accept(result));
         });
     }
 
@@ -349,18 +365,10 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
             one.run();
             return;
         }
-        Bitfield snapshot = have.copy();
-        workers.execute(() -> {
-            try {
-                resume.flushData();
-                resume.save(snapshot);
-            } catch (IOException e) {
-                // the next start re-verifies whatever the resume file cannot vouch for
-            }
-            loop.execute(() -> {
-                storage.close();
-                one.run();
-            });
+        // On failure the next start re-verifies whatever the resume file cannot vouch for.
+        saveResume(error -> {
+            storage.close();
+            one.run();
         });
     }
 
@@ -411,15 +419,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
         }
         if (!finished && now - lastResumeSaveMillis >= RESUME_SAVE_MILLIS) {
             lastResumeSaveMillis = now;
-            Bitfield snapshot = have.copy();
-            workers.execute(() -> {
-                try {
-                    resume.flushData();
-                    resume.save(snapshot);
-                } catch (IOException e) {
-                    // retried at the next save
-                }
-            });
+            saveResume(error -> { }); // a failed save is retried at the next one
         }
         tick = loop.schedule(settings.tickMillis(), this::tick);
     }
