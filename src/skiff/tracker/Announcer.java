@@ -233,7 +233,7 @@ public final class Announcer {
         }
         long wait = backoffMillis;
         backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
-        listener.allFailed(Map.copyOf(lastErrors), wait);
+        listener.allFailed(java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lastErrors)), wait);
         schedule(wait);
     }
 

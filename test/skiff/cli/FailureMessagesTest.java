@@ -103,7 +103,7 @@ class FailureMessagesTest {
                 Thread.sleep(100);
                 text = Files.readString(log);
             }
-            assertTrue(text.contains("no tracker reachable (http://127.0.0.1:6969/announce: "), text);
+            assertTrue(text.lines().anyMatch(l -> l.contains("no tracker reachable (") && l.contains("http://127.0.0.1:6969/announce: ") && l.contains("udp://127.0.0.1:6969/announce: ")), text);
             assertTrue(List.of(text.split("\n")).stream().allMatch(l -> l.length() < 400), text);
         } finally {
             p.destroy();
