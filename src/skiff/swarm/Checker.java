@@ -1,6 +1,12 @@
 package skiff.swarm;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
 import java.util.function.Consumer;
+import skiff.metainfo.FileEntry;
+import skiff.storage.FileMap;
+import skiff.storage.Storage;
 import skiff.metainfo.Bitfield;
 import skiff.metainfo.Metainfo;
 import skiff.storage.HashPool;
@@ -35,18 +41,6 @@ final class Checker {
         pump();
     }
 
-    int checked() {
-        return next < 0 ? candidates.count() : candidates.count() - remainingFrom(next);
-    }
-
-    private int remainingFrom(int from) {
-        int n = 0;
-        for (int i = candidates.nextSet(from); i >= 0; i = candidates.nextSet(i + 1)) {
-            n++;
-        }
-        return n;
-    }
-
     private void pump() {
         while (outstanding < IN_FLIGHT && next >= 0) {
             int piece = next;
@@ -63,5 +57,58 @@ final class Checker {
         if (outstanding == 0 && next < 0) {
             done.accept(good);
         }
+    }
+
+    /** Pieces whose bytes all exist on disk (files present and long enough). Blocking: runs on a worker. */
+    static Bitfield presentPieces(Storage storage) {
+        Metainfo metainfo = storage.map().metainfo();
+        Bitfield present = new Bitfield(metainfo.pieceCount());
+        for (int p = 0; p < metainfo.pieceCount(); p++) {
+            present.set(p);
+        }
+        List<FileEntry> files = storage.map().files();
+        for (int f = 0; f < files.size(); f++) {
+            FileEntry e = files.get(f);
+            if (e.padding() || e.length() == 0) {
+                continue;
+            }
+            long size;
+            try {
+                size = Files.size(storage.path(f));
+            } catch (IOException ex) {
+                size = -1;
+            }
+            if (size < e.length()) {
+                int[] range = storage.map().pieceRange(f);
+                for (int p = range[0]; p <= range[1]; p++) {
+                    present.clear(p);
+                }
+            }
+        }
+        return present;
+    }
+
+    /** Verified bytes per file, for the per-file view. */
+    static long[] bytesPerFile(FileMap map, Bitfield have) {
+        Metainfo metainfo = map.metainfo();
+        List<FileEntry> files = map.files();
+        long[] done = new long[files.size()];
+        if (have == null) {
+            return done;
+        }
+        long pieceLength = metainfo.pieceLength();
+        for (int f = 0; f < files.size(); f++) {
+            FileEntry e = files.get(f);
+            if (e.length() == 0) {
+                continue;
+            }
+            int[] range = map.pieceRange(f);
+            for (int p = have.nextSet(range[0]); p >= 0 && p <= range[1]; p = have.nextSet(p + 1)) {
+                long start = Math.max(e.offset(), p * pieceLength);
+                long end = Math.min(e.offset() + e.length(), p * pieceLength + metainfo.pieceSize(p));
+                done[f] += Math.max(0, end - start);
+            }
+        }
+        return done;
     }
 }

@@ -5,10 +5,8 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +17,8 @@ import java.util.random.RandomGenerator;
 import skiff.loop.EventLoop;
 import skiff.loop.Timer;
 import skiff.metainfo.Bitfield;
-import skiff.metainfo.FileEntry;
 import skiff.metainfo.Metainfo;
 import skiff.peer.BlockSink;
-import skiff.peer.BlockSource;
 import skiff.peer.CloseReason;
 import skiff.peer.PeerConnection;
 import skiff.peer.PeerListener;
@@ -39,13 +35,7 @@ import skiff.tracker.Announcer;
  * One torrent on the loop: checks what is on disk, announces, dials peers, asks them for blocks,
  * verifies pieces and finishes. The glue between peers, picker, storage and trackers.
  */
-public final class Download implements PeerListener, BlockSink, BlockSource, Announcer.Listener, Announcer.Stats {
-    static final int INITIAL_QUEUE_DEPTH = 16;
-    static final int MIN_QUEUE_DEPTH = 4;
-    /** libtorrent's default max_out_request_queue; plenty for loopback rates. */
-    static final int MAX_QUEUE_DEPTH = 500;
-    /** Keep this many seconds of data in flight per peer. */
-    static final double QUEUE_SECONDS = 3.0;
+public final class Download implements PeerListener, BlockSink, Announcer.Listener, Announcer.Stats {
     static final long HANDSHAKE_TIMEOUT_MILLIS = 20_000;
     /** A request unanswered this long goes to another peer. */
     static final long REQUEST_TIMEOUT_MILLIS = 60_000;
@@ -55,10 +45,6 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
 
     /** How often the resume file is rewritten while downloading. */
     static final long RESUME_SAVE_MILLIS = 60_000;
-    /** BEP 3: the choker runs every ten seconds. */
-    static final long CHOKE_ROUND_MILLIS = 10_000;
-    /** Requests for pieces we lack or of more than a block, tolerated before the peer is dropped. */
-    static final int MAX_INVALID_REQUESTS = 50;
 
     private final EventLoop loop;
     private final Executor workers;
@@ -71,15 +57,10 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
     private final ResumeFile resume;
     private final PeerSet peers;
     private final Map<InetSocketAddress, PeerConnection> connections = new LinkedHashMap<>();
-    /** Who sent each block of the pieces in progress, for blame when a piece fails. */
-    private final Map<Integer, InetSocketAddress[]> contributors = new HashMap<>();
-    /** Failed pieces shared by several peers: the checksum of each bad block and who sent it. */
-    private final Map<Integer, Suspects> suspects = new HashMap<>();
+    private Blame blame;
     private final byte[] handshake;
     private final Listener listener;
-    private final Choker choker;
-    private long lastChokeRoundMillis;
-    private long uploadTokens;
+    private final Uploader uploader;
     private long seedingSinceMillis = -1;
     private boolean startedComplete;
     private final Set<String> bannedIds = new HashSet<>();
@@ -112,7 +93,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
         this.resume = new ResumeFile(storage);
         this.peers = new PeerSet(settings.port());
         this.handshake = Wire.handshake(metainfo.infoHash(), settings.peerId(), new byte[8]).array();
-        this.choker = new Choker(settings.unchokeSlots(), random);
+        this.uploader = new Uploader(settings, storage, new Choker(settings.unchokeSlots(), random));
         this.listener = Listener.bind(new InetSocketAddress(settings.bindAddress(), settings.port()));
     }
 
@@ -137,7 +118,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
         state = "checking";
         workers.execute(() -> {
             Bitfield fromResume = resume.load();
-            Bitfield candidates = fromResume == null ? presentPieces() : null;
+            Bitfield candidates = fromResume == null ? Checker.presentPieces(storage) : null;
             loop.execute(() -> checked(fromResume, candidates));
         });
     }
@@ -159,37 +140,10 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
         }).start();
     }
 
-    /** Pieces whose bytes all exist on disk (files present and long enough). Runs on a worker. */
-    private Bitfield presentPieces() {
-        Bitfield present = new Bitfield(metainfo.pieceCount());
-        for (int p = 0; p < metainfo.pieceCount(); p++) {
-            present.set(p);
-        }
-        List<FileEntry> files = storage.map().files();
-        for (int f = 0; f < files.size(); f++) {
-            FileEntry e = files.get(f);
-            if (e.padding() || e.length() == 0) {
-                continue;
-            }
-            long size;
-            try {
-                size = Files.size(storage.path(f));
-            } catch (IOException ex) {
-                size = -1;
-            }
-            if (size < e.length()) {
-                int[] range = storage.map().pieceRange(f);
-                for (int p = range[0]; p <= range[1]; p++) {
-                    present.clear(p);
-                }
-            }
-        }
-        return present;
-    }
-
     private void allocateThenRun(Bitfield good) {
         have = good;
         picker = new Picker(metainfo, have, random);
+        blame = new Blame(picker::blockCount, this::blockChecksums);
         for (int p = have.nextSet(0); p >= 0; p = have.nextSet(p + 1)) {
             haveBytes += metainfo.pieceSize(p);
         }
@@ -215,7 +169,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
             return;
         }
         lastResumeSaveMillis = loop.nowMillis();
-        lastChokeRoundMillis = loop.nowMillis();
+        uploader.start(have, loop.nowMillis());
         if (have.complete()) {
             startedComplete = true;
             if (!settings.seed()) {
@@ -249,7 +203,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
         }
         PeerConnection c = new PeerConnection(loop, ch, a, false, metainfo, this, this);
         c.attachment = new PeerState();
-        c.source(this);
+        c.source(uploader);
         connections.put(a, c);
         peers.connected(a);
         try {
@@ -381,16 +335,8 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
         long totalUp = 0;
         for (PeerConnection c : List.copyOf(connections.values())) {
             PeerState s = (PeerState) c.attachment;
-            long down = c.bytesDownloaded - s.lastDownBytes;
-            long up = c.bytesUploaded - s.lastUpBytes;
-            s.lastDownBytes = c.bytesDownloaded;
-            s.lastUpBytes = c.bytesUploaded;
-            s.downRateBytesPerSec = s.downRateBytesPerSec * 0.6 + 0.4 * down / seconds;
-            s.upRateBytesPerSec = s.upRateBytesPerSec * 0.6 + 0.4 * up / seconds;
-            totalDown += down;
-            totalUp += up;
-            s.queueDepth = (int) Math.max(MIN_QUEUE_DEPTH, Math.min(MAX_QUEUE_DEPTH,
-                    Math.max(s.queueDepth, s.downRateBytesPerSec * QUEUE_SECONDS / Wire.BLOCK_BYTES)));
+            totalDown += s.sampleDown(c.bytesDownloaded, seconds);
+            totalUp += s.sampleUp(c.bytesUploaded, seconds);
             timeouts(c, s, now);
             if (!c.isClosed()) {
                 fill(c);
@@ -399,19 +345,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
         downRate = downRate * 0.6 + 0.4 * totalDown / seconds;
         upRate = upRate * 0.6 + 0.4 * totalUp / seconds;
         uploaded += totalUp;
-        if (settings.uploadLimitBytesPerSec() > 0) {
-            uploadTokens = Math.min(settings.uploadLimitBytesPerSec(),
-                    uploadTokens + (long) (settings.uploadLimitBytesPerSec() * seconds));
-            for (PeerConnection c : List.copyOf(connections.values())) {
-                if (c.uploadsWaiting()) {
-                    c.flush();
-                }
-            }
-        }
-        if (now - lastChokeRoundMillis >= CHOKE_ROUND_MILLIS) {
-            lastChokeRoundMillis = now;
-            chokeRound(now);
-        }
+        uploader.tick(seconds, now, finished, connections.values());
         checkSeedingLimits(now);
         dial();
         if (announcer != null && connections.size() < Math.min(settings.maxPeers(), 10)) {
@@ -445,7 +379,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
             }
             s.snubbedUntilMillis = now + REQUEST_TIMEOUT_MILLIS;
             picker.disown(c);
-            s.queueDepth = MIN_QUEUE_DEPTH;
+            s.queueDepth = PeerState.MIN_QUEUE_DEPTH;
             events.debug(c + ": snubbed (" + expired.size() + " requests timed out)");
         }
         if (now - c.lastReceiveMillis > IDLE_MILLIS) {
@@ -473,7 +407,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
                 ch.connect(a);
                 PeerConnection c = new PeerConnection(loop, ch, a, true, metainfo, this, this);
                 c.attachment = new PeerState();
-                c.source(this);
+                c.source(uploader);
                 connections.put(a, c);
                 peers.connected(a);
                 c.register(handshake);
@@ -573,37 +507,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
     @Override
     public void interested(PeerConnection c, boolean interested) {
         events.debug(c + ": " + (interested ? "interested" : "not interested"));
-        if (!interested) {
-            c.sendChoke(true);
-            return;
-        }
-        int unchoked = 0;
-        for (PeerConnection other : connections.values()) {
-            if (!other.amChoking) {
-                unchoked++;
-            }
-        }
-        if (unchoked < settings.unchokeSlots()) {
-            c.sendChoke(false); // a free slot need not wait for the next round
-        }
-    }
-
-    /** Every ten seconds: tit-for-tat over the interested peers (see {@link Choker}). */
-    private void chokeRound(long now) {
-        List<Choker.Candidate> candidates = new ArrayList<>();
-        for (PeerConnection c : connections.values()) {
-            if (c.handshakeDone()) {
-                PeerState s = (PeerState) c.attachment;
-                candidates.add(new Choker.Candidate(c, c.peerInterested, s.downRateBytesPerSec, s.upRateBytesPerSec,
-                        s.snubbedUntilMillis > now));
-            }
-        }
-        Set<Object> unchoke = choker.choose(candidates, finished);
-        for (PeerConnection c : List.copyOf(connections.values())) {
-            if (c.handshakeDone()) {
-                c.sendChoke(!unchoke.contains(c));
-            }
-        }
+        uploader.interested(c, interested, connections.values());
     }
 
     @Override
@@ -638,44 +542,12 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
         if (events.debugging()) {
             events.debug(c + ": request " + piece + "/" + begin + "/" + length);
         }
-        if (c.amChoking) {
-            return; // a request that crossed our choke on the wire: dropped, as BEP 3 says
-        }
-        if (!have.get(piece) || length > Wire.BLOCK_BYTES) {
-            // Without the Fast extension there is no reject message: real clients ignore such requests.
-            PeerState s = (PeerState) c.attachment;
-            if (++s.invalidRequests > MAX_INVALID_REQUESTS) {
-                c.close(CloseReason.INVALID_REQUESTS, null);
-            }
-            return;
-        }
-        if (!c.queueUpload(piece, begin, length)) {
-            c.close(CloseReason.REQUEST_FLOOD, "more than " + PeerConnection.MAX_QUEUED_UPLOADS + " requests queued");
-        }
+        uploader.request(c, piece, begin, length);
     }
 
     @Override
     public void cancel(PeerConnection c, int piece, int begin, int length) {
         c.cancelUpload(piece, begin, length);
-    }
-
-    // ---- BlockSource: uploads straight from the files ----
-
-    @Override
-    public long transfer(long offset, int length, java.nio.channels.WritableByteChannel out) throws IOException {
-        return storage.transfer(offset, length, out);
-    }
-
-    @Override
-    public boolean allowUpload(int bytes) {
-        if (settings.uploadLimitBytesPerSec() <= 0) {
-            return true;
-        }
-        if (uploadTokens < bytes) {
-            return false;
-        }
-        uploadTokens -= bytes;
-        return true;
     }
 
     /** Tops up a peer's requests to its queue depth. */
@@ -723,7 +595,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
     @Override
     public void blockReceived(PeerConnection c, int piece, int begin, int length) {
         downloaded += length;
-        contributors.computeIfAbsent(piece, k -> new InetSocketAddress[picker.blockCount(piece)])[Picker.blockOf(begin)] = c.address();
+        blame.received(piece, Picker.blockOf(begin), c.address());
         boolean complete = picker.received(piece, begin);
         cancelDuplicates(c, piece, begin, length);
         if (complete) {
@@ -744,22 +616,14 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
     }
 
     private void verified(int piece, HashPool.Verdict verdict) {
-        InetSocketAddress[] who = contributors.remove(piece);
         if (stopped) {
+            blame.forget(piece);
             return;
         }
         if (verdict == HashPool.Verdict.GOOD) {
             picker.verified(piece);
             haveBytes += metainfo.pieceSize(piece);
-            Suspects earlier = suspects.remove(piece);
-            if (earlier != null) {
-                long[] good = blockChecksums(piece);
-                for (int b = 0; b < good.length; b++) {
-                    if (earlier.peers[b] != null && earlier.checksums[b] != good[b]) {
-                        ban(earlier.peers[b]); // it sent this block, and the block was wrong
-                    }
-                }
-            }
+            blame.good(piece).forEach(this::ban);
             for (PeerConnection c : List.copyOf(connections.values())) {
                 if (c.handshakeDone()) {
                     c.sendHave(piece);
@@ -776,28 +640,11 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
             return;
         }
         events.warn("piece " + piece + " failed its hash check; fetching it again");
-        if (who != null) {
-            Set<InetSocketAddress> distinct = new HashSet<>();
-            for (InetSocketAddress a : who) {
-                if (a != null) {
-                    distinct.add(a);
-                }
-            }
-            if (distinct.size() == 1) {
-                ban(distinct.iterator().next()); // it sent the whole piece: certainly guilty
-            } else if (!suspects.containsKey(piece)) {
-                // Shared blame: remember what each peer sent; once the piece verifies, the blocks that
-                // differ name the liar (libtorrent's smart ban). Meanwhile one peer alone refetches it.
-                suspects.put(piece, new Suspects(who, blockChecksums(piece)));
-            }
-        }
-        picker.failed(piece);
+        blame.bad(piece).forEach(this::ban);
+        picker.failed(piece); // refetched from one peer alone, so that blame is certain next time
         for (PeerConnection c : List.copyOf(connections.values())) {
             fill(c);
         }
-    }
-
-    private record Suspects(InetSocketAddress[] peers, long[] checksums) {
     }
 
     /** CRC-32C of each block of a piece as it is on disk now. */
@@ -897,25 +744,7 @@ public final class Download implements PeerListener, BlockSink, BlockSource, Ann
 
     /** Verified bytes per file, for the per-file view. */
     public long[] fileBytesDone() {
-        List<FileEntry> files = metainfo.files();
-        long[] done = new long[files.size()];
-        if (have == null) {
-            return done;
-        }
-        long pieceLength = metainfo.pieceLength();
-        for (int f = 0; f < files.size(); f++) {
-            FileEntry e = files.get(f);
-            if (e.length() == 0) {
-                continue;
-            }
-            int[] range = storage.map().pieceRange(f);
-            for (int p = have.nextSet(range[0]); p >= 0 && p <= range[1]; p = have.nextSet(p + 1)) {
-                long start = Math.max(e.offset(), p * pieceLength);
-                long end = Math.min(e.offset() + e.length(), p * pieceLength + metainfo.pieceSize(p));
-                done[f] += Math.max(0, end - start);
-            }
-        }
-        return done;
+        return Checker.bytesPerFile(storage.map(), have);
     }
 
     /** Test hook: adds peers as if a tracker had listed them. */

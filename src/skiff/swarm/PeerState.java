@@ -6,6 +6,13 @@ import java.util.Map;
 
 /** The swarm's bookkeeping for one connection: requests in flight and measured rates. */
 final class PeerState {
+    static final int INITIAL_QUEUE_DEPTH = 16;
+    static final int MIN_QUEUE_DEPTH = 4;
+    /** libtorrent's default max_out_request_queue; plenty for loopback rates. */
+    static final int MAX_QUEUE_DEPTH = 500;
+    /** Keep this many seconds of data in flight per peer, so round trips never hold a fast peer back. */
+    static final double QUEUE_SECONDS = 3.0;
+
     /** Requests out to this peer: block key to the time it was sent. */
     final LinkedHashMap<Long, Long> requests = new LinkedHashMap<>();
     /** Smoothed rates in bytes per second. */
@@ -14,11 +21,28 @@ final class PeerState {
     long lastDownBytes;
     long lastUpBytes;
     /** Requests to keep in flight; grows with the measured rate. */
-    int queueDepth = Download.INITIAL_QUEUE_DEPTH;
+    int queueDepth = INITIAL_QUEUE_DEPTH;
     /** The peer has sent nothing we asked for in a while: its requests went to others. */
     long snubbedUntilMillis;
     /** Requests for pieces we lack or oversized ones; too many and the peer goes. */
     int invalidRequests;
+
+    /** Takes the tick's download sample: smooths the rate and grows the queue to match it. Returns the bytes. */
+    long sampleDown(long totalBytes, double seconds) {
+        long bytes = totalBytes - lastDownBytes;
+        lastDownBytes = totalBytes;
+        downRateBytesPerSec = downRateBytesPerSec * 0.6 + 0.4 * bytes / seconds;
+        queueDepth = (int) Math.max(MIN_QUEUE_DEPTH, Math.min(MAX_QUEUE_DEPTH,
+                Math.max(queueDepth, downRateBytesPerSec * QUEUE_SECONDS / skiff.peer.Wire.BLOCK_BYTES)));
+        return bytes;
+    }
+
+    long sampleUp(long totalBytes, double seconds) {
+        long bytes = totalBytes - lastUpBytes;
+        lastUpBytes = totalBytes;
+        upRateBytesPerSec = upRateBytesPerSec * 0.6 + 0.4 * bytes / seconds;
+        return bytes;
+    }
 
     boolean has(long key) {
         return requests.containsKey(key);

@@ -1,0 +1,76 @@
+package skiff.swarm;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/**
+ * Who sent which block, so that a piece failing its hash costs the liar and not the honest. A sole
+ * contributor is certainly guilty. When several peers shared a bad piece, the checksum of every
+ * bad block is kept; once the piece verifies (refetched from one peer alone), the blocks that
+ * differ name the peers that sent them (libtorrent's "smart ban").
+ */
+final class Blame {
+    private record Suspects(InetSocketAddress[] peers, long[] checksums) {
+    }
+
+    private final IntFunction<Integer> blockCount;
+    private final IntFunction<long[]> checksums;
+    private final Map<Integer, InetSocketAddress[]> contributors = new HashMap<>();
+    private final Map<Integer, Suspects> suspects = new HashMap<>();
+
+    /** {@code checksums}: the CRC-32C of each block of a piece as it is on disk now. */
+    Blame(IntFunction<Integer> blockCount, IntFunction<long[]> checksums) {
+        this.blockCount = blockCount;
+        this.checksums = checksums;
+    }
+
+    void received(int piece, int block, InetSocketAddress from) {
+        contributors.computeIfAbsent(piece, k -> new InetSocketAddress[blockCount.apply(k)])[block] = from;
+    }
+
+    /** The piece verified: returns the peers an earlier bad version of it proves guilty. */
+    List<InetSocketAddress> good(int piece) {
+        contributors.remove(piece);
+        Suspects earlier = suspects.remove(piece);
+        List<InetSocketAddress> guilty = new ArrayList<>();
+        if (earlier != null) {
+            long[] now = checksums.apply(piece);
+            for (int b = 0; b < now.length; b++) {
+                if (earlier.peers[b] != null && earlier.checksums[b] != now[b] && !guilty.contains(earlier.peers[b])) {
+                    guilty.add(earlier.peers[b]);
+                }
+            }
+        }
+        return guilty;
+    }
+
+    /** The piece failed: returns its sole contributor if there was one (guilty), else remembers the suspects. */
+    List<InetSocketAddress> bad(int piece) {
+        InetSocketAddress[] who = contributors.remove(piece);
+        if (who == null) {
+            return List.of();
+        }
+        Set<InetSocketAddress> distinct = new HashSet<>();
+        for (InetSocketAddress a : who) {
+            if (a != null) {
+                distinct.add(a);
+            }
+        }
+        if (distinct.size() == 1) {
+            return List.copyOf(distinct);
+        }
+        suspects.putIfAbsent(piece, new Suspects(who, checksums.apply(piece)));
+        return List.of();
+    }
+
+    /** A piece abandoned without a verdict (shutdown). */
+    void forget(int piece) {
+        contributors.remove(piece);
+    }
+}

@@ -1,0 +1,128 @@
+package skiff.swarm;
+
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import skiff.metainfo.Bitfield;
+import skiff.peer.BlockSource;
+import skiff.peer.CloseReason;
+import skiff.peer.PeerConnection;
+import skiff.peer.Wire;
+import skiff.storage.Storage;
+
+/**
+ * The giving half of a swarm: which peers we unchoke (every ten seconds, see {@link Choker}),
+ * which requests we serve (verified pieces only, a block at most), the upload rate limit, and the
+ * bytes themselves, sent from the files with transferTo.
+ */
+final class Uploader implements BlockSource {
+    /** BEP 3: the choker runs every ten seconds. */
+    static final long CHOKE_ROUND_MILLIS = 10_000;
+    /** Requests for pieces we lack or of more than a block, tolerated before the peer is dropped. */
+    static final int MAX_INVALID_REQUESTS = 50;
+
+    private final Settings settings;
+    private final Storage storage;
+    private final Choker choker;
+    private Bitfield have;
+    private long lastRoundMillis;
+    private long tokens;
+
+    Uploader(Settings settings, Storage storage, Choker choker) {
+        this.settings = settings;
+        this.storage = storage;
+        this.choker = choker;
+    }
+
+    void start(Bitfield verified, long nowMillis) {
+        this.have = verified;
+        this.lastRoundMillis = nowMillis;
+    }
+
+    /** Each tick: refill the rate limit, wake peers it held back, and run the choker when due. */
+    void tick(double seconds, long nowMillis, boolean seeding, Collection<PeerConnection> connections) {
+        if (settings.uploadLimitBytesPerSec() > 0) {
+            tokens = Math.min(settings.uploadLimitBytesPerSec(), tokens + (long) (settings.uploadLimitBytesPerSec() * seconds));
+            for (PeerConnection c : List.copyOf(connections)) {
+                if (c.uploadsWaiting()) {
+                    c.flush();
+                }
+            }
+        }
+        if (nowMillis - lastRoundMillis >= CHOKE_ROUND_MILLIS) {
+            lastRoundMillis = nowMillis;
+            round(nowMillis, seeding, connections);
+        }
+    }
+
+    private void round(long nowMillis, boolean seeding, Collection<PeerConnection> connections) {
+        List<Choker.Candidate> candidates = new ArrayList<>();
+        for (PeerConnection c : connections) {
+            if (c.handshakeDone()) {
+                PeerState s = (PeerState) c.attachment;
+                candidates.add(new Choker.Candidate(c, c.peerInterested, s.downRateBytesPerSec, s.upRateBytesPerSec,
+                        s.snubbedUntilMillis > nowMillis));
+            }
+        }
+        Set<Object> unchoke = choker.choose(candidates, seeding);
+        for (PeerConnection c : List.copyOf(connections)) {
+            if (c.handshakeDone()) {
+                c.sendChoke(!unchoke.contains(c));
+            }
+        }
+    }
+
+    /** A peer that loses interest is choked; one that gains it gets a free slot at once, if there is one. */
+    void interested(PeerConnection c, boolean interested, Collection<PeerConnection> connections) {
+        if (!interested) {
+            c.sendChoke(true);
+            return;
+        }
+        int unchoked = 0;
+        for (PeerConnection other : connections) {
+            if (!other.amChoking) {
+                unchoked++;
+            }
+        }
+        if (unchoked < settings.unchokeSlots()) {
+            c.sendChoke(false);
+        }
+    }
+
+    void request(PeerConnection c, int piece, int begin, int length) {
+        if (c.amChoking || have == null) {
+            return; // a request that crossed our choke on the wire: dropped, as BEP 3 says
+        }
+        if (!have.get(piece) || length > Wire.BLOCK_BYTES) {
+            // Without the Fast extension there is no reject message: real clients ignore such requests.
+            PeerState s = (PeerState) c.attachment;
+            if (++s.invalidRequests > MAX_INVALID_REQUESTS) {
+                c.close(CloseReason.INVALID_REQUESTS, null);
+            }
+            return;
+        }
+        if (!c.queueUpload(piece, begin, length)) {
+            c.close(CloseReason.REQUEST_FLOOD, "more than " + PeerConnection.MAX_QUEUED_UPLOADS + " requests queued");
+        }
+    }
+
+    @Override
+    public long transfer(long offset, int length, WritableByteChannel out) throws IOException {
+        return storage.transfer(offset, length, out);
+    }
+
+    @Override
+    public boolean allowUpload(int bytes) {
+        if (settings.uploadLimitBytesPerSec() <= 0) {
+            return true;
+        }
+        if (tokens < bytes) {
+            return false;
+        }
+        tokens -= bytes;
+        return true;
+    }
+}
