@@ -88,7 +88,7 @@ build/image/bin/skiff: build/skiff.jar tools/launcher.sh
 	$(JLINK) --module-path build/skiff.jar:$(JAVA_HOME)/jmods \
 	  --add-modules skiff,$$($(JDEPS) --print-module-deps --ignore-missing-deps build/skiff.jar)$(TLS_MODULES) \
 	  --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive \
-	  --output build/image
+	  --output build/image > build/jlink.log 2>&1 || { cat build/jlink.log; exit 1; }
 	@rm -f build/image/lib/server/classes_nocoops.jsa # a 32 MiB heap always uses compressed oops
 	@sed 's|@JVM_OPTS@|$(IMAGE_JVM_OPTS)|' tools/launcher.sh > build/image/bin/skiff && chmod +x build/image/bin/skiff
 	@# A class-data archive of skiff's own classes, made by a real start: faster and leaner launches.

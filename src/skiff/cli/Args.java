@@ -25,6 +25,7 @@ final class Args {
     int statusIntervalSeconds = 5;
     boolean json;
     boolean files;
+    boolean scrape;
     // skiff create
     String output;
     final List<List<String>> trackers = new ArrayList<>();
@@ -100,7 +101,7 @@ final class Args {
 
     private boolean isFlag(String name) {
         return switch (name) {
-            case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date", "--seed", "--json", "--files" -> true;
+            case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date", "--seed", "--json", "--files", "--scrape" -> true;
             default -> false;
         };
     }
@@ -115,6 +116,7 @@ final class Args {
             case "--seed" -> seed = true;
             case "--json" -> json = true;
             case "--files" -> files = true;
+            case "--scrape" -> scrape = true;
             default -> throw new IllegalStateException(name);
         }
     }

@@ -84,6 +84,11 @@ public final class Main {
     private int show(Args args) throws IOException, MetainfoException {
         Metainfo m = load(args.torrent);
         Show.print(m, args.torrent, out);
+        if (args.scrape) {
+            out.println();
+            out.println("SCRAPE");
+            Scrape.print(m, out);
+        }
         return ExitCode.OK;
     }
 

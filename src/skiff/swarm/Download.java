@@ -43,6 +43,8 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
     static final long KEEPALIVE_MILLIS = 110_000;
     static final long IDLE_MILLIS = 180_000;
 
+    /** How long without any peer before the user hears about it. */
+    static final long NO_PEERS_WARNING_MILLIS = 5 * 60_000;
     /** How often the resume file is rewritten while downloading. */
     static final long RESUME_SAVE_MILLIS = 60_000;
 
@@ -61,6 +63,8 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
     private final byte[] handshake;
     private final Listener listener;
     private final Uploader uploader;
+    /** Since when we have had no connection at all (while downloading). */
+    private long aloneSinceMillis;
     private long seedingSinceMillis = -1;
     private boolean startedComplete;
     private final Set<String> bannedIds = new HashSet<>();
@@ -170,6 +174,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         }
         lastResumeSaveMillis = loop.nowMillis();
         uploader.start(have, loop.nowMillis());
+        aloneSinceMillis = loop.nowMillis();
         if (have.complete()) {
             startedComplete = true;
             if (!settings.seed()) {
@@ -346,6 +351,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         upRate = upRate * 0.6 + 0.4 * totalUp / seconds;
         uploaded += totalUp;
         uploader.tick(seconds, now, finished, connections.values());
+        warnIfAlone(now);
         checkSeedingLimits(now);
         dial();
         if (announcer != null && connections.size() < Math.min(settings.maxPeers(), 10)) {
@@ -356,6 +362,19 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
             saveResume(error -> { }); // a failed save is retried at the next one
         }
         tick = loop.schedule(settings.tickMillis(), this::tick);
+    }
+
+    /** No peer for a long stretch while downloading: say so once per stretch, naming what we know. */
+    private void warnIfAlone(long now) {
+        if (finished || !connections.isEmpty()) {
+            aloneSinceMillis = now;
+            return;
+        }
+        if (now - aloneSinceMillis >= NO_PEERS_WARNING_MILLIS) {
+            aloneSinceMillis = now;
+            events.warn("no peers for " + NO_PEERS_WARNING_MILLIS / 60_000 + " minutes (" + peers.size()
+                    + " addresses known, none reachable); still trying");
+        }
     }
 
     private void timeouts(PeerConnection c, PeerState s, long now) {

@@ -101,14 +101,16 @@ final class HttpAnnounceCodec {
     static ScrapeResponse parseScrape(byte[] body, byte[] infoHash) throws TrackerException {
         BDict d = dict(body);
         failure(d);
-        if (d.get("files") instanceof BDict files) {
-            for (var e : files.entries().entrySet()) {
-                if (Arrays.equals(e.getKey().bytes(), infoHash) && e.getValue() instanceof BDict f) {
-                    return new ScrapeResponse(count(f.get("complete")), count(f.get("downloaded")), count(f.get("incomplete")));
-                }
+        if (!(d.get("files") instanceof BDict files)) {
+            throw new TrackerException("scrape reply has no 'files'");
+        }
+        for (var e : files.entries().entrySet()) {
+            if (Arrays.equals(e.getKey().bytes(), infoHash) && e.getValue() instanceof BDict f) {
+                return new ScrapeResponse(count(f.get("complete")), count(f.get("downloaded")), count(f.get("incomplete")));
             }
         }
-        throw new TrackerException("scrape reply does not mention this torrent");
+        return new ScrapeResponse(0, 0, 0); // trackers leave out torrents they know no peers for
+
     }
 
     private static BDict dict(byte[] body) throws TrackerException {

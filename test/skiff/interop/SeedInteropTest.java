@@ -95,7 +95,8 @@ class SeedInteropTest {
     void aria2LeechesFromSkiff() throws Exception {
         Setup s = setup(false, false);
         try (Opentracker ot = s.tracker()) {
-            SkiffProcess seeder = seeder(s);
+            // --seed-ratio 1: once it has given the whole file away, the seeder ends by itself with 0
+            SkiffProcess seeder = seeder(s, "--seed-ratio", "1");
             Process aria = null;
             try {
                 awaitLine(seeder, "seeding", 60);
@@ -105,7 +106,8 @@ class SeedInteropTest {
                 assertTrue(aria.waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), Files.readString(tmp.resolve("aria2.log")));
                 assertEquals(0, aria.exitValue(), Files.readString(tmp.resolve("aria2.log")));
                 Content.assertSameBytes(s.source(), dl.resolve("file.bin"));
-                finishSeeding(seeder);
+                assertEquals(0, seeder.waitFor(30), tail(seeder.output()));
+                assertTrue(seeder.output().contains("seed ratio reached"), tail(seeder.output()));
             } finally {
                 Procs.stop(aria);
                 Procs.stop(seeder.process);

@@ -1,0 +1,34 @@
+package skiff.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BlameTest {
+    private static final InetSocketAddress HONEST = new InetSocketAddress("127.0.0.1", 1001);
+    private static final InetSocketAddress LIAR = new InetSocketAddress("127.0.0.1", 1002);
+
+    @Test
+    void aSoleContributorIsGuilty() {
+        Blame b = new Blame(piece -> 2, piece -> new long[] {1, 2});
+        b.received(0, 0, LIAR);
+        b.received(0, 1, LIAR);
+        assertEquals(List.of(LIAR), b.bad(0));
+    }
+
+    @Test
+    void sharedBlameIsSettledWhenThePieceVerifies() {
+        long[][] disk = {{10, 99}}; // block 1 was corrupt when the piece failed
+        Blame b = new Blame(piece -> 2, piece -> disk[0].clone());
+        b.received(0, 0, HONEST);
+        b.received(0, 1, LIAR);
+        assertEquals(List.of(), b.bad(0), "two contributors: nobody is certain yet");
+        disk[0] = new long[] {10, 20}; // refetched; block 0 came out the same, block 1 differs
+        b.received(0, 0, HONEST);
+        b.received(0, 1, HONEST);
+        assertEquals(List.of(LIAR), b.good(0));
+        assertEquals(List.of(), b.good(1), "nothing to settle for a piece that never failed");
+    }
+}
