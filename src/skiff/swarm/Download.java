@@ -209,8 +209,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         PeerConnection c = new PeerConnection(loop, ch, a, false, metainfo, this, this);
         c.attachment = new PeerState();
         c.source(uploader);
-        connections.put(a, c);
-        peers.connected(a);
+        connections.put(a, c); // not a dialable address: an incoming peer's port is ephemeral
         try {
             c.register(handshake);
         } catch (IOException e) {
