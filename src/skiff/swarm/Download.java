@@ -698,6 +698,8 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
     public void closed(PeerConnection c, CloseReason reason, String detail) {
         connections.remove(c.address());
         PeerState s = (PeerState) c.attachment;
+        uploaded += c.bytesUploaded - s.lastUpBytes; // what it took since the last tick's sample
+        s.lastUpBytes = c.bytesUploaded;
         if (picker != null) {
             for (long key : s.requests.keySet()) {
                 picker.released((int) (key >>> 32), (int) key * Wire.BLOCK_BYTES);

@@ -153,4 +153,38 @@ class FaultInteropTest {
             Procs.stop(skiff.process);
         }
     }
+
+    /** The only seeder vanishes mid-piece: skiff waits (no crash, no exit), and finishes when it returns. */
+    @Test
+    void onlySeederVanishesMidPieceThenReturns() throws Exception {
+        Path seed = Files.createDirectories(tmp.resolve("seed"));
+        long size = 12L << 20;
+        Content.random(seed.resolve("file.bin"), size, 54);
+        Path torrent = tmp.resolve("t.torrent");
+        Metainfo m = Interop.torrent(seed.resolve("file.bin"), torrent, List.of("http://127.0.0.1:1/announce"), 1 << 20);
+        try (Opentracker ot = Opentracker.start(List.of(m.infoHashHex()))) {
+            Interop.torrent(seed.resolve("file.bin"), torrent, List.of(ot.http()), 1 << 20);
+            int seedPort = Ports.free();
+            Process lt = ReferencePeers.libtorrent(torrent, seed, seedPort, tmp.resolve("lt1.log"),
+                "--upload-limit", String.valueOf(size / 6));
+            SkiffProcess skiff = null;
+            try {
+                ot.awaitSeeders(m.infoHashHex(), 1, 30);
+                skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "--status-interval", "1", "-d", tmp.resolve("dl").toString(),
+                    "--port", String.valueOf(Ports.free()), torrent.toString());
+                Thread.sleep(2500);
+                lt.destroyForcibly().waitFor(); // gone mid-piece, without a goodbye
+                Thread.sleep(5000);
+                assertTrue(skiff.process.isAlive(), "still waiting for peers: " + skiff.output());
+                lt = ReferencePeers.libtorrent(torrent, seed, seedPort, tmp.resolve("lt2.log")); // back on its old address
+                assertEquals(0, skiff.waitFor(Interop.timeoutSeconds()), skiff.output());
+                Content.assertSameBytes(seed.resolve("file.bin"), tmp.resolve("dl/file.bin"));
+            } finally {
+                Procs.stop(lt);
+                if (skiff != null) {
+                    Procs.stop(skiff.process);
+                }
+            }
+        }
+    }
 }
