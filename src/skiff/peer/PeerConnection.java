@@ -38,15 +38,11 @@ public final class PeerConnection implements Handler {
     private final PeerListener listener;
     private final BlockSink sink;
     private BlockSource source;
-    private final java.util.ArrayDeque<int[]> uploads = new java.util.ArrayDeque<>();
-    private long uploadOffset;
-    private int uploadRemaining;
     private final int maxMessageBytes;
-    private final int maxSendBytes;
     private SelectionKey key;
 
     private ByteBuffer in = ByteBuffer.allocate(RECEIVE_BUFFER_BYTES);
-    private ByteBuffer out = ByteBuffer.allocate(256);
+    private final Outbox outbox;
     private boolean handshakeReceived;
     private boolean handshakeSent;
     private byte[] pendingHandshake;
@@ -94,7 +90,7 @@ public final class PeerConnection implements Handler {
         this.peerPieces = new Bitfield(metainfo.pieceCount());
         int bitfieldMessage = 1 + (metainfo.pieceCount() + 7) / 8;
         this.maxMessageBytes = Math.max(PIECE_HEADER_BYTES + Wire.BLOCK_BYTES, bitfieldMessage);
-        this.maxSendBytes = Math.max(MAX_SEND_BUFFER_BYTES, bitfieldMessage + 4 + 1024);
+        this.outbox = new Outbox(Math.max(MAX_SEND_BUFFER_BYTES, bitfieldMessage + 4 + 1024), metainfo.pieceLength());
         this.createdMillis = loop.nowMillis();
         this.lastReceiveMillis = createdMillis;
         this.lastSendMillis = createdMillis;
@@ -107,25 +103,28 @@ public final class PeerConnection implements Handler {
 
     /** Queues a block to send; false when the peer already has too many queued (a flood). */
     public boolean queueUpload(int piece, int begin, int length) {
-        if (uploads.size() >= MAX_QUEUED_UPLOADS) {
+        if (!outbox.queueUpload(piece, begin, length, MAX_QUEUED_UPLOADS)) {
             return false;
         }
-        uploads.add(new int[] {piece, begin, length});
         flush();
         return true;
     }
 
     public void cancelUpload(int piece, int begin, int length) {
-        uploads.removeIf(r -> r[0] == piece && r[1] == begin && r[2] == length);
+        outbox.cancelUpload(piece, begin, length);
     }
 
     /** BEP 3: choking a peer discards the requests it made. */
     public void clearUploads() {
-        uploads.clear();
+        outbox.clearUploads();
     }
 
     public int queuedUploads() {
-        return uploads.size() + (uploadRemaining > 0 ? 1 : 0);
+        return outbox.queuedUploads();
+    }
+
+    public boolean uploadsWaiting() {
+        return outbox.uploadsWaiting();
     }
 
     /** Registers with the loop; an outgoing connection waits for connect, an incoming one starts reading. */
@@ -159,7 +158,7 @@ public final class PeerConnection implements Handler {
     }
 
     public int queuedSendBytes() {
-        return out.position();
+        return outbox.queuedBytes();
     }
 
     @Override
@@ -549,7 +548,7 @@ public final class PeerConnection implements Handler {
         if (!ensure(9)) {
             return;
         }
-        out.putInt(5).put((byte) Wire.HAVE).putInt(piece);
+        outbox.buffer().putInt(5).put((byte) Wire.HAVE).putInt(piece);
         flush();
     }
 
@@ -558,7 +557,7 @@ public final class PeerConnection implements Handler {
         if (!ensure(5 + b.length)) {
             return;
         }
-        out.putInt(1 + b.length).put((byte) Wire.BITFIELD).put(b);
+        outbox.buffer().putInt(1 + b.length).put((byte) Wire.BITFIELD).put(b);
         flush();
     }
 
@@ -576,7 +575,7 @@ public final class PeerConnection implements Handler {
         if (!ensure(4)) {
             return;
         }
-        out.putInt(0);
+        outbox.buffer().putInt(0);
         flush();
     }
 
@@ -584,7 +583,7 @@ public final class PeerConnection implements Handler {
         if (!ensure(5)) {
             return;
         }
-        out.putInt(1).put((byte) id);
+        outbox.buffer().putInt(1).put((byte) id);
         flush();
     }
 
@@ -592,12 +591,12 @@ public final class PeerConnection implements Handler {
         if (!ensure(17)) {
             return;
         }
-        out.putInt(13).put((byte) id).putInt(a).putInt(b).putInt(c);
+        outbox.buffer().putInt(13).put((byte) id).putInt(a).putInt(b).putInt(c);
     }
 
     private void enqueue(byte[] bytes) {
         if (ensure(bytes.length)) {
-            out.put(bytes);
+            outbox.buffer().put(bytes);
         }
     }
 
@@ -606,22 +605,10 @@ public final class PeerConnection implements Handler {
         if (closed) {
             return false;
         }
-        if (out.remaining() >= more) {
-            return true;
-        }
-        int need = out.position() + more;
-        if (need > maxSendBytes) {
-            close(CloseReason.SEND_QUEUE_FULL, need + " bytes queued");
+        if (!outbox.ensure(more)) {
+            close(CloseReason.SEND_QUEUE_FULL, outbox.queuedBytes() + more + " bytes queued");
             return false;
         }
-        int size = out.capacity();
-        while (size < need) {
-            size *= 2;
-        }
-        ByteBuffer bigger = ByteBuffer.allocate(Math.min(size, maxSendBytes));
-        out.flip();
-        bigger.put(out);
-        out = bigger;
         return true;
     }
 
@@ -631,33 +618,8 @@ public final class PeerConnection implements Handler {
             return;
         }
         try {
-            while (true) {
-                if (out.position() > 0) {
-                    out.flip();
-                    int n = channel.write(out);
-                    out.compact();
-                    if (n > 0) {
-                        lastSendMillis = loop.nowMillis();
-                    }
-                    if (out.position() > 0) {
-                        break; // the socket is full
-                    }
-                }
-                if (uploadRemaining > 0) {
-                    long n = source.transfer(uploadOffset, uploadRemaining, channel);
-                    uploadOffset += n;
-                    uploadRemaining -= (int) n;
-                    bytesUploaded += n;
-                    if (n > 0) {
-                        lastSendMillis = loop.nowMillis();
-                    }
-                    if (uploadRemaining > 0) {
-                        break;
-                    }
-                }
-                if (!startNextUpload()) {
-                    break;
-                }
+            if (outbox.drain(channel, source, amChoking, n -> bytesUploaded += n) > 0) {
+                lastSendMillis = loop.nowMillis();
             }
         } catch (IOException e) {
             close(CloseReason.IO_ERROR, e.getMessage());
@@ -665,35 +627,11 @@ public final class PeerConnection implements Handler {
         }
         if (key.isValid()) {
             int ops = key.interestOps();
-            boolean pending = out.position() > 0 || uploadRemaining > 0;
-            int want = pending ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
+            int want = outbox.pending() ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
             if (want != ops) {
                 key.interestOps(want);
             }
         }
-    }
-
-    /** Puts the next queued block's header in the send buffer, if the rate limit allows it. */
-    private boolean startNextUpload() {
-        if (source == null || uploads.isEmpty() || amChoking) {
-            return false;
-        }
-        int[] r = uploads.peek();
-        if (!source.allowUpload(r[2])) {
-            return false; // the loop's tick flushes again when the limit allows
-        }
-        uploads.poll();
-        if (!ensure(13)) {
-            return false;
-        }
-        out.putInt(9 + r[2]).put((byte) Wire.PIECE).putInt(r[0]).putInt(r[1]);
-        uploadOffset = (long) r[0] * metainfo.pieceLength() + r[1];
-        uploadRemaining = r[2];
-        return true;
-    }
-
-    public boolean uploadsWaiting() {
-        return !uploads.isEmpty() && uploadRemaining == 0;
     }
 
     // ---- closing ----

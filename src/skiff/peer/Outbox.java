@@ -1,0 +1,132 @@
+package skiff.peer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.function.LongConsumer;
+
+/**
+ * Everything waiting to go out to one peer: encoded control messages in a bounded buffer, and the
+ * blocks it asked for, sent from the files after their 13-byte header. Written eagerly; the
+ * connection asks for writability only while {@link #pending()} says bytes are left over.
+ */
+final class Outbox {
+    private static final int PIECE_HEADER_WITH_LENGTH = 13;
+
+    private final int maxBytes;
+    private final int pieceLength;
+    private final ArrayDeque<int[]> uploads = new ArrayDeque<>();
+    private ByteBuffer out = ByteBuffer.allocate(256); // write mode: position = bytes queued
+    private long uploadOffset;
+    private int uploadRemaining;
+
+    Outbox(int maxBytes, int pieceLength) {
+        this.maxBytes = maxBytes;
+        this.pieceLength = pieceLength;
+    }
+
+    /** Makes room for {@code more} bytes; false past the bound (the caller drops the peer). */
+    boolean ensure(int more) {
+        if (out.remaining() >= more) {
+            return true;
+        }
+        int need = out.position() + more;
+        if (need > maxBytes) {
+            return false;
+        }
+        int size = out.capacity();
+        while (size < need) {
+            size *= 2;
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(Math.min(size, maxBytes));
+        out.flip();
+        bigger.put(out);
+        out = bigger;
+        return true;
+    }
+
+    /** The buffer to put an encoded message in, after {@link #ensure}. */
+    ByteBuffer buffer() {
+        return out;
+    }
+
+    int queuedBytes() {
+        return out.position();
+    }
+
+    boolean queueUpload(int piece, int begin, int length, int max) {
+        if (uploads.size() >= max) {
+            return false;
+        }
+        uploads.add(new int[] {piece, begin, length});
+        return true;
+    }
+
+    void cancelUpload(int piece, int begin, int length) {
+        uploads.removeIf(r -> r[0] == piece && r[1] == begin && r[2] == length);
+    }
+
+    void clearUploads() {
+        uploads.clear();
+    }
+
+    int queuedUploads() {
+        return uploads.size() + (uploadRemaining > 0 ? 1 : 0);
+    }
+
+    /** Blocks are queued but none is on its way (the rate limit held them back). */
+    boolean uploadsWaiting() {
+        return !uploads.isEmpty() && uploadRemaining == 0;
+    }
+
+    boolean pending() {
+        return out.position() > 0 || uploadRemaining > 0;
+    }
+
+    /**
+     * Writes control bytes, then blocks while the socket takes them. {@code source} may be null
+     * (nothing is served); choked peers get no new blocks. Returns the bytes written.
+     */
+    long drain(SocketChannel channel, BlockSource source, boolean choking, LongConsumer uploaded) throws IOException {
+        long written = 0;
+        while (true) {
+            if (out.position() > 0) {
+                out.flip();
+                written += channel.write(out);
+                out.compact();
+                if (out.position() > 0) {
+                    return written; // the socket is full
+                }
+            }
+            if (uploadRemaining > 0) {
+                long n = source.transfer(uploadOffset, uploadRemaining, channel);
+                uploadOffset += n;
+                uploadRemaining -= (int) n;
+                written += n;
+                uploaded.accept(n);
+                if (uploadRemaining > 0) {
+                    return written;
+                }
+            }
+            if (!startNextUpload(source, choking)) {
+                return written;
+            }
+        }
+    }
+
+    private boolean startNextUpload(BlockSource source, boolean choking) {
+        if (source == null || uploads.isEmpty() || choking) {
+            return false;
+        }
+        int[] r = uploads.peek();
+        if (!source.allowUpload(r[2]) || !ensure(PIECE_HEADER_WITH_LENGTH)) {
+            return false; // the loop's tick flushes again when the limit allows
+        }
+        uploads.poll();
+        out.putInt(9 + r[2]).put((byte) Wire.PIECE).putInt(r[0]).putInt(r[1]);
+        uploadOffset = (long) r[0] * pieceLength + r[1];
+        uploadRemaining = r[2];
+        return true;
+    }
+}
