@@ -37,6 +37,11 @@ public final class HttpTracker implements Tracker {
         return url;
     }
 
+    /** Turns a reply body into a value, or says why it cannot. */
+    private interface BodyParser<T> {
+        T parse(byte[] body) throws TrackerException;
+    }
+
     @Override
     public void announce(AnnounceRequest request, Callback<AnnounceResponse> callback) {
         URI uri = parse(url, callback);
@@ -44,25 +49,13 @@ public final class HttpTracker implements Tracker {
             return;
         }
         String query = HttpAnnounceCodec.announceQuery(uri.getRawQuery(), request, trackerId);
-        start(uri, uri.getRawPath(), query, new Callback<>() {
-            @Override
-            public void succeeded(byte[] body) {
-                try {
-                    AnnounceResponse r = HttpAnnounceCodec.parseAnnounce(body);
-                    if (r.trackerId() != null) {
-                        trackerId = r.trackerId();
-                    }
-                    callback.succeeded(r);
-                } catch (TrackerException e) {
-                    callback.failed(e.getMessage());
-                }
+        start(uri, uri.getRawPath(), query, body -> {
+            AnnounceResponse r = HttpAnnounceCodec.parseAnnounce(body);
+            if (r.trackerId() != null) {
+                trackerId = r.trackerId();
             }
-
-            @Override
-            public void failed(String reason) {
-                callback.failed(reason);
-            }
-        });
+            return r;
+        }, callback);
     }
 
     @Override
@@ -78,21 +71,7 @@ public final class HttpTracker implements Tracker {
         }
         String base = uri.getRawQuery();
         String query = (base == null || base.isEmpty() ? "" : base + "&") + "info_hash=" + HttpAnnounceCodec.percent(infoHash);
-        start(uri, path, query, new Callback<>() {
-            @Override
-            public void succeeded(byte[] body) {
-                try {
-                    callback.succeeded(HttpAnnounceCodec.parseScrape(body, infoHash));
-                } catch (TrackerException e) {
-                    callback.failed(e.getMessage());
-                }
-            }
-
-            @Override
-            public void failed(String reason) {
-                callback.failed(reason);
-            }
-        });
+        start(uri, path, query, body -> HttpAnnounceCodec.parseScrape(body, infoHash), callback);
     }
 
     @Override
@@ -103,14 +82,21 @@ public final class HttpTracker implements Tracker {
         }
     }
 
-    private void start(URI uri, String path, String query, Callback<byte[]> callback) {
+    private <T> void start(URI uri, String path, String query, BodyParser<T> parser, Callback<T> callback) {
         cancel();
         String target = (path == null || path.isEmpty() ? "/" : path) + (query.isEmpty() ? "" : "?" + query);
         HttpExchange exchange = new HttpExchange(loop, dns, tls, timeoutMillis, userAgent, MAX_REDIRECTS, new Callback<>() {
             @Override
             public void succeeded(byte[] body) {
                 inFlight = null;
-                callback.succeeded(body);
+                T value;
+                try {
+                    value = parser.parse(body);
+                } catch (TrackerException e) {
+                    callback.failed(e.getMessage());
+                    return;
+                }
+                callback.succeeded(value);
             }
 
             @Override
