@@ -120,9 +120,9 @@ class DownloadInteropTest {
                 "--max-overall-upload-limit=" + limit);
             try {
                 ot.awaitSeeders(hash, 2, 60);
-                SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "-q", "-d", tmp.resolve("dl").toString(),
-                    "--port", String.valueOf(Ports.free()), torrent.toString());
-                Thread.sleep(1500);
+                SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "--status-interval", "1", "-d",
+                    tmp.resolve("dl").toString(), "--port", String.valueOf(Ports.free()), torrent.toString());
+                skiff.awaitProgress(10, 60); // stopped once the download is under way
                 Procs.stop(first);
                 int code = skiff.waitFor(Interop.timeoutSeconds());
                 assertEquals(0, code, skiff.output());

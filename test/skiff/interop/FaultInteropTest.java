@@ -22,7 +22,7 @@ import skiff.testutil.ReferencePeers;
 import skiff.testutil.SkiffProcess;
 import skiff.testutil.Tools;
 
-/** Disk full mid-download, a vanished download folder, trackers that come back: what a user expects. */
+/** Disk full mid-download, a vanished download folder, a vanished seeder, trackers that come back. */
 @Tag("interop")
 class FaultInteropTest {
     @TempDir
@@ -43,48 +43,40 @@ class FaultInteropTest {
         new ProcessBuilder("umount", "-l", dir.toString()).start().waitFor(10, TimeUnit.SECONDS);
     }
 
+    private SkiffProcess skiff(String log, Path dir, SeededTorrent t) throws Exception {
+        return SkiffProcess.start(tmp.resolve(log), "--status-interval", "1", "-d", dir.toString(),
+            "--port", String.valueOf(Ports.free()), t.torrent.toString());
+    }
+
     /** The disk fills up under a running download: one line naming the file, exit 1; freed, the same command resumes. */
     @Test
     void diskFullMidDownloadThenResume() throws Exception {
-        Path seed = Files.createDirectories(tmp.resolve("seed"));
         long size = 12L << 20;
-        Content.random(seed.resolve("file.bin"), size, 51);
-        Path torrent = tmp.resolve("t.torrent");
-        Metainfo m = Interop.torrent(seed.resolve("file.bin"), torrent, List.of("http://127.0.0.1:1/announce"), 256 << 10);
         Path disk = mount("disk", "size=16m");
-        try (Opentracker ot = Opentracker.start(List.of(m.infoHashHex()))) {
-            Interop.torrent(seed.resolve("file.bin"), torrent, List.of(ot.http()), 256 << 10);
-            Process lt = ReferencePeers.libtorrent(torrent, seed, Ports.free(), tmp.resolve("lt.log"),
-                "--upload-limit", String.valueOf(size / 6));
-            try {
-                ot.awaitSeeders(m.infoHashHex(), 1, 30);
-                SkiffProcess first = SkiffProcess.start(tmp.resolve("first.log"), "-d", disk.toString(),
-                    "--port", String.valueOf(Ports.free()), torrent.toString());
-                Thread.sleep(2500);
-                Path filler = disk.resolve("filler");
-                try (var out = Files.newOutputStream(filler)) { // fill what is left of the disk
-                    byte[] mb = new byte[1 << 20];
-                    for (int i = 0; i < 16; i++) {
-                        out.write(mb);
-                    }
-                } catch (java.io.IOException full) {
-                    // expected: the disk is now full
+        try (SeededTorrent t = SeededTorrent.create(tmp, size, 51, 256 << 10)) {
+            t.libtorrent("--upload-limit", String.valueOf(size / 6));
+            SkiffProcess first = skiff("first.log", disk, t);
+            first.awaitProgress(20, 60);
+            Path filler = disk.resolve("filler");
+            try (var out = Files.newOutputStream(filler)) { // fill what is left of the disk
+                byte[] mb = new byte[1 << 20];
+                for (int i = 0; i < 16; i++) {
+                    out.write(mb);
                 }
-                int code = first.waitFor(60);
-                String log = first.output();
-                assertEquals(1, code, log);
-                assertTrue(log.contains("skiff: disk full") && log.contains(disk.resolve("file.bin").toString()), log);
-                assertTrue(!log.contains("Exception"), log);
-                Files.delete(filler);
-                SkiffProcess second = SkiffProcess.start(tmp.resolve("second.log"), "-d", disk.toString(),
-                    "--port", String.valueOf(Ports.free()), torrent.toString());
-                assertEquals(0, second.waitFor(Interop.timeoutSeconds()), second.output());
-                Matcher kept = Pattern.compile("(resume|check): (\\d+) of").matcher(second.output());
-                assertTrue(kept.find() && Integer.parseInt(kept.group(2)) > 0, "verified pieces survived: " + second.output());
-                Content.assertSameBytes(seed.resolve("file.bin"), disk.resolve("file.bin"));
-            } finally {
-                Procs.stop(lt);
+            } catch (java.io.IOException full) {
+                // expected: the disk is now full
             }
+            int code = first.waitFor(60);
+            String log = first.output();
+            assertEquals(1, code, log);
+            assertTrue(log.contains("skiff: disk full") && log.contains(disk.resolve("file.bin").toString()), log);
+            assertTrue(!log.contains("Exception"), log);
+            Files.delete(filler);
+            SkiffProcess second = skiff("second.log", disk, t);
+            assertEquals(0, second.waitFor(Interop.timeoutSeconds()), second.output());
+            Matcher kept = Pattern.compile("(resume|check): (\\d+) of").matcher(second.output());
+            assertTrue(kept.find() && Integer.parseInt(kept.group(2)) > 0, "verified pieces survived: " + second.output());
+            Content.assertSameBytes(t.file, disk.resolve("file.bin"));
         } finally {
             unmount(disk);
         }
@@ -93,32 +85,20 @@ class FaultInteropTest {
     /** The download folder is removed under a running client: it stops with one line, no crash. */
     @Test
     void downloadFolderRemovedUnderARunningClient() throws Exception {
-        Path seed = Files.createDirectories(tmp.resolve("seed"));
         long size = 12L << 20;
-        Content.random(seed.resolve("file.bin"), size, 52);
-        Path torrent = tmp.resolve("t.torrent");
-        Metainfo m = Interop.torrent(seed.resolve("file.bin"), torrent, List.of("http://127.0.0.1:1/announce"), 256 << 10);
-        try (Opentracker ot = Opentracker.start(List.of(m.infoHashHex()))) {
-            Interop.torrent(seed.resolve("file.bin"), torrent, List.of(ot.http()), 256 << 10);
-            Process lt = ReferencePeers.libtorrent(torrent, seed, Ports.free(), tmp.resolve("lt.log"),
-                "--upload-limit", String.valueOf(size / 6));
-            try {
-                ot.awaitSeeders(m.infoHashHex(), 1, 30);
-                Path dl = tmp.resolve("dl");
-                SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", dl.toString(),
-                    "--port", String.valueOf(Ports.free()), torrent.toString());
-                Thread.sleep(2500);
-                new ProcessBuilder("rm", "-rf", dl.toString()).start().waitFor(10, TimeUnit.SECONDS);
-                int code = skiff.waitFor(60);
-                String log = skiff.output();
-                // Deleted files stay writable through open handles on Linux: the download may finish into
-                // them (exit 0), or fail cleanly when it reopens a path (exit 1). Never a crash or a hang.
-                assertTrue(code == 0 || code == 1, "exit " + code + ": " + log);
-                assertTrue(code == 0 || log.contains("skiff: cannot read back piece"), log);
-                assertTrue(!log.contains("Exception") && !log.contains("\tat "), log);
-            } finally {
-                Procs.stop(lt);
-            }
+        try (SeededTorrent t = SeededTorrent.create(tmp, size, 52, 256 << 10)) {
+            t.libtorrent("--upload-limit", String.valueOf(size / 6));
+            Path dl = tmp.resolve("dl");
+            SkiffProcess skiff = skiff("skiff.log", dl, t);
+            skiff.awaitProgress(20, 60);
+            new ProcessBuilder("rm", "-rf", dl.toString()).start().waitFor(10, TimeUnit.SECONDS);
+            int code = skiff.waitFor(60);
+            String log = skiff.output();
+            // Deleted files stay writable through open handles on Linux: the download may finish into
+            // them (exit 0), or fail cleanly when it reads a piece back (exit 1). Never a crash or a hang.
+            assertTrue(code == 0 || code == 1, "exit " + code + ": " + log);
+            assertTrue(code == 0 || log.contains("skiff: cannot read back piece"), log);
+            assertTrue(!log.contains("Exception") && !log.contains("\tat "), log);
         }
     }
 
@@ -157,33 +137,26 @@ class FaultInteropTest {
     /** The only seeder vanishes mid-piece: skiff waits (no crash, no exit), and finishes when it returns. */
     @Test
     void onlySeederVanishesMidPieceThenReturns() throws Exception {
-        Path seed = Files.createDirectories(tmp.resolve("seed"));
         long size = 12L << 20;
-        Content.random(seed.resolve("file.bin"), size, 54);
-        Path torrent = tmp.resolve("t.torrent");
-        Metainfo m = Interop.torrent(seed.resolve("file.bin"), torrent, List.of("http://127.0.0.1:1/announce"), 1 << 20);
-        try (Opentracker ot = Opentracker.start(List.of(m.infoHashHex()))) {
-            Interop.torrent(seed.resolve("file.bin"), torrent, List.of(ot.http()), 1 << 20);
+        try (SeededTorrent t = SeededTorrent.create(tmp, size, 54, 1 << 20)) {
             int seedPort = Ports.free();
-            Process lt = ReferencePeers.libtorrent(torrent, seed, seedPort, tmp.resolve("lt1.log"),
-                "--upload-limit", String.valueOf(size / 6));
-            SkiffProcess skiff = null;
+            Process lt = t.libtorrent(seedPort, "--upload-limit", String.valueOf(size / 6));
+            SkiffProcess skiff = skiff("skiff.log", tmp.resolve("dl"), t);
             try {
-                ot.awaitSeeders(m.infoHashHex(), 1, 30);
-                skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "--status-interval", "1", "-d", tmp.resolve("dl").toString(),
-                    "--port", String.valueOf(Ports.free()), torrent.toString());
-                Thread.sleep(2500);
+                skiff.awaitProgress(20, 60);
                 lt.destroyForcibly().waitFor(); // gone mid-piece, without a goodbye
-                Thread.sleep(5000);
-                assertTrue(skiff.process.isAlive(), "still waiting for peers: " + skiff.output());
-                lt = ReferencePeers.libtorrent(torrent, seed, seedPort, tmp.resolve("lt2.log")); // back on its old address
-                assertEquals(0, skiff.waitFor(Interop.timeoutSeconds()), skiff.output());
-                Content.assertSameBytes(seed.resolve("file.bin"), tmp.resolve("dl/file.bin"));
-            } finally {
-                Procs.stop(lt);
-                if (skiff != null) {
-                    Procs.stop(skiff.process);
+                // it keeps running with nobody to talk to: three more status lines, and still alive
+                long lines = skiff.output().lines().filter(l -> l.contains("% ")).count();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (System.nanoTime() < deadline && skiff.output().lines().filter(l -> l.contains("% ")).count() < lines + 3) {
+                    Thread.sleep(100);
                 }
+                assertTrue(skiff.process.isAlive(), "still waiting for peers: " + skiff.output());
+                t.libtorrent(seedPort); // back on its old address
+                assertEquals(0, skiff.waitFor(Interop.timeoutSeconds()), skiff.output());
+                Content.assertSameBytes(t.file, tmp.resolve("dl/file.bin"));
+            } finally {
+                Procs.stop(skiff.process);
             }
         }
     }

@@ -13,12 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import skiff.metainfo.Metainfo;
 import skiff.testutil.Content;
-import skiff.testutil.Opentracker;
 import skiff.testutil.Ports;
 import skiff.testutil.Procs;
-import skiff.testutil.ReferencePeers;
 import skiff.testutil.Tools;
 
 /** What a person sees: a redrawn line in a terminal, plain lines in a pipe, JSON for scripts, the image. */
@@ -33,20 +30,9 @@ class UserInterfaceInteropTest {
     }
 
     private void withSeeder(long size, Body body) throws Exception {
-        Path seed = Files.createDirectories(tmp.resolve("seed"));
-        Content.random(seed.resolve("file.bin"), size, 31);
-        Path torrent = tmp.resolve("t.torrent");
-        Metainfo m = Interop.torrent(seed.resolve("file.bin"), torrent, List.of("http://127.0.0.1:1/announce"), 64 << 10);
-        try (Opentracker ot = Opentracker.start(List.of(m.infoHashHex()))) {
-            Interop.torrent(seed.resolve("file.bin"), torrent, List.of(ot.http()), 64 << 10);
-            Process lt = ReferencePeers.libtorrent(torrent, seed, Ports.free(), tmp.resolve("lt.log"),
-                "--upload-limit", String.valueOf(size / 4));
-            try {
-                ot.awaitSeeders(m.infoHashHex(), 1, 30);
-                body.run(torrent);
-            } finally {
-                Procs.stop(lt);
-            }
+        try (SeededTorrent t = SeededTorrent.create(tmp, size, 31, 64 << 10)) {
+            t.libtorrent("--upload-limit", String.valueOf(size / 4));
+            body.run(t.torrent);
         }
     }
 

@@ -1,8 +1,6 @@
 package skiff.testutil;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,25 +38,12 @@ public final class Opentracker implements AutoCloseable {
             int port = fixedPort > 0 ? fixedPort : Ports.free();
             Process p = new ProcessBuilder(binary, "-i", "127.0.0.1", "-p", String.valueOf(port), "-P", String.valueOf(port),
                 "-f", conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
-            if (waitForPort(port, p)) {
+            if (Procs.waitForPort(port, p, 10)) {
                 return new Opentracker(port, p);
             }
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
         throw new IOException("opentracker did not start; see " + dir.resolve("log.txt"));
-    }
-
-    private static boolean waitForPort(int port, Process p) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return true;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        return false;
     }
 
     /** Waits (bounded) until the tracker lists at least {@code seeders} complete peers for the torrent. */

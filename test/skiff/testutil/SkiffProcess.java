@@ -42,6 +42,27 @@ public final class SkiffProcess {
         return process.exitValue();
     }
 
+    /**
+     * Waits (bounded) until a status line shows at least {@code percent} done: for acting
+     * "mid-download" on a condition rather than after a guessed sleep. Needs --status-interval.
+     */
+    public void awaitProgress(double percent, int seconds) throws IOException, InterruptedException {
+        java.util.regex.Pattern status = java.util.regex.Pattern.compile("\\] +(\\d+\\.\\d)% ");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            java.util.regex.Matcher m = status.matcher(output());
+            double seen = -1;
+            while (m.find()) {
+                seen = Double.parseDouble(m.group(1));
+            }
+            if (seen >= percent) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("never reached " + percent + "%: " + output());
+    }
+
     public String output() throws IOException {
         return Files.readString(log);
     }

@@ -2,8 +2,6 @@ package skiff.testutil;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -50,7 +48,7 @@ public final class TlsProxy implements AutoCloseable {
             Path confFile = Files.writeString(dir.resolve("nginx.conf"), conf);
             Process p = new ProcessBuilder(nginx, "-p", dir.toString(), "-c", confFile.toString(), "-g", "daemon off;")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
-            if (waitForPort(port, p)) {
+            if (Procs.waitForPort(port, p, 10)) {
                 return new TlsProxy(port, p, cert);
             }
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -65,19 +63,6 @@ public final class TlsProxy implements AutoCloseable {
             p.destroyForcibly();
             throw new IOException("failed: " + cmd);
         }
-    }
-
-    private static boolean waitForPort(int port, Process p) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline && p.isAlive()) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return true;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        return false;
     }
 
     /** A TLS context that trusts this proxy's certificate and nothing else. */
