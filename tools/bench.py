@@ -1,9 +1,16 @@
 #!/usr/bin/python3
-"""make bench: one torrent seeded by libtorrent on 127.0.0.1, downloaded in turn by skiff, aria2c
-and transmission-cli, several runs each. Prints per client the median MiB/s, CPU seconds per GiB
+"""make bench: one torrent seeded by libtorrent on 127.0.0.1, downloaded in turn by skiff (the
+jlink image, with its default mmap disk I/O and with --disk-io positional), aria2c and
+transmission-cli, several runs each. Prints per client the median MiB/s, CPU seconds per GiB
 (user+sys) and peak anonymous memory (RssAnon, sampled from /proc), then skiff's ratios.
 
-Environment: BENCH_MB (default 1024), BENCH_RUNS (default 3), BENCH_CLIENTS (default all).
+Fairness: one unmeasured download first warms the seeder and the page cache; then each round runs
+every client once, the order rotating from round to round, so no client always goes first on a
+noisy machine. CPU is the exited process's own rusage (all threads, to its last instruction);
+transmission-cli never exits, so its CPU is read from /proc when its done-script fires.
+
+Environment: BENCH_MB (default 1024), BENCH_RUNS (default 3), BENCH_CLIENTS (default all:
+skiff,skiff-positional,aria2,transmission).
 """
 import json
 import os
@@ -90,7 +97,10 @@ def run_client(name, cmd, done_marker, env=None, dial=None):
             pids = tree(proc.pid)
             peak = max(peak, rss_anon_kib(pids))
             cpu = max(cpu, cpu_seconds(pids))
-            if proc.poll() is not None:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid == proc.pid:
+                proc.returncode = os.waitstatus_to_exitcode(status)
+                cpu = usage.ru_utime + usage.ru_stime  # exact, where sampling would miss the last moments
                 if proc.returncode != 0:
                     raise RuntimeError("%s exited %d" % (name, proc.returncode))
                 break
@@ -100,27 +110,24 @@ def run_client(name, cmd, done_marker, env=None, dial=None):
             time.sleep(0.05)
         else:
             raise RuntimeError("%s timed out" % name)
-        elapsed = time.time() - start
-        if proc.poll() is not None:
-            # children's CPU is folded into the exited parent's cutime/cstime: use getrusage-free fallback
-            pass
-        return elapsed, cpu, peak
+        return time.time() - start, cpu, peak
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except OSError:
-            pass
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        if proc.returncode is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except OSError:
+                pass
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
 
 def main():
     size_mb = int(os.environ.get("BENCH_MB", "1024"))
     runs = int(os.environ.get("BENCH_RUNS", "3"))
-    clients = os.environ.get("BENCH_CLIENTS", "skiff,aria2,transmission").split(",")
+    clients = os.environ.get("BENCH_CLIENTS", "skiff,skiff-positional,aria2,transmission").split(",")
     work = tempfile.mkdtemp(prefix="skiff-bench-")
     procs = []
     try:
@@ -161,52 +168,59 @@ def main():
         wait_port(sport, lt)
         time.sleep(3)
 
-        results = {}
-        for name in clients:
-            rows = []
-            for r in range(runs):
-                dl = os.path.join(work, "dl-%s-%d" % (name, r))
-                os.makedirs(dl)
-                port = free_port()
-                marker = None
-                if name == "skiff":
-                    # the jlink image with its small-host defaults (32 MiB heap), as a router would run it
-                    cmd = [os.path.join(ROOT, "build/image/bin/skiff"), "-q", "-d", dl, "--port", str(port), torrent]
-                elif name == "aria2":
-                    cmd = ["aria2c", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
-                           "--enable-peer-exchange=false", "--listen-port=%d" % port, "--interface=127.0.0.1",
-                           "--disable-ipv6=true", "--seed-time=0", "--file-allocation=none",
-                           "--summary-interval=0", "--console-log-level=error", "-d", dl, torrent]
-                else:
-                    cfg = os.path.join(work, "tr-%d" % r)
-                    os.makedirs(cfg)
-                    marker = os.path.join(work, "tr-done-%d" % r)
-                    script = os.path.join(work, "tr-done-%d.sh" % r)
-                    with open(script, "w") as f:
-                        f.write("#!/bin/sh\ntouch %s\n" % marker)
-                    os.chmod(script, 0o755)
-                    with open(os.path.join(cfg, "settings.json"), "w") as f:
-                        json.dump({"dht-enabled": False, "lpd-enabled": False, "pex-enabled": False,
-                                   "utp-enabled": False, "port-forwarding-enabled": False,
-                                   "bind-address-ipv4": "127.0.0.1", "bind-address-ipv6": "::1",
-                                   "peer-port": port, "peer-port-random-on-start": False,
-                                   "speed-limit-down-enabled": False, "message-level": 0}, f)
-                    cmd = ["transmission-cli", "-g", cfg, "-w", dl, "-p", str(port), "-f", script, torrent]
-                dial = None
-                if name == "transmission":
-                    def dial(proc, port=port):
-                        wait_port(port, proc)
-                        lt.stdin.write("connect 127.0.0.1:%d\n" % port)
-                        lt.stdin.flush()
-                secs, cpu, peak = run_client(name, cmd, marker, dial=dial)
-                got = os.path.getsize(os.path.join(dl, "bench.bin"))
-                if got != size_mb << 20 or subprocess.run(["cmp", "-s", data, os.path.join(dl, "bench.bin")]).returncode:
-                    raise RuntimeError("%s run %d: data differs" % (name, r))
-                rows.append((size_mb / secs, cpu / (size_mb / 1024), peak / 1024))
-                print("%-12s run %d: %7.1f MiB/s %6.2f CPU s/GiB %7.1f MiB RssAnon" % (name, r + 1, *rows[-1]), flush=True)
-                shutil.rmtree(dl)
-            results[name] = (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows),
-                             max(r[2] for r in rows))
+        def command(name, dl, port, tag):
+            """The client's command line and, for transmission, the marker its done-script touches."""
+            if name.startswith("skiff"):
+                # the jlink image with its small-host defaults (32 MiB heap), as a router would run it
+                io = ["--disk-io", "positional"] if name == "skiff-positional" else []
+                return [os.path.join(ROOT, "build/image/bin/skiff"), "-q", "-d", dl, "--port", str(port)] + io + [torrent], None
+            if name == "aria2":
+                return ["aria2c", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
+                        "--enable-peer-exchange=false", "--listen-port=%d" % port, "--interface=127.0.0.1",
+                        "--disable-ipv6=true", "--seed-time=0", "--file-allocation=none",
+                        "--summary-interval=0", "--console-log-level=error", "-d", dl, torrent], None
+            cfg = os.path.join(work, "tr-%s" % tag)
+            os.makedirs(cfg)
+            marker = os.path.join(work, "tr-done-%s" % tag)
+            script = os.path.join(work, "tr-done-%s.sh" % tag)
+            with open(script, "w") as f:
+                f.write("#!/bin/sh\ntouch %s\n" % marker)
+            os.chmod(script, 0o755)
+            with open(os.path.join(cfg, "settings.json"), "w") as f:
+                json.dump({"dht-enabled": False, "lpd-enabled": False, "pex-enabled": False,
+                           "utp-enabled": False, "port-forwarding-enabled": False,
+                           "bind-address-ipv4": "127.0.0.1", "bind-address-ipv6": "::1",
+                           "peer-port": port, "peer-port-random-on-start": False,
+                           "speed-limit-down-enabled": False, "message-level": 0}, f)
+            return ["transmission-cli", "-g", cfg, "-w", dl, "-p", str(port), "-f", script, torrent], marker
+
+        def download(name, tag):
+            dl = os.path.join(work, "dl-%s-%s" % (name, tag))
+            os.makedirs(dl)
+            port = free_port()
+            cmd, marker = command(name, dl, port, tag)
+            dial = None
+            if name == "transmission":
+                def dial(proc):
+                    wait_port(port, proc)
+                    lt.stdin.write("connect 127.0.0.1:%d\n" % port)
+                    lt.stdin.flush()
+            secs, cpu, peak = run_client(name, cmd, marker, dial=dial)
+            got = os.path.getsize(os.path.join(dl, "bench.bin"))
+            if got != size_mb << 20 or subprocess.run(["cmp", "-s", data, os.path.join(dl, "bench.bin")]).returncode:
+                raise RuntimeError("%s run %s: data differs" % (name, tag))
+            shutil.rmtree(dl)
+            return size_mb / secs, cpu / (size_mb / 1024), peak / 1024
+
+        download("aria2" if "aria2" in clients else clients[0], "warm-up")  # not measured
+        rows = {name: [] for name in clients}
+        for r in range(runs):
+            for name in clients[r % len(clients):] + clients[:r % len(clients)]:
+                rows[name].append(download(name, str(r + 1)))
+                print("%-16s run %d: %7.1f MiB/s %6.2f CPU s/GiB %7.1f MiB RssAnon" % (name, r + 1, *rows[name][-1]),
+                      flush=True)
+        results = {name: (statistics.median(r[0] for r in rs), statistics.median(r[1] for r in rs),
+                          max(r[2] for r in rs)) for name, rs in rows.items()}
 
         print()
         print("%d MiB from libtorrent on 127.0.0.1, %d runs each (median; peak RssAnon over runs)" % (size_mb, runs))
@@ -214,14 +228,14 @@ def main():
         print("|---|---|---|---|")
         for name, (mibs, cpu, rss) in results.items():
             print("| %s | %.1f | %.2f | %.1f |" % (name, mibs, cpu, rss))
-        others = [v for k, v in results.items() if k != "skiff"]
-        if "skiff" in results and others:
-            s = results["skiff"]
-            print()
-            print("skiff / fastest other speed: %.2f; skiff / leanest other CPU per GiB: %.2f; "
-                  "skiff / smallest other RssAnon: %.2f" % (s[0] / max(o[0] for o in others),
-                                                            s[1] / min(o[1] for o in others),
-                                                            s[2] / min(o[2] for o in others)))
+        others = [v for k, v in results.items() if not k.startswith("skiff")]
+        for name in (n for n in results if n.startswith("skiff")):
+            if others:
+                s = results[name]
+                print("%s / fastest other speed: %.2f; / leanest other CPU per GiB: %.2f; "
+                      "/ smallest other RssAnon: %.2f" % (name, s[0] / max(o[0] for o in others),
+                                                          s[1] / min(o[1] for o in others),
+                                                          s[2] / min(o[2] for o in others)))
     finally:
         for p in procs:
             p.terminate()

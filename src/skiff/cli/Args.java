@@ -3,6 +3,7 @@ package skiff.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import skiff.storage.DiskIo;
 
 /** Hand-written GNU-style parser: {@code -d DIR}, {@code -dDIR}, {@code --dir DIR}, {@code --dir=DIR}, {@code --}. */
 final class Args {
@@ -22,6 +23,7 @@ final class Args {
     long seedTimeMinutes;
     long uploadLimitKib;
     int unchokeSlots = 4;
+    DiskIo diskIo = DiskIo.MAPPED;
     int statusIntervalSeconds = 5;
     boolean json;
     boolean files;
@@ -139,6 +141,11 @@ final class Args {
             case "-u", "--upload-limit" -> uploadLimitKib = intIn(name, value, 0, Integer.MAX_VALUE);
             case "--unchoke-slots" -> unchokeSlots = intIn(name, value, 1, 100);
             case "--status-interval" -> statusIntervalSeconds = intIn(name, value, 1, 86_400);
+            case "--disk-io" -> diskIo = switch (value) {
+                case "positional" -> DiskIo.POSITIONAL;
+                case "mmap" -> DiskIo.MAPPED;
+                default -> throw new UsageException("--disk-io takes positional or mmap, not '" + value + "'");
+            };
             case "--status" -> {
                 if (!value.equals("json") && !value.equals("text")) {
                     throw new UsageException("--status takes json or text, not '" + value + "'");

@@ -68,7 +68,7 @@ final class Client implements Events {
             }
             Settings settings = new Settings(args.maxPeers, bind, args.port, peerId, Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
                     Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.uploadLimitKib * 1024, args.seed, args.seedRatio,
-                    args.seedTimeMinutes * 60_000);
+                    args.seedTimeMinutes * 60_000, args.diskIo);
             try {
                 download = new Download(loop, workers, metainfo, Path.of(args.downloadDir), settings, this, random);
             } catch (StorageException e) {

@@ -4,11 +4,20 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 
-/** Where block payloads go: straight from the socket into storage. */
+/**
+ * Where block payloads go: either assembled whole in a buffer the sink lends and then written,
+ * or, when it lends none, read from the socket straight into storage.
+ */
 public interface BlockSink {
+    /** A buffer with {@code length} bytes of room for one block, or null to use {@link #receive}. */
+    ByteBuffer lendBlockBuffer(int length);
+
+    /** Gives back a lent buffer once its block is written or abandoned. */
+    void returnBlockBuffer(ByteBuffer buffer);
+
     /** Reads up to {@code length} bytes for torrent offset {@code offset}; -1 at end of stream. */
     int receive(ReadableByteChannel in, long offset, int length) throws IOException;
 
-    /** Writes bytes that already arrived with the message header. */
+    /** Writes bytes for torrent offset {@code offset}: a whole assembled block, or those that came with the header. */
     void write(long offset, ByteBuffer bytes) throws IOException;
 }

@@ -55,6 +55,7 @@ public final class PeerConnection implements Handler {
     private int payloadLength;
     private int payloadDone;
     private boolean payloadWanted;
+    private ByteBuffer block; // the payload's assembly buffer, when the sink lends one
     // A large message being collected (a big bitfield) or skipped (an unknown one).
     private byte[] bulk;
     private int bulkDone;
@@ -243,7 +244,9 @@ public final class PeerConnection implements Handler {
         int want = payloadLength - payloadDone;
         long offset = (long) payloadPiece * metainfo.pieceLength() + payloadBegin + payloadDone;
         int n;
-        if (payloadWanted) {
+        if (block != null) {
+            n = channel.read(block);
+        } else if (payloadWanted) {
             n = sink.receive(channel, offset, want);
         } else {
             ByteBuffer discard = in.clear().limit(Math.min(want, in.capacity()));
@@ -294,13 +297,22 @@ public final class PeerConnection implements Handler {
         return n;
     }
 
-    private void blockDone() {
+    private void blockDone() throws IOException {
         boolean wanted = payloadWanted;
         int piece = payloadPiece;
         int begin = payloadBegin;
         int length = payloadLength;
         payloadLength = 0;
         payloadDone = 0;
+        if (block != null) {
+            ByteBuffer b = block;
+            block = null;
+            try {
+                sink.write((long) piece * metainfo.pieceLength() + begin, b.flip());
+            } finally {
+                sink.returnBlockBuffer(b);
+            }
+        }
         if (wanted) {
             listener.blockReceived(this, piece, begin, length);
         }
@@ -415,12 +427,17 @@ public final class PeerConnection implements Handler {
         if (closed) {
             return;
         }
+        block = payloadWanted ? sink.lendBlockBuffer(length) : null;
         int now = Math.min(length, in.remaining());
         if (now > 0) {
             if (payloadWanted) {
                 ByteBuffer part = in.duplicate();
                 part.limit(part.position() + now);
-                sink.write((long) piece * metainfo.pieceLength() + begin, part);
+                if (block != null) {
+                    block.put(part);
+                } else {
+                    sink.write((long) piece * metainfo.pieceLength() + begin, part);
+                }
             }
             in.position(in.position() + now);
             payloadDone = now;
@@ -642,6 +659,10 @@ public final class PeerConnection implements Handler {
             return;
         }
         closed = true;
+        if (block != null) {
+            sink.returnBlockBuffer(block);
+            block = null;
+        }
         if (key != null) {
             loop.close(key, null);
         } else {

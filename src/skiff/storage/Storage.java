@@ -12,6 +12,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,9 +21,10 @@ import skiff.metainfo.FileEntry;
 import skiff.metainfo.Metainfo;
 
 /**
- * The torrent's files under the download directory, written through memory-mapped windows of
- * bounded size and number, least recently used unmapped first. Loop thread only: windows never
- * leave it, which is what makes unmapping them safe.
+ * The torrent's files under the download directory, written either with positional writes of
+ * whole blocks or through memory-mapped windows of bounded size and number, least recently used
+ * unmapped first (see {@link DiskIo}). Loop thread only: windows and lent buffers never leave it,
+ * which is what makes unmapping and reusing them safe.
  */
 public final class Storage implements AutoCloseable {
     /** Window size: big enough that a block rarely straddles two, small enough to map many files. */
@@ -32,6 +34,8 @@ public final class Storage implements AutoCloseable {
     /** Open file channels at most; torrents with thousands of files reopen as needed. */
     static final int MAX_OPEN_FILES = 64;
     private static final int SCRATCH_BYTES = 16 << 10;
+    /** Block buffers kept for reuse; more are made while more peers are mid-block at once. */
+    private static final int MAX_SPARE_BLOCK_BUFFERS = 16;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(SCRATCH_BYTES).asReadOnlyBuffer();
 
     private final FileMap map;
@@ -41,9 +45,17 @@ public final class Storage implements AutoCloseable {
     private final LinkedHashMap<Integer, FileChannel> channels = new LinkedHashMap<>(16, 0.75f, true);
     private final LinkedHashMap<Long, MappedByteBuffer> windows = new LinkedHashMap<>(16, 0.75f, true);
     private final ByteBuffer scratch = ByteBuffer.allocate(SCRATCH_BYTES);
+    private final DiskIo io;
+    private final ArrayDeque<ByteBuffer> spareBlocks = new ArrayDeque<>();
+    private ByteBuffer readBuffer;
 
     public Storage(FileMap map, Path downloadDir) throws StorageException {
+        this(map, downloadDir, DiskIo.MAPPED);
+    }
+
+    public Storage(FileMap map, Path downloadDir, DiskIo io) throws StorageException {
         this.map = map;
+        this.io = io;
         this.root = downloadDir.toAbsolutePath().normalize();
         List<FileEntry> files = map.files();
         this.paths = new Path[files.size()];
@@ -74,6 +86,30 @@ public final class Storage implements AutoCloseable {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * A buffer to assemble one block of {@code length} bytes in before {@link #write}, or null
+     * when payloads should go straight from the socket into the files with {@link #receive}.
+     * Whole-block writes keep pages whole, so the kernel never zeroes or re-reads a partly written one.
+     */
+    public ByteBuffer lendBlockBuffer(int length) {
+        if (io == DiskIo.MAPPED || length > SCRATCH_BYTES) {
+            return null;
+        }
+        ByteBuffer b = spareBlocks.poll();
+        if (b == null) {
+            b = ByteBuffer.allocateDirect(SCRATCH_BYTES);
+        }
+        b.clear().limit(length);
+        return b;
+    }
+
+    /** Takes back a buffer from {@link #lendBlockBuffer}; the caller must not touch it again. */
+    public void returnBlockBuffer(ByteBuffer b) {
+        if (b.capacity() == SCRATCH_BYTES && spareBlocks.size() < MAX_SPARE_BLOCK_BUFFERS) {
+            spareBlocks.push(b);
+        }
     }
 
     /**
@@ -127,7 +163,8 @@ public final class Storage implements AutoCloseable {
 
     /**
      * Reads at most {@code length} bytes from {@code in} straight into the files at torrent
-     * offset {@code offset}: no copy through the heap. Returns the bytes read, or -1 at end of stream.
+     * offset {@code offset}: no copy through the heap. Any {@link DiskIo} works; positional
+     * storage reads into a lent buffer and writes what came. Returns the bytes read, or -1 at end of stream.
      */
     public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
         int total = 0;
@@ -138,7 +175,8 @@ public final class Storage implements AutoCloseable {
             }
             ByteBuffer target;
             int want;
-            if (s.padding()) {
+            boolean staged = !s.padding() && io == DiskIo.POSITIONAL;
+            if (s.padding() || staged) {
                 target = scratch;
                 target.clear();
                 want = Math.min(s.length(), SCRATCH_BYTES);
@@ -150,6 +188,9 @@ public final class Storage implements AutoCloseable {
             int n = readGuarded(in, target, s);
             if (n < 0) {
                 return total == 0 ? -1 : total;
+            }
+            if (staged) {
+                writeAt(s, target.flip());
             }
             total += n;
             if (n < want) {
@@ -201,7 +242,7 @@ public final class Storage implements AutoCloseable {
                 done += zeros.remaining();
                 crc.update(zeros);
             } else {
-                ByteBuffer w = window(s);
+                ByteBuffer w = readAt(s);
                 done += w.remaining();
                 crc.update(w);
             }
@@ -220,6 +261,12 @@ public final class Storage implements AutoCloseable {
             if (s.padding()) {
                 n = Math.min(s.length(), src.remaining());
                 src.position(src.position() + n);
+            } else if (io == DiskIo.POSITIONAL) {
+                n = s.length();
+                ByteBuffer part = src.duplicate();
+                part.limit(part.position() + n);
+                writeAt(s, part);
+                src.position(src.position() + n);
             } else {
                 ByteBuffer w = window(s);
                 n = w.remaining();
@@ -234,6 +281,42 @@ public final class Storage implements AutoCloseable {
             }
             offset += n;
         }
+    }
+
+    private void writeAt(FileMap.Segment s, ByteBuffer part) throws IOException {
+        FileChannel ch = channel(s.file());
+        long pos = s.fileOffset();
+        try {
+            while (part.hasRemaining()) {
+                pos += ch.write(part, pos);
+            }
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("No space left")) {
+                throw diskFull(s, e);
+            }
+            throw new StorageException("cannot write " + paths[s.file()] + ": " + reason(e));
+        }
+    }
+
+    /** Bytes of {@code s} as they are in its file now, in a buffer reused by the next call. */
+    private ByteBuffer readAt(FileMap.Segment s) throws IOException {
+        if (io == DiskIo.MAPPED) {
+            return window(s);
+        }
+        if (readBuffer == null) {
+            readBuffer = ByteBuffer.allocateDirect(SCRATCH_BYTES);
+        }
+        ByteBuffer b = readBuffer.clear().limit(Math.min(s.length(), SCRATCH_BYTES));
+        FileChannel ch = channel(s.file());
+        long pos = s.fileOffset();
+        while (b.hasRemaining()) {
+            int n = ch.read(b, pos);
+            if (n < 0) {
+                throw new IOException("read past the end of " + paths[s.file()]);
+            }
+            pos += n;
+        }
+        return b.flip();
     }
 
     /** A view of the window that holds the start of {@code s}, limited to the segment or window end. */

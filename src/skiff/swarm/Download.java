@@ -92,7 +92,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         this.settings = settings;
         this.events = events;
         this.random = random;
-        this.storage = new Storage(new FileMap(metainfo), downloadDir);
+        this.storage = new Storage(new FileMap(metainfo), downloadDir, settings.diskIo());
         this.hashes = new HashPool(storage, workers, loop);
         this.resume = new ResumeFile(storage);
         this.peers = new PeerSet(settings.port());
@@ -727,7 +727,17 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         }
     }
 
-    // ---- BlockSink: payloads straight into storage ----
+    // ---- BlockSink: payloads into storage ----
+
+    @Override
+    public ByteBuffer lendBlockBuffer(int length) {
+        return storage.lendBlockBuffer(length);
+    }
+
+    @Override
+    public void returnBlockBuffer(ByteBuffer buffer) {
+        storage.returnBlockBuffer(buffer);
+    }
 
     @Override
     public int receive(ReadableByteChannel in, long offset, int length) throws IOException {

@@ -16,6 +16,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +37,8 @@ class PeerConnectionTest {
     private final ByteBuffer stored = ByteBuffer.allocate(1 << 20);
     private CloseReason closedWith;
     private boolean wantBlocks = true;
+    private boolean lendBuffers = true;
+    private int buffersOut;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -107,6 +110,18 @@ class PeerConnectionTest {
 
     private BlockSink sink() {
         return new BlockSink() {
+            public ByteBuffer lendBlockBuffer(int length) {
+                if (!lendBuffers) {
+                    return null;
+                }
+                buffersOut++;
+                return ByteBuffer.allocate(length);
+            }
+
+            public void returnBlockBuffer(ByteBuffer buffer) {
+                buffersOut--;
+            }
+
             public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
                 ByteBuffer view = stored.duplicate();
                 view.position((int) offset).limit((int) offset + length);
@@ -181,6 +196,26 @@ class PeerConnectionTest {
         stored.get(2 * 32768 + 16384, got);
         assertArrayEquals(payload, got);
         assertEquals(16384, conn.bytesDownloaded);
+        assertEquals(0, buffersOut, "the assembly buffer went back");
+    }
+
+    @Test
+    void blockPayloadGoesStraightToTheSinkWhenItLendsNoBuffer() throws Exception {
+        lendBuffers = false;
+        blockPayloadGoesToTheSink();
+    }
+
+    @Test
+    void aBlockCutOffByCloseGivesItsBufferBackAndWritesNothing() throws Exception {
+        handshake();
+        ByteBuffer m = ByteBuffer.allocate(13 + 5000).putInt(9 + 16384).put((byte) Wire.PIECE)
+            .putInt(1).putInt(0).put(new byte[5000]);
+        Arrays.fill(m.array(), 13, 13 + 5000, (byte) 9);
+        send(m.array());
+        assertEquals(1, buffersOut);
+        conn.close(CloseReason.SHUTDOWN, null);
+        assertEquals(0, buffersOut);
+        assertEquals(0, stored.get(32768), "half a block is never written");
     }
 
     @Test

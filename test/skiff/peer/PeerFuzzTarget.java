@@ -97,6 +97,17 @@ public final class PeerFuzzTarget implements AutoCloseable {
 
     private BlockSink sink() {
         return new BlockSink() {
+            private int lent;
+
+            public ByteBuffer lendBlockBuffer(int length) {
+                // alternate, so the fuzzer drives both the assembled and the straight path
+                return (lent++ & 1) == 0 ? ByteBuffer.allocate(length) : null;
+            }
+
+            public void returnBlockBuffer(ByteBuffer buffer) {
+                // nothing pooled here
+            }
+
             public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
                 check(offset, length);
                 return in.read(ByteBuffer.wrap(storage, (int) offset, length));

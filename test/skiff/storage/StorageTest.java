@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 import skiff.bencode.BList;
 import skiff.bencode.Dicts;
@@ -76,21 +78,37 @@ class StorageTest {
         assertTrue(map.pieceRange(1)[0] > map.pieceRange(1)[1]);
     }
 
-    @Test
-    void blocksWrittenInPiecesHashGoodAndPaddingIsNeverWritten() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DiskIo.class)
+    void blocksWrittenInPiecesHashGoodAndPaddingIsNeverWritten(DiskIo io) throws Exception {
         byte[] data = data();
         Metainfo m = torrent(data);
         FileMap map = new FileMap(m);
-        Storage st = new Storage(map, dir);
+        Storage st = new Storage(map, dir, io);
         st.allocate(data.length);
-        // half through receive() from a channel, half through write()
-        int half = data.length / 2;
+        // a third through receive() from a channel, a third through write(), a third as lent whole blocks
+        int third = data.length / 3;
         int n = 0;
-        while (n < half) {
-            int r = st.receive(Channels.newChannel(new ByteArrayInputStream(data, n, half - n)), n, half - n);
+        while (n < third) {
+            int r = st.receive(Channels.newChannel(new ByteArrayInputStream(data, n, third - n)), n, third - n);
             n += r;
         }
-        st.write(half, ByteBuffer.wrap(data, half, data.length - half));
+        st.write(third, ByteBuffer.wrap(data, third, third));
+        for (int at = 2 * third; at < data.length; at += 16384) {
+            int len = Math.min(16384, data.length - at);
+            ByteBuffer block = st.lendBlockBuffer(len);
+            assertEquals(io == DiskIo.MAPPED, block == null, "only positional storage lends buffers");
+            if (block == null) {
+                st.write(at, ByteBuffer.wrap(data, at, len));
+                continue;
+            }
+            assertEquals(len, block.remaining());
+            st.write(at, block.put(data, at, len).flip());
+            st.returnBlockBuffer(block);
+        }
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(data, 100, 20000);
+        assertEquals(crc.getValue(), st.checksum(100, 20000), "checksums read back what was written, padding as zeros");
         st.close();
         assertFalse(Files.exists(dir.resolve("multi/.pad")));
         assertTrue(Files.exists(dir.resolve("multi/sub/b")));
