@@ -8,6 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import skiff.metainfo.Metainfo;
 import skiff.testutil.Content;
 import skiff.testutil.Opentracker;
@@ -22,9 +24,12 @@ class DownloadInteropTest {
     @TempDir
     Path tmp;
 
-    private void download(Path torrent, Path dir, String what) throws Exception {
-        SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff-" + what + ".log"), "-l", "DEBUG", "-d", dir.toString(),
-            "--port", String.valueOf(Ports.free()), torrent.toString());
+    private void download(Path torrent, Path dir, String what, String... more) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("-l", "DEBUG", "-d", dir.toString(),
+            "--port", String.valueOf(Ports.free())));
+        args.addAll(List.of(more));
+        args.add(torrent.toString());
+        SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff-" + what + ".log"), args.toArray(String[]::new));
         int code = skiff.waitFor(Interop.timeoutSeconds());
         assertEquals(0, code, what + ": " + skiff.output());
     }
@@ -49,8 +54,9 @@ class DownloadInteropTest {
         }
     }
 
-    @Test
-    void multiFileFromLibtorrentOverUdp() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"mmap", "positional"})
+    void multiFileFromLibtorrentOverUdp(String diskIo) throws Exception {
         Path src = Content.multiFile(tmp.resolve("seed/multi"), Interop.bigBytes() / 4);
         Path torrent = tmp.resolve("multi.torrent");
         String hash = hex(Interop.torrent(src, torrent, List.of("udp://127.0.0.1:1"), 64 << 10));
@@ -59,7 +65,7 @@ class DownloadInteropTest {
             Process lt = ReferencePeers.libtorrent(torrent, tmp.resolve("seed"), Ports.free(), tmp.resolve("lt.log"));
             try {
                 ot.awaitSeeders(hash, 1, 30);
-                download(torrent, tmp.resolve("dl"), "libtorrent-udp");
+                download(torrent, tmp.resolve("dl"), "libtorrent-udp", "--disk-io", diskIo);
             } finally {
                 Procs.stop(lt);
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -13,6 +14,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import skiff.metainfo.Metainfo;
 import skiff.testutil.Content;
 import skiff.testutil.Opentracker;
@@ -43,19 +46,23 @@ class FaultInteropTest {
         new ProcessBuilder("umount", "-l", dir.toString()).start().waitFor(10, TimeUnit.SECONDS);
     }
 
-    private SkiffProcess skiff(String log, Path dir, SeededTorrent t) throws Exception {
-        return SkiffProcess.start(tmp.resolve(log), "--status-interval", "1", "-d", dir.toString(),
-            "--port", String.valueOf(Ports.free()), t.torrent.toString());
+    private SkiffProcess skiff(String log, Path dir, SeededTorrent t, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--status-interval", "1", "-d", dir.toString(),
+            "--port", String.valueOf(Ports.free())));
+        args.addAll(List.of(more));
+        args.add(t.torrent.toString());
+        return SkiffProcess.start(tmp.resolve(log), args.toArray(String[]::new));
     }
 
     /** The disk fills up under a running download: one line naming the file, exit 1; freed, the same command resumes. */
-    @Test
-    void diskFullMidDownloadThenResume() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"mmap", "positional"})
+    void diskFullMidDownloadThenResume(String diskIo) throws Exception {
         long size = 12L << 20;
-        Path disk = mount("disk", "size=16m");
+        Path disk = mount("disk-" + diskIo, "size=16m");
         try (SeededTorrent t = SeededTorrent.create(tmp, size, 51, 256 << 10)) {
             t.libtorrent("--upload-limit", String.valueOf(size / 6));
-            SkiffProcess first = skiff("first.log", disk, t);
+            SkiffProcess first = skiff("first.log", disk, t, "--disk-io", diskIo);
             first.awaitProgress(20, 60);
             Path filler = disk.resolve("filler");
             try (var out = Files.newOutputStream(filler)) { // fill what is left of the disk
@@ -72,7 +79,7 @@ class FaultInteropTest {
             assertTrue(log.contains("skiff: disk full") && log.contains(disk.resolve("file.bin").toString()), log);
             assertTrue(!log.contains("Exception"), log);
             Files.delete(filler);
-            SkiffProcess second = skiff("second.log", disk, t);
+            SkiffProcess second = skiff("second.log", disk, t, "--disk-io", diskIo);
             assertEquals(0, second.waitFor(Interop.timeoutSeconds()), second.output());
             Matcher kept = Pattern.compile("(resume|check): (\\d+) of").matcher(second.output());
             assertTrue(kept.find() && Integer.parseInt(kept.group(2)) > 0, "verified pieces survived: " + second.output());
