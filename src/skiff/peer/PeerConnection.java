@@ -56,6 +56,7 @@ public final class PeerConnection implements Handler {
     private int payloadDone;
     private boolean payloadWanted;
     private ByteBuffer block; // the payload's assembly buffer, when the sink lends one
+    private final ByteBuffer[] scatter = new ByteBuffer[2];
     // A large message being collected (a big bitfield) or skipped (an unknown one).
     private byte[] bulk;
     private int bulkDone;
@@ -244,8 +245,15 @@ public final class PeerConnection implements Handler {
         int want = payloadLength - payloadDone;
         long offset = (long) payloadPiece * metainfo.pieceLength() + payloadBegin + payloadDone;
         int n;
+        int after = 0;
         if (block != null) {
-            n = channel.read(block);
+            // One read takes the rest of the block and, behind it, the next message header; the
+            // receive buffer is empty while a payload is pending (startPayload took all it held).
+            scatter[0] = block;
+            scatter[1] = in;
+            long r = channel.read(scatter);
+            n = (int) Math.min(r, want);
+            after = (int) Math.max(0, r - want);
         } else if (payloadWanted) {
             n = sink.receive(channel, offset, want);
         } else {
@@ -265,7 +273,10 @@ public final class PeerConnection implements Handler {
                 blockDone();
             }
         }
-        return n;
+        if (after > 0 && !closed) {
+            parseBuffered();
+        }
+        return n + after;
     }
 
     private int readBulk() throws IOException {

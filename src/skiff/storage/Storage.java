@@ -36,6 +36,11 @@ public final class Storage implements AutoCloseable {
     private static final int SCRATCH_BYTES = 16 << 10;
     /** Block buffers kept for reuse; more are made while more peers are mid-block at once. */
     private static final int MAX_SPARE_BLOCK_BUFFERS = 16;
+    /**
+     * Block buffers out at once at most (4 MiB of direct memory, a quarter of the image's cap);
+     * past it a payload takes the unbuffered path, so a thousand peers cannot exhaust direct memory.
+     */
+    static final int MAX_LENT_BLOCK_BUFFERS = 256;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(SCRATCH_BYTES).asReadOnlyBuffer();
 
     private final FileMap map;
@@ -47,6 +52,7 @@ public final class Storage implements AutoCloseable {
     private final ByteBuffer scratch = ByteBuffer.allocate(SCRATCH_BYTES);
     private final DiskIo io;
     private final ArrayDeque<ByteBuffer> spareBlocks = new ArrayDeque<>();
+    private int lentBlocks;
     private ByteBuffer readBuffer;
 
     public Storage(FileMap map, Path downloadDir) throws StorageException {
@@ -94,20 +100,22 @@ public final class Storage implements AutoCloseable {
      * Whole-block writes keep pages whole, so the kernel never zeroes or re-reads a partly written one.
      */
     public ByteBuffer lendBlockBuffer(int length) {
-        if (io == DiskIo.MAPPED || length > SCRATCH_BYTES) {
+        if (io == DiskIo.MAPPED || length > SCRATCH_BYTES || lentBlocks >= MAX_LENT_BLOCK_BUFFERS) {
             return null;
         }
         ByteBuffer b = spareBlocks.poll();
         if (b == null) {
             b = ByteBuffer.allocateDirect(SCRATCH_BYTES);
         }
+        lentBlocks++;
         b.clear().limit(length);
         return b;
     }
 
     /** Takes back a buffer from {@link #lendBlockBuffer}; the caller must not touch it again. */
     public void returnBlockBuffer(ByteBuffer b) {
-        if (b.capacity() == SCRATCH_BYTES && spareBlocks.size() < MAX_SPARE_BLOCK_BUFFERS) {
+        lentBlocks--;
+        if (spareBlocks.size() < MAX_SPARE_BLOCK_BUFFERS) {
             spareBlocks.push(b);
         }
     }

@@ -131,6 +131,24 @@ class StorageTest {
     }
 
     @Test
+    void lentBlockBuffersAreCappedAndReused() throws Exception {
+        Storage st = new Storage(new FileMap(torrent(data())), dir, DiskIo.POSITIONAL);
+        List<ByteBuffer> out = new ArrayList<>();
+        for (int i = 0; i < Storage.MAX_LENT_BLOCK_BUFFERS; i++) {
+            out.add(st.lendBlockBuffer(16384));
+        }
+        assertFalse(out.contains(null));
+        assertNull(st.lendBlockBuffer(16384), "past the cap a payload goes unbuffered");
+        assertNull(st.lendBlockBuffer(16385), "never more than a block");
+        ByteBuffer first = out.get(0);
+        st.returnBlockBuffer(first);
+        ByteBuffer again = st.lendBlockBuffer(100);
+        assertTrue(again == first, "a returned buffer is lent again");
+        assertEquals(100, again.remaining());
+        st.close();
+    }
+
+    @Test
     void resumeFileIsTrustedOnlyWhileFilesAreUnchanged() throws Exception {
         Metainfo m = torrent(data());
         Storage st = new Storage(new FileMap(m), dir);
