@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import skiff.storage.DiskIo;
 
 class ArgsTest {
     @Test
@@ -17,6 +18,9 @@ class ArgsTest {
         assertEquals(50, a.maxPeers);
         assertEquals(6881, a.port);
         assertEquals(Log.Level.INFO, a.logLevel);
+        assertEquals(DiskIo.MAPPED, a.diskIo);
+        assertEquals(DiskIo.POSITIONAL, Args.parse(new String[] {"--disk-io=positional", "t"}).diskIo);
+        assertEquals(DiskIo.MAPPED, Args.parse(new String[] {"--disk-io", "mmap", "t"}).diskIo);
     }
 
     @Test
@@ -66,6 +70,7 @@ class ArgsTest {
             {"takes no value", "--quiet=yes", "t"},
             {"power of two", "create", "--piece-size", "1000", "d"},
             {"unknown option '-z'", "-qz", "t"},
+            {"--disk-io takes positional or mmap, not 'fast'", "--disk-io", "fast", "t"},
         };
         for (String[] c : cases) {
             String[] argv = java.util.Arrays.copyOfRange(c, 1, c.length);
