@@ -33,7 +33,7 @@ build: build/skiff.jar
 build/skiff.jar: $(SRC) $(RES)
 	@rm -rf build/classes && mkdir -p build/classes
 	@echo "javac src -> build/classes"
-	@$(JAVAC) --release 17 -Xlint:all,-serial -Werror -d build/classes $(SRC)
+	@$(JAVAC) --release 17 -XDstringConcat=inline -Xlint:all,-serial -Werror -d build/classes $(SRC)
 	@cd src && find . -type f ! -name '*.java' -exec cp --parents {} ../build/classes \;
 	$(JAR) --create --file $@ --main-class skiff.cli.Main -C build/classes .
 
@@ -87,7 +87,7 @@ IMAGE_JVM_OPTS := -XX:+UseSerialGC -Xms8m -Xmx32m -Xss512k -XX:MaxDirectMemorySi
 
 image: build/image/bin/skiff
 
-build/image/bin/skiff: build/skiff.jar tools/launcher.sh
+build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh
 	@rm -rf build/image
 	$(JLINK) --module-path build/skiff.jar:$(JAVA_HOME)/jmods \
 	  --add-modules skiff,$$($(JDEPS) --print-module-deps --ignore-missing-deps build/skiff.jar)$(TLS_MODULES) \
@@ -95,9 +95,11 @@ build/image/bin/skiff: build/skiff.jar tools/launcher.sh
 	  --output build/image > build/jlink.log 2>&1 || { cat build/jlink.log; exit 1; }
 	@rm -f build/image/lib/server/classes_nocoops.jsa # a 32 MiB heap always uses compressed oops
 	@sed 's|@JVM_OPTS@|$(IMAGE_JVM_OPTS)|' tools/launcher.sh > build/image/bin/skiff && chmod +x build/image/bin/skiff
-	@# A class-data archive of skiff's own classes, made by a real start: faster and leaner launches.
-	@build/image/bin/java $(IMAGE_JVM_OPTS) -XX:ArchiveClassesAtExit=build/image/lib/skiff.jsa \
-	  -m skiff/skiff.cli.Main show test/fixtures/torrents/mk-multi.torrent >/dev/null 2>&1 || true
+	@# A class-data archive of skiff's own classes, made by a real download (else by a `show`):
+	@# faster and leaner launches.
+	@tools/cds-train.sh build/image $(IMAGE_JVM_OPTS) || build/image/bin/java $(IMAGE_JVM_OPTS) \
+	  -XX:ArchiveClassesAtExit=build/image/lib/skiff.jsa -m skiff/skiff.cli.Main show \
+	  test/fixtures/torrents/mk-multi.torrent >/dev/null 2>&1 || true
 	@echo "image: build/image, $$(du -sh build/image | cut -f1), modules: $$(build/image/bin/java --list-modules | tr '\n' ' ')"
 
 clean:

@@ -1,5 +1,6 @@
 package skiff.cli;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,7 @@ final class Args {
     long uploadLimitKib;
     int unchokeSlots = 4;
     DiskIo diskIo = DiskIo.MAPPED;
+    final List<InetSocketAddress> peers = new ArrayList<>(); // unresolved: Client resolves them
     int statusIntervalSeconds = 5;
     boolean json;
     boolean files;
@@ -141,6 +143,7 @@ final class Args {
             case "-u", "--upload-limit" -> uploadLimitKib = intIn(name, value, 0, Integer.MAX_VALUE);
             case "--unchoke-slots" -> unchokeSlots = intIn(name, value, 1, 100);
             case "--status-interval" -> statusIntervalSeconds = intIn(name, value, 1, 86_400);
+            case "--peer" -> peers.add(peer(value));
             case "--disk-io" -> diskIo = switch (value) {
                 case "positional" -> DiskIo.POSITIONAL;
                 case "mmap" -> DiskIo.MAPPED;
@@ -178,6 +181,21 @@ final class Args {
             throw new UsageException("option '" + name + "' needs a non-empty value");
         }
         return value;
+    }
+
+    /** HOST:PORT or [IPv6]:PORT, unresolved. */
+    static InetSocketAddress peer(String value) throws UsageException {
+        int colon = value.lastIndexOf(':');
+        String host = colon < 0 ? "" : value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            host = ""; // a bare IPv6 address: which colon starts the port?
+        }
+        if (host.isEmpty()) {
+            throw new UsageException("--peer needs HOST:PORT or [IPv6]:PORT, not '" + value + "'");
+        }
+        return InetSocketAddress.createUnresolved(host, intIn("--peer", value.substring(colon + 1), 1, 65_535));
     }
 
     private static int intIn(String name, String value, int min, int max) throws UsageException {

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -66,6 +67,15 @@ final class Client implements Events {
                 err.println("skiff: cannot bind to " + args.bind + ": unknown address");
                 return ExitCode.FAILED;
             }
+            List<InetSocketAddress> givenPeers = new ArrayList<>();
+            for (InetSocketAddress p : args.peers) {
+                try { // before the loop runs, like --bind: a name lookup may block
+                    givenPeers.add(new InetSocketAddress(InetAddress.getByName(p.getHostString()), p.getPort()));
+                } catch (UnknownHostException e) {
+                    err.println("skiff: cannot use peer " + p.getHostString() + ":" + p.getPort() + ": unknown host");
+                    return ExitCode.FAILED;
+                }
+            }
             Settings settings = new Settings(args.maxPeers, bind, args.port, peerId, Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
                     Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.uploadLimitKib * 1024, args.seed, args.seedRatio,
                     args.seedTimeMinutes * 60_000, args.diskIo);
@@ -109,6 +119,7 @@ final class Client implements Events {
             startMillis = loop.nowMillis();
             log.info(metainfo.name() + ": " + Units.bytes(metainfo.totalLength()) + " in " + metainfo.pieceCount()
                     + " pieces, info-hash " + metainfo.infoHashHex());
+            download.addPeers(givenPeers);
             loop.execute(download::start);
             try {
                 loop.run();

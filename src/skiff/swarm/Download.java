@@ -192,6 +192,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         if (have.complete()) {
             finish();
         }
+        dial(); // peers given before the trackers answer (--peer)
     }
 
     private void accept(SocketChannel ch) {
@@ -777,9 +778,11 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         return Checker.bytesPerFile(storage.map(), have);
     }
 
-    /** Test hook: adds peers as if a tracker had listed them. */
+    /** Adds peers as if a tracker had listed them (--peer); before the download runs, they wait for it. */
     public void addPeers(List<InetSocketAddress> addresses) {
         peers.add(new ArrayList<>(addresses));
-        dial();
+        if (tick != null) {
+            dial();
+        }
     }
 }

@@ -21,6 +21,9 @@ class ArgsTest {
         assertEquals(DiskIo.MAPPED, a.diskIo);
         assertEquals(DiskIo.POSITIONAL, Args.parse(new String[] {"--disk-io=positional", "t"}).diskIo);
         assertEquals(DiskIo.MAPPED, Args.parse(new String[] {"--disk-io", "mmap", "t"}).diskIo);
+        Args p = Args.parse(new String[] {"--peer", "127.0.0.1:6881", "--peer=[::1]:7000", "--peer", "box.lan:1", "t"});
+        assertEquals(List.of("127.0.0.1:6881", "::1:7000", "box.lan:1"),
+            p.peers.stream().map(x -> x.getHostString() + ":" + x.getPort()).toList());
     }
 
     @Test
@@ -71,6 +74,9 @@ class ArgsTest {
             {"power of two", "create", "--piece-size", "1000", "d"},
             {"unknown option '-z'", "-qz", "t"},
             {"--disk-io takes positional or mmap, not 'fast'", "--disk-io", "fast", "t"},
+            {"--peer needs HOST:PORT", "--peer", "::1", "t"},
+            {"--peer needs HOST:PORT", "--peer", "6881", "t"},
+            {"from 1 to 65535", "--peer", "h:0", "t"},
         };
         for (String[] c : cases) {
             String[] argv = java.util.Arrays.copyOfRange(c, 1, c.length);

@@ -1,6 +1,7 @@
 package skiff.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +90,24 @@ class DownloadInteropTest {
             }
             Content.assertSameTree(src, tmp.resolve("dl/multi"));
         }
+    }
+
+    /** No tracker answers: the seeder given with --peer is enough. */
+    @Test
+    void peerGivenOnTheCommandLine() throws Exception {
+        Path seed = Files.createDirectories(tmp.resolve("seed"));
+        Content.random(seed.resolve("given.bin"), 6 << 20, 43);
+        Path torrent = tmp.resolve("given.torrent");
+        Interop.torrent(seed.resolve("given.bin"), torrent, List.of("http://127.0.0.1:1/announce"), 64 << 10);
+        int port = Ports.free();
+        Process lt = ReferencePeers.libtorrent(torrent, seed, port, tmp.resolve("lt.log"));
+        try {
+            assertTrue(Procs.waitForPort(port, lt, 30), "libtorrent listens");
+            download(torrent, tmp.resolve("dl"), "given-peer", "--peer", "127.0.0.1:" + port);
+        } finally {
+            Procs.stop(lt);
+        }
+        Content.assertSameBytes(seed.resolve("given.bin"), tmp.resolve("dl/given.bin"));
     }
 
     @Test
