@@ -69,6 +69,19 @@ final class Blame {
         return List.of();
     }
 
+    /** Whether {@code peer} sent a block of the failed version of {@code piece}, which is being refetched. */
+    boolean suspected(int piece, InetSocketAddress peer) {
+        Suspects s = suspects.get(piece);
+        if (s != null) {
+            for (InetSocketAddress p : s.peers) {
+                if (peer.equals(p)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** A piece abandoned without a verdict (shutdown). */
     void forget(int piece) {
         contributors.remove(piece);

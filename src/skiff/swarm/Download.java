@@ -39,6 +39,12 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
     static final long HANDSHAKE_TIMEOUT_MILLIS = 20_000;
     /** A request unanswered this long goes to another peer. */
     static final long REQUEST_TIMEOUT_MILLIS = 60_000;
+    /**
+     * A peer that answers none of our requests this long, while others deliver, loses them all at
+     * once rather than one by one at the request timeout: a stalled or lying peer must not hold
+     * the last blocks of a download (a slow peer still sends a block now and then).
+     */
+    static final long STALL_MILLIS = 15_000;
     /** BEP 3 suggests keep-alives every two minutes; idle peers are dropped after three. */
     static final long KEEPALIVE_MILLIS = 110_000;
     static final long IDLE_MILLIS = 180_000;
@@ -75,6 +81,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
     private Bitfield have;
     private String state = "starting";
     private Timer tick;
+    private long lastBlockMillis; // when any peer last sent a block we asked for
     private long downloaded;
     private long uploaded;
     private long haveBytes;
@@ -148,6 +155,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         have = good;
         picker = new Picker(metainfo, have, random);
         blame = new Blame(picker::blockCount, this::blockChecksums);
+        picker.retryOwners((piece, who) -> mayRetry(piece, (PeerConnection) who));
         for (int p = have.nextSet(0); p >= 0; p = have.nextSet(p + 1)) {
             haveBytes += metainfo.pieceSize(p);
         }
@@ -389,7 +397,9 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
             return;
         }
         Map<Long, Long> expired = new LinkedHashMap<>();
-        if (s.expire(now - REQUEST_TIMEOUT_MILLIS, expired) > 0) {
+        boolean othersDeliver = now - lastBlockMillis <= STALL_MILLIS;
+        long cutoff = othersDeliver && s.stalled(now, STALL_MILLIS) ? now : now - REQUEST_TIMEOUT_MILLIS;
+        if (s.expire(cutoff, expired) > 0) {
             for (long key : expired.keySet()) {
                 int piece = (int) (key >>> 32);
                 int begin = (int) key * Wire.BLOCK_BYTES;
@@ -614,6 +624,8 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
     @Override
     public void blockReceived(PeerConnection c, int piece, int begin, int length) {
         downloaded += length;
+        lastBlockMillis = loop.nowMillis();
+        ((PeerState) c.attachment).lastBlockMillis = lastBlockMillis;
         blame.received(piece, Picker.blockOf(begin), c.address());
         boolean complete = picker.received(piece, begin);
         cancelDuplicates(c, piece, begin, length);
@@ -667,6 +679,20 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
     }
 
     /** CRC-32C of each block of a piece as it is on disk now. */
+    /** A peer that sent part of a piece's bad version refetches it only when nobody else can. */
+    private boolean mayRetry(int piece, PeerConnection c) {
+        if (!blame.suspected(piece, c.address())) {
+            return true;
+        }
+        for (PeerConnection other : connections.values()) {
+            if (other != c && other.handshakeDone() && other.peerPieces.get(piece)
+                    && !blame.suspected(piece, other.address())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private long[] blockChecksums(int piece) {
         long[] out = new long[picker.blockCount(piece)];
         long base = (long) piece * metainfo.pieceLength();

@@ -26,6 +26,8 @@ final class PeerState {
     long snubbedUntilMillis;
     /** Requests for pieces we lack or oversized ones; too many and the peer goes. */
     int invalidRequests;
+    /** When a block we asked this peer for last arrived. */
+    long lastBlockMillis;
 
     /** Takes the tick's download sample: smooths the rate and grows the queue to match it. Returns the bytes. */
     long sampleDown(long totalBytes, double seconds) {
@@ -46,6 +48,15 @@ final class PeerState {
 
     boolean has(long key) {
         return requests.containsKey(key);
+    }
+
+    /**
+     * Whether this peer has answered none of our requests for {@code millis}: its oldest one is
+     * that old and no block has come since.
+     */
+    boolean stalled(long now, long millis) {
+        return !requests.isEmpty() && now - requests.values().iterator().next() > millis
+                && now - lastBlockMillis > millis;
     }
 
     /** Removes and returns requests older than {@code cutoffMillis}. */

@@ -2,6 +2,7 @@ package skiff.swarm;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.function.LongPredicate;
 import java.util.random.RandomGenerator;
 import skiff.metainfo.Bitfield;
@@ -48,6 +49,7 @@ public final class Picker {
     /** Pieces that failed their hash: refetched from one peer alone, so blame is certain next time. */
     private final Map<Integer, Object> retryOwner = new java.util.HashMap<>();
     private static final Object UNOWNED = new Object();
+    private BiPredicate<Integer, Object> mayOwnRetry = (piece, who) -> true;
 
     public Picker(Metainfo metainfo, Bitfield have, RandomGenerator random) {
         this.metainfo = metainfo;
@@ -127,9 +129,21 @@ public final class Picker {
         return n;
     }
 
+    /**
+     * Which peers may take an unowned retried piece: the download keeps away those that sent its
+     * bad version while someone else can serve it, so a liar cannot hold the retry hostage.
+     */
+    public void retryOwners(BiPredicate<Integer, Object> mayOwn) {
+        this.mayOwnRetry = mayOwn;
+    }
+
+    /** Whether {@code who} must leave {@code piece} alone: a retried piece owned by, or kept for, another peer. */
     private boolean ownedByOther(int piece, Object who) {
         Object owner = retryOwner.get(piece);
-        return owner != null && owner != UNOWNED && owner != who;
+        if (owner == UNOWNED) {
+            return !mayOwnRetry.test(piece, who);
+        }
+        return owner != null && owner != who;
     }
 
     /** A peer left: the retried pieces it owned may go to someone else. */

@@ -26,13 +26,24 @@ class HostilePeerInteropTest {
     @ParameterizedTest
     @EnumSource(HostilePeer.Behaviour.class)
     void downloadSurvives(HostilePeer.Behaviour behaviour) throws Exception {
+        survives(behaviour, "mmap");
+    }
+
+    /** The behaviours that reach the block path, again with whole blocks written by pwrite. */
+    @ParameterizedTest
+    @EnumSource(names = {"HUGE_LENGTH", "UNREQUESTED_PIECES", "CORRUPT_DATA", "TRICKLE"})
+    void downloadSurvivesWithPositionalDiskIo(HostilePeer.Behaviour behaviour) throws Exception {
+        survives(behaviour, "positional");
+    }
+
+    private void survives(HostilePeer.Behaviour behaviour, String diskIo) throws Exception {
         long size = 6L << 20;
         try (SeededTorrent t = SeededTorrent.create(tmp, size, 41, 64 << 10); HostilePeer bad = new HostilePeer(t.meta, behaviour)) {
             bad.announce(t.tracker.http());
             t.libtorrent("--upload-limit", String.valueOf(size / 4));
             t.tracker.awaitSeeders(t.meta.infoHashHex(), 2, 30);
             List<String> cmd = List.of("-l", "DEBUG", "-d", tmp.resolve("dl").toString(), "--port",
-                String.valueOf(Ports.free()), t.torrent.toString());
+                String.valueOf(Ports.free()), "--disk-io", diskIo, t.torrent.toString());
             SkiffProcess skiff = SkiffProcess.startWithJvm(tmp.resolve("skiff.log"), List.of("-Xmx64m"), cmd);
             int code = skiff.waitFor(Interop.timeoutSeconds());
             String log = skiff.output();

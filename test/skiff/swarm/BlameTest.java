@@ -1,6 +1,8 @@
 package skiff.swarm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -25,6 +27,8 @@ class BlameTest {
         b.received(0, 0, HONEST);
         b.received(0, 1, LIAR);
         assertEquals(List.of(), b.bad(0), "two contributors: nobody is certain yet");
+        assertTrue(b.suspected(0, LIAR) && b.suspected(0, HONEST), "both sent blocks of the bad version");
+        assertFalse(b.suspected(1, LIAR), "another piece");
         disk[0] = new long[] {10, 20}; // refetched; block 0 came out the same, block 1 differs
         b.received(0, 0, HONEST);
         b.received(0, 1, HONEST);

@@ -151,4 +151,26 @@ class PickerTest {
         p.pick(all(1), 10, k -> false, (piece, begin, length) -> gotB.add(new int[] {piece, begin}), b);
         assertTrue(gotB.size() >= 1, "once the owner is gone, another peer may take it");
     }
+
+    @Test
+    void aRetriedPieceIsKeptFromPeersTheDownloadRefuses() throws Exception {
+        Metainfo m = torrent(1);
+        Picker p = new Picker(m, new Bitfield(1), new SplittableRandom(7));
+        Object suspect = "sent a bad block";
+        Object other = "clean";
+        p.retryOwners((piece, who) -> who != suspect);
+        p.pick(all(1), 10, k -> false, (piece, begin, length) -> { }, suspect);
+        p.received(0, 0);
+        p.received(0, 16384);
+        p.failed(0);
+        List<int[]> got = new ArrayList<>();
+        p.pick(all(1), 10, k -> false, (piece, begin, length) -> got.add(new int[] {piece, begin}), suspect);
+        assertEquals(0, got.size(), "the suspect may not own the retry");
+        Set<Long> mine = new HashSet<>();
+        p.pick(all(1), 10, mine::contains, (piece, begin, length) -> {
+            got.add(new int[] {piece, begin});
+            mine.add(Picker.key(piece, Picker.blockOf(begin)));
+        }, other);
+        assertEquals(2, got.size(), "a clean peer takes it");
+    }
 }
