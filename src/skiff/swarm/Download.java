@@ -2,8 +2,6 @@ package skiff.swarm;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import skiff.loop.EventLoop;
 import skiff.loop.Timer;
 import skiff.metainfo.Bitfield;
 import skiff.metainfo.Metainfo;
-import skiff.peer.BlockSink;
 import skiff.peer.CloseReason;
 import skiff.peer.PeerConnection;
 import skiff.peer.PeerListener;
@@ -35,20 +32,7 @@ import skiff.tracker.Announcer;
  * One torrent on the loop: checks what is on disk, announces, dials peers, asks them for blocks,
  * verifies pieces and finishes. The glue between peers, picker, storage and trackers.
  */
-public final class Download implements PeerListener, BlockSink, Announcer.Listener, Announcer.Stats {
-    static final long HANDSHAKE_TIMEOUT_MILLIS = 20_000;
-    /** A request unanswered this long goes to another peer. */
-    static final long REQUEST_TIMEOUT_MILLIS = 60_000;
-    /**
-     * A peer that answers none of our requests this long, while others deliver, loses them all at
-     * once rather than one by one at the request timeout: a stalled or lying peer must not hold
-     * the last blocks of a download (a slow peer still sends a block now and then).
-     */
-    static final long STALL_MILLIS = 15_000;
-    /** BEP 3 suggests keep-alives every two minutes; idle peers are dropped after three. */
-    static final long KEEPALIVE_MILLIS = 110_000;
-    static final long IDLE_MILLIS = 180_000;
-
+public final class Download implements PeerListener, Announcer.Listener, Announcer.Stats {
     /** How long without any peer before the user hears about it. */
     static final long NO_PEERS_WARNING_MILLIS = 5 * 60_000;
     /** How often the resume file is rewritten while downloading. */
@@ -69,6 +53,8 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
     private final byte[] handshake;
     private final Listener listener;
     private final Uploader uploader;
+    private final Timeouts timeouts;
+    private final StorageSink sink;
     /** Since when we have had no connection at all (while downloading). */
     private long aloneSinceMillis;
     private long seedingSinceMillis = -1;
@@ -98,9 +84,11 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         this.metainfo = metainfo;
         this.settings = settings;
         this.events = events;
+        this.timeouts = new Timeouts(settings, events);
         this.random = random;
         this.storage = new Storage(new FileMap(metainfo), downloadDir, settings.diskIo());
         this.hashes = new HashPool(storage, workers, loop);
+        this.sink = new StorageSink(storage, this::fail);
         this.resume = new ResumeFile(storage);
         this.peers = new PeerSet(settings.port());
         this.handshake = Wire.handshake(metainfo.infoHash(), settings.peerId(), new byte[8]).array();
@@ -215,7 +203,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
             closeQuietly(ch);
             return;
         }
-        PeerConnection c = new PeerConnection(loop, ch, a, false, metainfo, this, this);
+        PeerConnection c = new PeerConnection(loop, ch, a, false, metainfo, this, sink);
         c.attachment = new PeerState();
         c.source(uploader);
         connections.put(a, c); // not a dialable address: an incoming peer's port is ephemeral
@@ -350,7 +338,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
             PeerState s = (PeerState) c.attachment;
             totalDown += s.sampleDown(c.bytesDownloaded, seconds);
             totalUp += s.sampleUp(c.bytesUploaded, seconds);
-            timeouts(c, s, now);
+            timeouts.check(c, s, now, picker, lastBlockMillis);
             if (!c.isClosed()) {
                 fill(c);
             }
@@ -385,39 +373,6 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
         }
     }
 
-    private void timeouts(PeerConnection c, PeerState s, long now) {
-        if (!c.handshakeDone()) {
-            if (c.outgoing() && !c.socketConnected()) {
-                if (now - c.createdMillis > settings.connectTimeoutMillis()) {
-                    c.close(CloseReason.CONNECT_TIMEOUT, null);
-                }
-            } else if (now - c.createdMillis > HANDSHAKE_TIMEOUT_MILLIS) {
-                c.close(CloseReason.HANDSHAKE_TIMEOUT, null);
-            }
-            return;
-        }
-        Map<Long, Long> expired = new LinkedHashMap<>();
-        boolean othersDeliver = now - lastBlockMillis <= STALL_MILLIS;
-        long cutoff = othersDeliver && s.stalled(now, STALL_MILLIS) ? now : now - REQUEST_TIMEOUT_MILLIS;
-        if (s.expire(cutoff, expired) > 0) {
-            for (long key : expired.keySet()) {
-                int piece = (int) (key >>> 32);
-                int begin = (int) key * Wire.BLOCK_BYTES;
-                picker.released(piece, begin);
-                c.sendCancel(piece, begin, picker.blockLength(piece, (int) key));
-            }
-            s.snubbedUntilMillis = now + REQUEST_TIMEOUT_MILLIS;
-            picker.disown(c);
-            s.queueDepth = PeerState.MIN_QUEUE_DEPTH;
-            events.debug(c + ": snubbed (" + expired.size() + " requests timed out)");
-        }
-        if (now - c.lastReceiveMillis > IDLE_MILLIS) {
-            c.close(CloseReason.IDLE, null);
-        } else if (now - c.lastSendMillis > KEEPALIVE_MILLIS) {
-            c.sendKeepAlive();
-        }
-    }
-
     // ---- peers and dialing ----
 
     private void dial() {
@@ -434,7 +389,7 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
                 ch = SocketChannel.open();
                 ch.configureBlocking(false);
                 ch.connect(a);
-                PeerConnection c = new PeerConnection(loop, ch, a, true, metainfo, this, this);
+                PeerConnection c = new PeerConnection(loop, ch, a, true, metainfo, this, sink);
                 c.attachment = new PeerState();
                 c.source(uploader);
                 connections.put(a, c);
@@ -751,38 +706,6 @@ public final class Download implements PeerListener, BlockSink, Announcer.Listen
             for (PeerConnection other : List.copyOf(connections.values())) {
                 fill(other); // its released requests may go to someone else now
             }
-        }
-    }
-
-    // ---- BlockSink: payloads into storage ----
-
-    @Override
-    public ByteBuffer lendBlockBuffer(int length) {
-        return storage.lendBlockBuffer(length);
-    }
-
-    @Override
-    public void returnBlockBuffer(ByteBuffer buffer) {
-        storage.returnBlockBuffer(buffer);
-    }
-
-    @Override
-    public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
-        try {
-            return storage.receive(in, offset, length);
-        } catch (StorageException e) {
-            fail(e.getMessage());
-            throw e;
-        }
-    }
-
-    @Override
-    public void write(long offset, ByteBuffer bytes) throws IOException {
-        try {
-            storage.write(offset, bytes);
-        } catch (StorageException e) {
-            fail(e.getMessage());
-            throw e;
         }
     }
 

@@ -1,0 +1,65 @@
+package skiff.swarm;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import skiff.peer.CloseReason;
+import skiff.peer.PeerConnection;
+import skiff.peer.Wire;
+
+/** The clocks on one connection, checked every tick: connect, handshake, requests, keep-alive, idle. */
+final class Timeouts {
+    static final long HANDSHAKE_TIMEOUT_MILLIS = 20_000;
+    /** A request unanswered this long goes to another peer. */
+    static final long REQUEST_TIMEOUT_MILLIS = 60_000;
+    /**
+     * A peer that answers none of our requests this long, while others deliver, loses them all at
+     * once rather than one by one at the request timeout: a stalled or lying peer must not hold
+     * the last blocks of a download (a slow peer still sends a block now and then).
+     */
+    static final long STALL_MILLIS = 15_000;
+    /** BEP 3 suggests keep-alives every two minutes; idle peers are dropped after three. */
+    static final long KEEPALIVE_MILLIS = 110_000;
+    static final long IDLE_MILLIS = 180_000;
+
+    private final Settings settings;
+    private final Events events;
+
+    Timeouts(Settings settings, Events events) {
+        this.settings = settings;
+        this.events = events;
+    }
+
+    /** {@code lastBlockMillis}: when any peer last sent a block we asked for. */
+    void check(PeerConnection c, PeerState s, long now, Picker picker, long lastBlockMillis) {
+        if (!c.handshakeDone()) {
+            if (c.outgoing() && !c.socketConnected()) {
+                if (now - c.createdMillis > settings.connectTimeoutMillis()) {
+                    c.close(CloseReason.CONNECT_TIMEOUT, null);
+                }
+            } else if (now - c.createdMillis > HANDSHAKE_TIMEOUT_MILLIS) {
+                c.close(CloseReason.HANDSHAKE_TIMEOUT, null);
+            }
+            return;
+        }
+        Map<Long, Long> expired = new LinkedHashMap<>();
+        boolean othersDeliver = now - lastBlockMillis <= STALL_MILLIS;
+        long cutoff = othersDeliver && s.stalled(now, STALL_MILLIS) ? now : now - REQUEST_TIMEOUT_MILLIS;
+        if (picker != null && s.expire(cutoff, expired) > 0) {
+            for (long key : expired.keySet()) {
+                int piece = (int) (key >>> 32);
+                int begin = (int) key * Wire.BLOCK_BYTES;
+                picker.released(piece, begin);
+                c.sendCancel(piece, begin, picker.blockLength(piece, (int) key));
+            }
+            s.snubbedUntilMillis = now + REQUEST_TIMEOUT_MILLIS;
+            picker.disown(c);
+            s.queueDepth = PeerState.MIN_QUEUE_DEPTH;
+            events.debug(c + ": snubbed (" + expired.size() + " requests timed out)");
+        }
+        if (now - c.lastReceiveMillis > IDLE_MILLIS) {
+            c.close(CloseReason.IDLE, null);
+        } else if (now - c.lastSendMillis > KEEPALIVE_MILLIS) {
+            c.sendKeepAlive();
+        }
+    }
+}
