@@ -149,10 +149,14 @@ final class Client implements Events {
     }
 
     private void logged(Log.Level level, String message) {
-        if (log.enabled(level) && progress != null) {
+        boolean shown = log.enabled(level) && progress != null;
+        if (shown) {
             progress.clear();
         }
         log.log(level, message);
+        if (shown) {
+            progress.restore(); // not left blank until the next refresh
+        }
     }
 
     @Override

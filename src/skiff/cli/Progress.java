@@ -18,6 +18,8 @@ final class Progress {
     private final boolean json;
     private final int width;
     private int linesOpen;
+    private String drawn; // the last status drawn on the terminal, to put back after a log line
+    private int drawnLines;
 
     Progress(PrintStream out, boolean terminal, boolean json, int width) {
         this.out = out;
@@ -60,6 +62,7 @@ final class Progress {
         String main = line(s, terminal ? width - 1 : Integer.MAX_VALUE);
         if (terminal) {
             clearLines(b);
+            int start = b.length();
             b.append(main).append(" ".repeat(Math.max(0, width - 1 - main.length())));
             int lines = 1;
             if (files != null) {
@@ -72,6 +75,8 @@ final class Progress {
             }
             b.append('\r');
             linesOpen = lines;
+            drawn = b.substring(start);
+            drawnLines = lines;
         } else {
             b.append(main).append('\n');
             if (files != null) {
@@ -109,7 +114,17 @@ final class Progress {
         }
     }
 
+    /** Draws the last status again after {@link #clear} made room for a log line (terminal only). */
+    void restore() {
+        if (terminal && linesOpen == 0 && drawn != null) {
+            out.print(drawn);
+            out.flush();
+            linesOpen = drawnLines;
+        }
+    }
+
     void end() {
+        drawn = null;
         if (terminal && linesOpen > 0) {
             out.println();
             linesOpen = 0;
