@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """make bench: one torrent seeded by libtorrent on 127.0.0.1, downloaded in turn by skiff (the
-jlink image, with its default mmap disk I/O and with --disk-io positional), aria2c and
-transmission-cli, several runs each. Prints per client the median MiB/s, CPU seconds per GiB
+jlink image, with its default mmap disk I/O and with --disk-io positional), aria2c,
+transmission-cli and libtorrent (tools/lt_peer.py), several runs each. Prints per client the median MiB/s, CPU seconds per GiB
 (user+sys) and peak anonymous memory (RssAnon, sampled from /proc), then skiff's ratios.
 
 Fairness: one unmeasured download first warms the seeder and the page cache; then each round runs
@@ -10,7 +10,7 @@ noisy machine. CPU is the exited process's own rusage (all threads, to its last 
 transmission-cli never exits, so its CPU is read from /proc when its done-script fires.
 
 Environment: BENCH_MB (default 1024), BENCH_RUNS (default 3), BENCH_CLIENTS (default all:
-skiff,skiff-positional,aria2,transmission).
+skiff,skiff-positional,aria2,transmission,libtorrent).
 """
 import json
 import os
@@ -127,7 +127,7 @@ def run_client(name, cmd, done_marker, env=None, dial=None):
 def main():
     size_mb = int(os.environ.get("BENCH_MB", "1024"))
     runs = int(os.environ.get("BENCH_RUNS", "3"))
-    clients = os.environ.get("BENCH_CLIENTS", "skiff,skiff-positional,aria2,transmission").split(",")
+    clients = os.environ.get("BENCH_CLIENTS", "skiff,skiff-positional,aria2,transmission,libtorrent").split(",")
     work = tempfile.mkdtemp(prefix="skiff-bench-")
     procs = []
     try:
@@ -174,6 +174,12 @@ def main():
                 # the jlink image with its small-host defaults (32 MiB heap), as a router would run it
                 io = ["--disk-io", "positional"] if name == "skiff-positional" else []
                 return [os.path.join(ROOT, "build/image/bin/skiff"), "-q", "-d", dl, "--port", str(port)] + io + [torrent], None
+            if name == "libtorrent":
+                # Debian's python3-libtorrent (the seeder's library) as a leecher; the process is the
+                # Python interpreter around it, which adds little once the session runs
+                return ["/usr/bin/python3", os.path.join(ROOT, "tools/lt_peer.py"), "--torrent", torrent,
+                        "--save-path", dl, "--port", str(port), "--seconds", str(TIMEOUT), "--exit-when-done",
+                        "--peer", "127.0.0.1:%d" % sport], None
             if name == "aria2":
                 return ["aria2c", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
                         "--enable-peer-exchange=false", "--listen-port=%d" % port, "--interface=127.0.0.1",
