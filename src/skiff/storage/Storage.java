@@ -171,8 +171,8 @@ public final class Storage implements AutoCloseable {
 
     /**
      * Reads at most {@code length} bytes from {@code in} straight into the files at torrent
-     * offset {@code offset}: no copy through the heap. Any {@link DiskIo} works; positional
-     * storage reads into a lent buffer and writes what came. Returns the bytes read, or -1 at end of stream.
+     * offset {@code offset}: no copy through the heap with mapped storage. Positional storage
+     * (here only when every block buffer is lent out) reads into a scratch buffer and writes what came. Returns the bytes read, or -1 at end of stream.
      */
     public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
         int total = 0;

@@ -44,7 +44,7 @@ final class Timeouts {
         Map<Long, Long> expired = new LinkedHashMap<>();
         boolean othersDeliver = now - lastBlockMillis <= STALL_MILLIS;
         long cutoff = othersDeliver && s.stalled(now, STALL_MILLIS) ? now : now - REQUEST_TIMEOUT_MILLIS;
-        if (picker != null && s.expire(cutoff, expired) > 0) {
+        if (s.expire(cutoff, expired) > 0) {
             for (long key : expired.keySet()) {
                 int piece = (int) (key >>> 32);
                 int begin = (int) key * Wire.BLOCK_BYTES;

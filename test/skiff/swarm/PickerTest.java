@@ -124,18 +124,23 @@ class PickerTest {
         assertEquals(16384, again.get(0)[1]);
     }
 
-    @Test
-    void aFailedPieceIsRefetchedFromOnePeerAlone() throws Exception {
-        Metainfo m = torrent(1);
-        Picker p = new Picker(m, new Bitfield(1), new SplittableRandom(6));
-        Object a = "peer a";
-        Object b = "peer b";
-        Set<Long> mineA = new HashSet<>();
-        p.pick(all(1), 1, mineA::contains, (piece, begin, length) -> mineA.add(Picker.key(piece, Picker.blockOf(begin))), a);
-        p.pick(all(1), 1, k -> false, (piece, begin, length) -> { }, b);
+    /** A one-piece torrent whose two blocks {@code first} and {@code second} asked for came, then failed the hash. */
+    private static Picker failedPiece(long seed, Object first, Object second) throws Exception {
+        Picker p = new Picker(torrent(1), new Bitfield(1), new SplittableRandom(seed));
+        Set<Long> mine = new HashSet<>();
+        p.pick(all(1), 1, mine::contains, (piece, begin, length) -> mine.add(Picker.key(piece, Picker.blockOf(begin))), first);
+        p.pick(all(1), 1, k -> false, (piece, begin, length) -> { }, second);
         p.received(0, 0);
         p.received(0, 16384);
         p.failed(0);
+        return p;
+    }
+
+    @Test
+    void aFailedPieceIsRefetchedFromOnePeerAlone() throws Exception {
+        Object a = "peer a";
+        Object b = "peer b";
+        Picker p = failedPiece(6, a, b);
         List<int[]> gotA = new ArrayList<>();
         Set<Long> retryA = new HashSet<>();
         p.pick(all(1), 10, retryA::contains, (piece, begin, length) -> {
@@ -154,15 +159,10 @@ class PickerTest {
 
     @Test
     void aRetriedPieceIsKeptFromPeersTheDownloadRefuses() throws Exception {
-        Metainfo m = torrent(1);
-        Picker p = new Picker(m, new Bitfield(1), new SplittableRandom(7));
         Object suspect = "sent a bad block";
         Object other = "clean";
+        Picker p = failedPiece(7, suspect, suspect);
         p.retryOwners((piece, who) -> who != suspect);
-        p.pick(all(1), 10, k -> false, (piece, begin, length) -> { }, suspect);
-        p.received(0, 0);
-        p.received(0, 16384);
-        p.failed(0);
         List<int[]> got = new ArrayList<>();
         p.pick(all(1), 10, k -> false, (piece, begin, length) -> got.add(new int[] {piece, begin}), suspect);
         assertEquals(0, got.size(), "the suspect may not own the retry");
