@@ -242,6 +242,17 @@ def main():
                       "/ smallest other RssAnon: %.2f" % (name, s[0] / max(o[0] for o in others),
                                                           s[1] / min(o[1] for o in others),
                                                           s[2] / min(o[2] for o in others)))
+        # The machine's load drifts from round to round; a ratio within one round cancels most of it.
+        if others:
+            for name in (n for n in results if n.startswith("skiff")):
+                speed, cpu = [], []
+                for r in range(runs):
+                    round_others = [rs[r] for k, rs in rows.items() if not k.startswith("skiff")]
+                    speed.append(rows[name][r][0] / max(o[0] for o in round_others))
+                    cpu.append(rows[name][r][1] / min(o[1] for o in round_others))
+                print("%s, round by round: / fastest other speed %s (median %.2f); / leanest other CPU %s (median %.2f)"
+                      % (name, " ".join("%.2f" % x for x in speed), statistics.median(speed),
+                         " ".join("%.2f" % x for x in cpu), statistics.median(cpu)))
     finally:
         for p in procs:
             p.terminate()

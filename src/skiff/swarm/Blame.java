@@ -22,6 +22,9 @@ final class Blame {
     private final IntFunction<Integer> blockCount;
     private final IntFunction<long[]> checksums;
     private final Map<Integer, InetSocketAddress[]> contributors = new HashMap<>();
+    /** The last piece a block came for, and its senders: consecutive blocks skip the map. */
+    private int lastPiece = -1;
+    private InetSocketAddress[] lastSenders;
     private final Map<Integer, Suspects> suspects = new HashMap<>();
 
     /** {@code checksums}: the CRC-32C of each block of a piece as it is on disk now. */
@@ -31,11 +34,16 @@ final class Blame {
     }
 
     void received(int piece, int block, InetSocketAddress from) {
-        contributors.computeIfAbsent(piece, k -> new InetSocketAddress[blockCount.apply(k)])[block] = from;
+        if (piece != lastPiece) {
+            lastSenders = contributors.computeIfAbsent(piece, k -> new InetSocketAddress[blockCount.apply(k)]);
+            lastPiece = piece;
+        }
+        lastSenders[block] = from;
     }
 
     /** The piece verified: returns the peers an earlier bad version of it proves guilty. */
     List<InetSocketAddress> good(int piece) {
+        forgetLast(piece);
         contributors.remove(piece);
         Suspects earlier = suspects.remove(piece);
         List<InetSocketAddress> guilty = new ArrayList<>();
@@ -52,6 +60,7 @@ final class Blame {
 
     /** The piece failed: returns its sole contributor if there was one (guilty), else remembers the suspects. */
     List<InetSocketAddress> bad(int piece) {
+        forgetLast(piece);
         InetSocketAddress[] who = contributors.remove(piece);
         if (who == null) {
             return List.of();
@@ -84,6 +93,14 @@ final class Blame {
 
     /** A piece abandoned without a verdict (shutdown). */
     void forget(int piece) {
+        forgetLast(piece);
         contributors.remove(piece);
+    }
+
+    private void forgetLast(int piece) {
+        if (piece == lastPiece) {
+            lastPiece = -1;
+            lastSenders = null;
+        }
     }
 }

@@ -479,9 +479,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
     public void choked(PeerConnection c, boolean choked) {
         PeerState s = (PeerState) c.attachment;
         if (choked) {
-            for (long key : s.requests.keySet()) {
-                picker.released((int) (key >>> 32), (int) key * Wire.BLOCK_BYTES);
-            }
+            s.requests.forEach(key -> picker.released((int) (key >>> 32), (int) key * Wire.BLOCK_BYTES));
             s.requests.clear(); // BEP 3: a choke discards every pending request
         } else {
             fill(c);
@@ -548,7 +546,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         }
         long now = loop.nowMillis();
         int n = picker.pick(c.peerPieces, room, s::has, (piece, begin, length) -> {
-            s.requests.put(Picker.key(piece, Picker.blockOf(begin)), now);
+            s.requests.add(Picker.key(piece, Picker.blockOf(begin)), now);
             c.queueRequest(piece, begin, length);
         }, c);
         if (n > 0) {
@@ -562,7 +560,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
     public boolean blockStarting(PeerConnection c, int piece, int begin, int length) {
         PeerState s = (PeerState) c.attachment;
         long key = Picker.key(piece, Picker.blockOf(begin));
-        if (s.requests.remove(key) == null) {
+        if (!s.requests.remove(key)) {
             return false; // unrequested, or cancelled: BEP 3 tolerates late blocks, so discard quietly
         }
         if (begin % Wire.BLOCK_BYTES != 0 || length != picker.blockLength(piece, Picker.blockOf(begin))) {
@@ -582,8 +580,11 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         lastBlockMillis = loop.nowMillis();
         ((PeerState) c.attachment).lastBlockMillis = lastBlockMillis;
         blame.received(piece, Picker.blockOf(begin), c.address());
+        boolean duplicated = picker.askedOfOthers(piece, begin); // counts this peer's request until received
         boolean complete = picker.received(piece, begin);
-        cancelDuplicates(c, piece, begin, length);
+        if (duplicated) {
+            cancelDuplicates(c, piece, begin, length);
+        }
         if (complete) {
             hashes.verify(piece, v -> verified(piece, v));
         }
@@ -594,7 +595,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
     private void cancelDuplicates(PeerConnection from, int piece, int begin, int length) {
         long key = Picker.key(piece, Picker.blockOf(begin));
         for (PeerConnection other : List.copyOf(connections.values())) {
-            if (other != from && ((PeerState) other.attachment).requests.remove(key) != null) {
+            if (other != from && ((PeerState) other.attachment).requests.remove(key)) {
                 picker.released(piece, begin);
                 other.sendCancel(piece, begin, length);
             }
@@ -683,9 +684,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         uploaded += c.bytesUploaded - s.lastUpBytes; // what it took since the last tick's sample
         s.lastUpBytes = c.bytesUploaded;
         if (picker != null) {
-            for (long key : s.requests.keySet()) {
-                picker.released((int) (key >>> 32), (int) key * Wire.BLOCK_BYTES);
-            }
+            s.requests.forEach(key -> picker.released((int) (key >>> 32), (int) key * Wire.BLOCK_BYTES));
             if (c.handshakeDone()) {
                 picker.peerGone(c.peerPieces);
             }

@@ -1,8 +1,6 @@
 package skiff.swarm;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.function.LongConsumer;
 
 /** The swarm's bookkeeping for one connection: requests in flight and measured rates. */
 final class PeerState {
@@ -13,8 +11,8 @@ final class PeerState {
     /** Keep this many seconds of data in flight per peer, so round trips never hold a fast peer back. */
     static final double QUEUE_SECONDS = 3.0;
 
-    /** Requests out to this peer: block key to the time it was sent. */
-    final LinkedHashMap<Long, Long> requests = new LinkedHashMap<>();
+    /** Requests out to this peer: block keys with the time each was sent. */
+    final Requests requests = new Requests();
     /** Smoothed rates in bytes per second. */
     double downRateBytesPerSec;
     double upRateBytesPerSec;
@@ -47,7 +45,7 @@ final class PeerState {
     }
 
     boolean has(long key) {
-        return requests.containsKey(key);
+        return requests.contains(key);
     }
 
     /**
@@ -55,22 +53,12 @@ final class PeerState {
      * that old and no block has come since.
      */
     boolean stalled(long now, long millis) {
-        return !requests.isEmpty() && now - requests.values().iterator().next() > millis
+        return !requests.isEmpty() && now - requests.oldestMillis() > millis
                 && now - lastBlockMillis > millis;
     }
 
-    /** Removes and returns requests older than {@code cutoffMillis}. */
-    int expire(long cutoffMillis, Map<Long, Long> into) {
-        int n = 0;
-        Iterator<Map.Entry<Long, Long>> it = requests.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<Long, Long> e = it.next();
-            if (e.getValue() <= cutoffMillis) {
-                into.put(e.getKey(), e.getValue());
-                it.remove();
-                n++;
-            }
-        }
-        return n;
+    /** Removes requests sent at or before {@code cutoffMillis}, handing each block key to {@code into}. */
+    int expire(long cutoffMillis, LongConsumer into) {
+        return requests.expire(cutoffMillis, into);
     }
 }

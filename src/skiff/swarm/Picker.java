@@ -170,11 +170,8 @@ public final class Picker {
     private int take(int piece, Progress p, int max, LongPredicate mine, BlockOut out, boolean endgame) {
         int n = 0;
         for (int b = 0; b < p.blocks && n < max; b++) {
-            if (p.got(b) || mine.test(key(piece, b))) {
-                continue;
-            }
-            if (p.requests[b] > 0 && !endgame) {
-                continue;
+            if (p.got(b) || (p.requests[b] > 0 && (!endgame || mine.test(key(piece, b))))) {
+                continue; // asked of someone already; in endgame, asked of this peer already
             }
             if (p.requests[b] < Byte.MAX_VALUE) {
                 p.requests[b]++;
@@ -229,6 +226,13 @@ public final class Picker {
         if (p != null && b < p.blocks && p.requests[b] > 0) {
             p.requests[b]--;
         }
+    }
+
+    /** Whether a block is asked of more than one peer (endgame), so that the others should hear a cancel. */
+    public boolean askedOfOthers(int piece, int begin) {
+        Progress p = active.get(piece);
+        int b = blockOf(begin);
+        return p != null && b < p.blocks && p.requests[b] > 1;
     }
 
     /** A block arrived; returns true when it completes its piece, which is then handed to hashing. */

@@ -1,7 +1,5 @@
 package skiff.swarm;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import skiff.peer.CloseReason;
 import skiff.peer.PeerConnection;
 import skiff.peer.Wire;
@@ -41,20 +39,19 @@ final class Timeouts {
             }
             return;
         }
-        Map<Long, Long> expired = new LinkedHashMap<>();
         boolean othersDeliver = now - lastBlockMillis <= STALL_MILLIS;
         long cutoff = othersDeliver && s.stalled(now, STALL_MILLIS) ? now : now - REQUEST_TIMEOUT_MILLIS;
-        if (s.expire(cutoff, expired) > 0) {
-            for (long key : expired.keySet()) {
-                int piece = (int) (key >>> 32);
-                int begin = (int) key * Wire.BLOCK_BYTES;
-                picker.released(piece, begin);
-                c.sendCancel(piece, begin, picker.blockLength(piece, (int) key));
-            }
+        int expired = s.expire(cutoff, key -> {
+            int piece = (int) (key >>> 32);
+            int begin = (int) key * Wire.BLOCK_BYTES;
+            picker.released(piece, begin);
+            c.sendCancel(piece, begin, picker.blockLength(piece, (int) key));
+        });
+        if (expired > 0) {
             s.snubbedUntilMillis = now + REQUEST_TIMEOUT_MILLIS;
             picker.disown(c);
             s.queueDepth = PeerState.MIN_QUEUE_DEPTH;
-            events.debug(c + ": snubbed (" + expired.size() + " requests timed out)");
+            events.debug(c + ": snubbed (" + expired + " requests timed out)");
         }
         if (now - c.lastReceiveMillis > IDLE_MILLIS) {
             c.close(CloseReason.IDLE, null);

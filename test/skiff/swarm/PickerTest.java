@@ -88,8 +88,10 @@ class PickerTest {
         assertEquals(4, pick(p, all(2), 10, peerA).size());
         assertTrue(p.allRequested());
         assertEquals(0, pick(p, all(2), 10, peerA).size(), "never twice to the same peer");
+        assertFalse(p.askedOfOthers(0, 0), "asked of A alone: nobody to cancel");
         List<int[]> dup = pick(p, all(2), 10, peerB);
         assertEquals(4, dup.size(), "endgame: B gets the same blocks");
+        assertTrue(p.askedOfOthers(0, 0), "asked of A and B: whoever answers second hears a cancel");
         assertTrue(p.received(0, 0) == false);
         assertFalse(p.wanted(0, 0));
         assertTrue(p.received(0, 16384), "the piece is complete");

@@ -1,0 +1,128 @@
+package skiff.swarm;
+
+import java.util.function.LongConsumer;
+
+/**
+ * The blocks asked of one peer, oldest first, each with the time it was asked: a ring of
+ * primitive keys, so the per-block path boxes nothing. Peers answer in the order asked, so the
+ * block that arrives is almost always at the head; a removal elsewhere leaves a hole that the
+ * head skips later.
+ */
+final class Requests {
+    private static final long HOLE = -1; // keys are piece << 32 | block, never negative
+
+    private long[] keys = new long[16];
+    private long[] millis = new long[16];
+    private int head; // index of the oldest slot, which is never a hole unless the ring is empty
+    private int used; // slots from head on, holes included
+    private int live;
+
+    void add(long key, long atMillis) {
+        if (used == keys.length) {
+            regrow();
+        }
+        int i = (head + used++) & (keys.length - 1);
+        keys[i] = key;
+        millis[i] = atMillis;
+        live++;
+    }
+
+    /** Forgets the request for {@code key}; false when there was none. */
+    boolean remove(long key) {
+        int mask = keys.length - 1;
+        for (int k = 0; k < used; k++) {
+            int i = (head + k) & mask;
+            if (keys[i] == key) {
+                keys[i] = HOLE;
+                live--;
+                skipHoles();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean contains(long key) {
+        int mask = keys.length - 1;
+        for (int k = 0; k < used; k++) {
+            if (keys[(head + k) & mask] == key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int size() {
+        return live;
+    }
+
+    boolean isEmpty() {
+        return live == 0;
+    }
+
+    /** When the oldest request was sent; only while not empty. */
+    long oldestMillis() {
+        return millis[head];
+    }
+
+    /** Every key, oldest first. */
+    void forEach(LongConsumer action) {
+        int mask = keys.length - 1;
+        for (int k = 0; k < used; k++) {
+            long key = keys[(head + k) & mask];
+            if (key != HOLE) {
+                action.accept(key);
+            }
+        }
+    }
+
+    void clear() {
+        head = 0;
+        used = 0;
+        live = 0;
+    }
+
+    /** Removes the requests sent at or before {@code cutoffMillis}, handing each key to {@code into}; returns how many. */
+    int expire(long cutoffMillis, LongConsumer into) {
+        int mask = keys.length - 1;
+        int n = 0;
+        for (int k = 0; k < used; k++) {
+            int i = (head + k) & mask;
+            if (keys[i] != HOLE && millis[i] <= cutoffMillis) {
+                into.accept(keys[i]);
+                keys[i] = HOLE;
+                live--;
+                n++;
+            }
+        }
+        skipHoles();
+        return n;
+    }
+
+    private void skipHoles() {
+        while (used > 0 && keys[head] == HOLE) {
+            head = (head + 1) & (keys.length - 1);
+            used--;
+        }
+    }
+
+    /** Full: packs the live requests in order, into a ring twice their number (a power of two, at least 16). */
+    private void regrow() {
+        int capacity = Math.max(16, Integer.highestOneBit(Math.max(1, live)) << 2);
+        long[] k2 = new long[capacity];
+        long[] m2 = new long[capacity];
+        int mask = keys.length - 1;
+        int n = 0;
+        for (int k = 0; k < used; k++) {
+            int i = (head + k) & mask;
+            if (keys[i] != HOLE) {
+                k2[n] = keys[i];
+                m2[n++] = millis[i];
+            }
+        }
+        keys = k2;
+        millis = m2;
+        head = 0;
+        used = n;
+    }
+}
