@@ -219,6 +219,19 @@ class PeerConnectionTest {
     }
 
     @Test
+    void aBitfieldIsReadIntoThePeersPieces() throws Exception {
+        handshake();
+        int pieces = meta.pieceCount();
+        byte[] bits = new byte[(pieces + 7) / 8];
+        bits[0] = (byte) 0x80; // piece 0
+        bits[(pieces - 1) / 8] |= (byte) (0x80 >>> ((pieces - 1) % 8)); // and the last
+        send(ByteBuffer.allocate(5 + bits.length).putInt(1 + bits.length).put((byte) Wire.BITFIELD).put(bits).array());
+        assertNull(closedWith);
+        assertTrue(events.contains("bitfield " + (pieces > 1 ? 2 : 1)), events.toString());
+        assertTrue(conn.peerPieces.get(0) && conn.peerPieces.get(pieces - 1));
+    }
+
+    @Test
     void unwantedBlocksAreDiscardedWithoutClosing() throws Exception {
         handshake();
         wantBlocks = false;
