@@ -36,7 +36,6 @@ public final class PeerConnection implements Handler {
     private final Metainfo metainfo;
     private final byte[] infoHash;
     private final PeerListener listener;
-    private final BlockSink sink;
     private BlockSource source;
     private final int maxMessageBytes;
     private SelectionKey key;
@@ -49,14 +48,7 @@ public final class PeerConnection implements Handler {
     private boolean anyMessage;
     private boolean closed;
 
-    // A block payload being read straight into storage (or discarded when unrequested).
-    private int payloadPiece;
-    private int payloadBegin;
-    private int payloadLength;
-    private int payloadDone;
-    private boolean payloadWanted;
-    private ByteBuffer block; // the payload's assembly buffer, when the sink lends one
-    private final ByteBuffer[] scatter = new ByteBuffer[2];
+    private final BlockPayload payload;
     // A large message being collected (a big bitfield) or skipped (an unknown one).
     private byte[] bulk;
     private int bulkDone;
@@ -88,7 +80,7 @@ public final class PeerConnection implements Handler {
         this.metainfo = metainfo;
         this.infoHash = metainfo.infoHash();
         this.listener = listener;
-        this.sink = sink;
+        this.payload = new BlockPayload(sink, metainfo.pieceLength());
         this.peerPieces = new Bitfield(metainfo.pieceCount());
         int bitfieldMessage = 1 + (metainfo.pieceCount() + 7) / 8;
         this.maxMessageBytes = Math.max(PIECE_HEADER_BYTES + Wire.BLOCK_BYTES, bitfieldMessage);
@@ -211,7 +203,7 @@ public final class PeerConnection implements Handler {
     private void readAvailable() throws IOException {
         int budget = READ_BUDGET_BYTES;
         while (budget > 0 && !closed) {
-            if (payloadLength > payloadDone) {
+            if (payload.pending()) {
                 int n = readPayload();
                 if (n <= 0) {
                     return;
@@ -242,34 +234,16 @@ public final class PeerConnection implements Handler {
     }
 
     private int readPayload() throws IOException {
-        int want = payloadLength - payloadDone;
-        long offset = (long) payloadPiece * metainfo.pieceLength() + payloadBegin + payloadDone;
-        int n;
-        int after = 0;
-        if (block != null) {
-            // One read takes the rest of the block and, behind it, the next message header; the
-            // receive buffer is empty while a payload is pending (startPayload took all it held).
-            scatter[0] = block;
-            scatter[1] = in;
-            long r = channel.read(scatter);
-            n = (int) Math.min(r, want);
-            after = (int) Math.max(0, r - want);
-        } else if (payloadWanted) {
-            n = sink.receive(channel, offset, want);
-        } else {
-            ByteBuffer discard = in.clear().limit(Math.min(want, in.capacity()));
-            n = channel.read(discard);
-            in.clear();
-        }
+        int n = payload.read(channel, in);
         if (n < 0) {
             close(CloseReason.END_OF_STREAM, null);
             return -1;
         }
+        int after = payload.spill();
         if (n > 0) {
             lastReceiveMillis = loop.nowMillis();
-            payloadDone += n;
             bytesDownloaded += n;
-            if (payloadDone == payloadLength) {
+            if (!payload.pending()) {
                 blockDone();
             }
         }
@@ -309,21 +283,11 @@ public final class PeerConnection implements Handler {
     }
 
     private void blockDone() throws IOException {
-        boolean wanted = payloadWanted;
-        int piece = payloadPiece;
-        int begin = payloadBegin;
-        int length = payloadLength;
-        payloadLength = 0;
-        payloadDone = 0;
-        if (block != null) {
-            ByteBuffer b = block;
-            block = null;
-            try {
-                sink.write((long) piece * metainfo.pieceLength() + begin, b.flip());
-            } finally {
-                sink.returnBlockBuffer(b);
-            }
-        }
+        boolean wanted = payload.wanted();
+        int piece = payload.piece();
+        int begin = payload.begin();
+        int length = payload.length();
+        payload.finish();
         if (wanted) {
             listener.blockReceived(this, piece, begin, length);
         }
@@ -360,7 +324,7 @@ public final class PeerConnection implements Handler {
                 if (!startMessage(id, length)) {
                     break;
                 }
-                if (payloadLength > payloadDone || bulk != null || skipRemaining > 0) {
+                if (payload.pending() || bulk != null || skipRemaining > 0) {
                     break; // the rest comes straight from the socket
                 }
             }
@@ -430,31 +394,12 @@ public final class PeerConnection implements Handler {
             return;
         }
         anyMessage = true;
-        payloadPiece = piece;
-        payloadBegin = begin;
-        payloadLength = length;
-        payloadDone = 0;
-        payloadWanted = listener.blockStarting(this, piece, begin, length);
+        boolean wanted = listener.blockStarting(this, piece, begin, length);
         if (closed) {
             return;
         }
-        block = payloadWanted ? sink.lendBlockBuffer(length) : null;
-        int now = Math.min(length, in.remaining());
-        if (now > 0) {
-            if (payloadWanted) {
-                ByteBuffer part = in.duplicate();
-                part.limit(part.position() + now);
-                if (block != null) {
-                    block.put(part);
-                } else {
-                    sink.write((long) piece * metainfo.pieceLength() + begin, part);
-                }
-            }
-            in.position(in.position() + now);
-            payloadDone = now;
-            bytesDownloaded += now;
-        }
-        if (payloadDone == payloadLength) {
+        bytesDownloaded += payload.start(piece, begin, length, wanted, in);
+        if (!payload.pending()) {
             blockDone();
         }
     }
@@ -670,10 +615,7 @@ public final class PeerConnection implements Handler {
             return;
         }
         closed = true;
-        if (block != null) {
-            sink.returnBlockBuffer(block);
-            block = null;
-        }
+        payload.abandon();
         if (key != null) {
             loop.close(key, null);
         } else {

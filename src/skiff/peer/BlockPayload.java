@@ -1,0 +1,140 @@
+package skiff.peer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The block of a piece message, read after its header: assembled in a buffer the sink lends and
+ * then written whole, read straight into storage when it lends none, or read and dropped when
+ * nobody asked for it. One per connection, reused for every block. Loop thread only.
+ */
+final class BlockPayload {
+    private final BlockSink sink;
+    private final long pieceLength;
+    private final ByteBuffer[] scatter = new ByteBuffer[2];
+    private int piece;
+    private int begin;
+    private int length;
+    private int done;
+    private boolean wanted;
+    private ByteBuffer block;
+    private int spill;
+
+    BlockPayload(BlockSink sink, long pieceLength) {
+        this.sink = sink;
+        this.pieceLength = pieceLength;
+    }
+
+    /** Whether a block has started and not all of its bytes are in. */
+    boolean pending() {
+        return done < length;
+    }
+
+    int piece() {
+        return piece;
+    }
+
+    int begin() {
+        return begin;
+    }
+
+    int length() {
+        return length;
+    }
+
+    boolean wanted() {
+        return wanted;
+    }
+
+    /**
+     * Starts a block of {@code length} bytes (checked by the caller) and takes what of it the
+     * receive buffer {@code in} (read mode) already holds. Returns those bytes.
+     */
+    int start(int piece, int begin, int length, boolean wanted, ByteBuffer in) throws IOException {
+        this.piece = piece;
+        this.begin = begin;
+        this.length = length;
+        this.wanted = wanted;
+        done = 0;
+        block = wanted ? sink.lendBlockBuffer(length) : null;
+        int now = Math.min(length, in.remaining());
+        if (now > 0) {
+            if (wanted) {
+                ByteBuffer part = in.duplicate();
+                part.limit(part.position() + now);
+                if (block != null) {
+                    block.put(part);
+                } else {
+                    sink.write(offset(), part);
+                }
+            }
+            in.position(in.position() + now);
+            done = now;
+        }
+        return now;
+    }
+
+    /**
+     * Reads more of the block from the socket; returns its bytes read, -1 at end of stream. Into a
+     * lent buffer, one scattering read also takes what follows the block (the next header) into
+     * {@code in}, which is empty while a block is pending: {@link #spill()} says how much.
+     */
+    int read(SocketChannel channel, ByteBuffer in) throws IOException {
+        int want = length - done;
+        spill = 0;
+        int n;
+        if (block != null) {
+            scatter[0] = block;
+            scatter[1] = in;
+            long r = channel.read(scatter);
+            n = (int) Math.min(r, want);
+            spill = (int) Math.max(0, r - want);
+        } else if (wanted) {
+            n = sink.receive(channel, offset(), want);
+        } else {
+            ByteBuffer discard = in.clear().limit(Math.min(want, in.capacity()));
+            n = channel.read(discard);
+            in.clear();
+        }
+        if (n > 0) {
+            done += n;
+        }
+        return n;
+    }
+
+    /** Bytes the last {@link #read} put in the receive buffer behind the block. */
+    int spill() {
+        return spill;
+    }
+
+    /** Once every byte is in: writes an assembled block; the payload is then free for the next. */
+    void finish() throws IOException {
+        long start = (long) piece * pieceLength + begin;
+        length = 0;
+        done = 0;
+        if (block != null) {
+            ByteBuffer b = block;
+            block = null;
+            try {
+                sink.write(start, b.flip());
+            } finally {
+                sink.returnBlockBuffer(b);
+            }
+        }
+    }
+
+    /** The connection is closing: a lent buffer goes back unwritten. */
+    void abandon() {
+        if (block != null) {
+            sink.returnBlockBuffer(block);
+            block = null;
+        }
+        length = 0;
+        done = 0;
+    }
+
+    private long offset() {
+        return (long) piece * pieceLength + begin + done;
+    }
+}
