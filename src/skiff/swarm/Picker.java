@@ -205,15 +205,22 @@ public final class Picker {
         int bestAvailability = Integer.MAX_VALUE;
         for (int k = 0; k < count; k++) {
             int i = start + k < count ? start + k : start + k - count;
-            if (!peerPieces.get(i) || have.get(i) || hashing.get(i) || active.containsKey(i) || ownedByOther(i, who)) {
+            if (!peerPieces.get(i) || have.get(i) || hashing.get(i)) {
+                continue;
+            }
+            if (!randomFirst && availability[i] >= bestAvailability) {
+                continue; // the map lookups below only for a piece that would win
+            }
+            if (active.containsKey(i) || ownedByOther(i, who)) {
                 continue;
             }
             if (randomFirst) {
                 return i;
             }
-            if (availability[i] < bestAvailability) {
-                best = i;
-                bestAvailability = availability[i];
+            best = i;
+            bestAvailability = availability[i];
+            if (bestAvailability <= 1) {
+                break; // this peer has it, so none is rarer: the first from a random start is a random one
             }
         }
         return best;

@@ -68,6 +68,26 @@ class PickerTest {
     }
 
     @Test
+    void amongEquallyRarePiecesThePickIsRandom() throws Exception {
+        Metainfo m = torrent(10);
+        Set<Integer> firstPicks = new HashSet<>();
+        for (int seed = 0; seed < 20; seed++) {
+            Bitfield have = new Bitfield(10);
+            for (int i = 0; i < Picker.RANDOM_FIRST_PIECES; i++) {
+                have.set(i);
+            }
+            Picker p = new Picker(m, have, new SplittableRandom(seed));
+            for (int i = 0; i < 10; i++) {
+                p.peerHas(i); // one seeder: every piece equally rare
+            }
+            int piece = pick(p, all(10), 1, new HashSet<>()).get(0)[0];
+            assertTrue(piece >= Picker.RANDOM_FIRST_PIECES, "never a piece we have");
+            firstPicks.add(piece);
+        }
+        assertTrue(firstPicks.size() >= 3, "ties go to a random piece: " + firstPicks);
+    }
+
+    @Test
     void lastBlockOfLastPieceIsShort() throws Exception {
         Metainfo m = torrent(3);
         Picker p = new Picker(m, new Bitfield(3), new SplittableRandom(2));
