@@ -60,14 +60,12 @@ final class BlockPayload {
         block = wanted ? sink.lendBlockBuffer(length) : null;
         int now = Math.min(length, in.remaining());
         if (now > 0) {
-            if (wanted) {
+            if (block != null) {
+                block.put(0, in, in.position(), now).position(now);
+            } else if (wanted) {
                 ByteBuffer part = in.duplicate();
                 part.limit(part.position() + now);
-                if (block != null) {
-                    block.put(part);
-                } else {
-                    sink.write(offset(), part);
-                }
+                sink.write(offset(), part);
             }
             in.position(in.position() + now);
             done = now;

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
+import java.util.function.LongConsumer;
 import skiff.loop.EventLoop;
 import skiff.loop.Handler;
 import skiff.metainfo.Bitfield;
@@ -49,6 +50,7 @@ public final class PeerConnection implements Handler {
     private boolean closed;
 
     private final BlockPayload payload;
+    private final LongConsumer countUpload = n -> this.bytesUploaded += n;
     // A large message being collected (a big bitfield) or skipped (an unknown one).
     private byte[] bulk;
     private int bulkDone;
@@ -591,7 +593,7 @@ public final class PeerConnection implements Handler {
             return;
         }
         try {
-            if (outbox.drain(channel, source, amChoking, n -> bytesUploaded += n) > 0) {
+            if (outbox.drain(channel, source, amChoking, countUpload) > 0) {
                 lastSendMillis = loop.nowMillis();
             }
         } catch (IOException e) {

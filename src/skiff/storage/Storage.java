@@ -271,10 +271,14 @@ public final class Storage implements AutoCloseable {
                 src.position(src.position() + n);
             } else if (io == DiskIo.POSITIONAL) {
                 n = s.length();
-                ByteBuffer part = src.duplicate();
-                part.limit(part.position() + n);
-                writeAt(s, part);
-                src.position(src.position() + n);
+                if (n == src.remaining()) {
+                    writeAt(s, src); // a whole block within one file, the usual case: no view to make
+                } else {
+                    ByteBuffer part = src.duplicate();
+                    part.limit(part.position() + n);
+                    writeAt(s, part);
+                    src.position(src.position() + n);
+                }
             } else {
                 ByteBuffer w = window(s);
                 n = w.remaining();
