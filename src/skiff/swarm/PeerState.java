@@ -1,7 +1,5 @@
 package skiff.swarm;
 
-import java.util.function.LongConsumer;
-
 /** The swarm's bookkeeping for one connection: requests in flight and measured rates. */
 final class PeerState {
     static final int INITIAL_QUEUE_DEPTH = 16;
@@ -55,10 +53,5 @@ final class PeerState {
     boolean stalled(long now, long millis) {
         return !requests.isEmpty() && now - requests.oldestMillis() > millis
                 && now - lastBlockMillis > millis;
-    }
-
-    /** Removes requests sent at or before {@code cutoffMillis}, handing each block key to {@code into}. */
-    int expire(long cutoffMillis, LongConsumer into) {
-        return requests.expire(cutoffMillis, into);
     }
 }

@@ -41,7 +41,7 @@ final class Timeouts {
         }
         boolean othersDeliver = now - lastBlockMillis <= STALL_MILLIS;
         long cutoff = othersDeliver && s.stalled(now, STALL_MILLIS) ? now : now - REQUEST_TIMEOUT_MILLIS;
-        int expired = s.expire(cutoff, key -> {
+        int expired = s.requests.expire(cutoff, key -> {
             int piece = (int) (key >>> 32);
             int begin = (int) key * Wire.BLOCK_BYTES;
             picker.released(piece, begin);

@@ -169,7 +169,7 @@ class SeedInteropTest {
                     ot.awaitSeeders(s.meta().infoHashHex(), 1, 30);
                     leechers.add(SkiffProcess.start(tmp.resolve("leecher" + i + ".log"), "--seed", "-l", "DEBUG", "-d",
                         tmp.resolve("l" + i).toString(), "--port", String.valueOf(Ports.free()), s.torrent().toString()));
-                    Thread.sleep(1500);
+                    Thread.sleep(1500); // the point of the test: leechers join at different moments
                 }
                 for (SkiffProcess l : leechers) {
                     awaitLine(l, "download complete", Interop.timeoutSeconds());

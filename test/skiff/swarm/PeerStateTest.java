@@ -20,7 +20,7 @@ class PeerStateTest {
         assertFalse(s.stalled(100_000, 15_000), "a block 10 s ago: slow, not stalled");
         assertFalse(s.stalled(94_000, 15_000), "the oldest request is only 14 s old");
         List<Long> expired = new ArrayList<>();
-        assertEquals(2, s.expire(100_000, expired::add), "a stalled peer loses every request at once");
+        assertEquals(2, s.requests.expire(100_000, expired::add), "a stalled peer loses every request at once");
         assertEquals(List.of(Picker.key(0, 0), Picker.key(0, 1)), expired);
         assertTrue(s.requests.isEmpty());
     }

@@ -41,6 +41,16 @@ class PickerTest {
         return out;
     }
 
+    /** As {@link #pick}, for the peer {@code who}. */
+    private static List<int[]> pickAs(Picker p, Object who, Set<Long> mine) {
+        List<int[]> out = new ArrayList<>();
+        p.pick(all(1), 10, mine::contains, (piece, begin, length) -> {
+            out.add(new int[] {piece, begin, length});
+            mine.add(Picker.key(piece, Picker.blockOf(begin)));
+        }, who);
+        return out;
+    }
+
     @Test
     void rarestFirstAfterTheRandomStart() throws Exception {
         Metainfo m = torrent(10);
@@ -163,13 +173,7 @@ class PickerTest {
         Object a = "peer a";
         Object b = "peer b";
         Picker p = failedPiece(6, a, b);
-        List<int[]> gotA = new ArrayList<>();
-        Set<Long> retryA = new HashSet<>();
-        p.pick(all(1), 10, retryA::contains, (piece, begin, length) -> {
-            gotA.add(new int[] {piece, begin});
-            retryA.add(Picker.key(piece, Picker.blockOf(begin)));
-        }, a);
-        assertEquals(2, gotA.size(), "the first to ask owns the retry");
+        assertEquals(2, pickAs(p, a, new HashSet<>()).size(), "the first to ask owns the retry");
         List<int[]> gotB = new ArrayList<>();
         p.pick(all(1), 10, k -> false, (piece, begin, length) -> gotB.add(new int[] {piece, begin}), b);
         assertEquals(0, gotB.size(), "not even in endgame");
@@ -188,11 +192,7 @@ class PickerTest {
         List<int[]> got = new ArrayList<>();
         p.pick(all(1), 10, k -> false, (piece, begin, length) -> got.add(new int[] {piece, begin}), suspect);
         assertEquals(0, got.size(), "the suspect may not own the retry");
-        Set<Long> mine = new HashSet<>();
-        p.pick(all(1), 10, mine::contains, (piece, begin, length) -> {
-            got.add(new int[] {piece, begin});
-            mine.add(Picker.key(piece, Picker.blockOf(begin)));
-        }, other);
+        got.addAll(pickAs(p, other, new HashSet<>()));
         assertEquals(2, got.size(), "a clean peer takes it");
     }
 }
