@@ -78,16 +78,21 @@ run: build/skiff.jar
 	$(JAVA) -jar build/skiff.jar $(ARGS) "$(TORRENT)"
 
 # Low-memory JVM defaults for routers and small boards; SKIFF_OPTS (in the environment) adds or overrides.
-# Bytes never pass through Java code (kernel copies, the SHA-1 intrinsic), so C2 gains little from
-# inlining deeply: smaller inlining limits halve its compile time and the memory it compiles in
-# (peak RssAnon 51 -> 27 MiB over a 1 GiB download).
+# Bytes never pass through Java code (kernel copies, the SHA-1 intrinsic), so C2 gains little:
+# - tools/jit-directives.json lets C2 compile only the JDK's SHA-1 code. A 1 GiB download spent
+#   0.6-0.8 s of CPU in C2 for the rest; C1's code runs the loop about as well.
+# - Methods C2 may not compile move from C1's profiling code to its plain code at C2's threshold,
+#   so the Tier4 thresholds are a tenth of the default: that move comes early.
+# - Smaller inlining limits halve C2's compile time for the SHA-1 code and the memory it compiles in.
 IMAGE_JVM_OPTS := -XX:+UseSerialGC -Xms8m -Xmx32m -Xss512k -XX:MaxDirectMemorySize=16m \
   -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=48m -XX:CICompilerCount=2 \
-  -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000
+  -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000 \
+  -XX:Tier4InvocationThreshold=500 -XX:Tier4MinInvocationThreshold=60 \
+  -XX:Tier4CompileThreshold=1500 -XX:Tier4BackEdgeThreshold=4000
 
 image: build/image/bin/skiff
 
-build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh
+build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tools/jit-directives.json
 	@rm -rf build/image
 	$(JLINK) --module-path build/skiff.jar:$(JAVA_HOME)/jmods \
 	  --add-modules skiff,$$($(JDEPS) --print-module-deps --ignore-missing-deps build/skiff.jar)$(TLS_MODULES) \
@@ -95,6 +100,7 @@ build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh
 	  --output build/image > build/jlink.log 2>&1 || { cat build/jlink.log; exit 1; }
 	@rm -f build/image/lib/server/classes_nocoops.jsa # a 32 MiB heap always uses compressed oops
 	@sed 's|@JVM_OPTS@|$(IMAGE_JVM_OPTS)|' tools/launcher.sh > build/image/bin/skiff && chmod +x build/image/bin/skiff
+	@cp tools/jit-directives.json build/image/lib/skiff-jit.json
 	@# A class-data archive of skiff's own classes, made by a real download (else by a `show`):
 	@# faster and leaner launches.
 	@tools/cds-train.sh build/image $(IMAGE_JVM_OPTS) || build/image/bin/java $(IMAGE_JVM_OPTS) \

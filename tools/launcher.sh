@@ -4,4 +4,8 @@
 dir=$(cd "$(dirname "$0")/.." && pwd)
 cds=
 [ -f "$dir/lib/skiff.jsa" ] && cds="-XX:SharedArchiveFile=$dir/lib/skiff.jsa -Xshare:auto"
-exec "$dir/bin/java" @JVM_OPTS@ $cds $SKIFF_OPTS -m skiff/skiff.cli.Main "$@"
+# Which methods C2 may compile (tools/jit-directives.json). -DisplayVMOutput keeps the VM's
+# "directives added" line, and any other VM chatter on stdout, out of skiff's output.
+jit=
+[ -f "$dir/lib/skiff-jit.json" ] && jit="-XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:CompilerDirectivesFile=$dir/lib/skiff-jit.json"
+exec "$dir/bin/java" @JVM_OPTS@ $cds $jit $SKIFF_OPTS -m skiff/skiff.cli.Main "$@"

@@ -103,6 +103,9 @@ class UserInterfaceInteropTest {
     void jlinkImageDownloads() throws Exception {
         Path image = Path.of("build/image/bin/skiff");
         assertTrue(Files.isExecutable(image), "make interop builds the image first");
+        // The JVM options the launcher adds must not print anything of their own.
+        String version = run(List.of(image.toString(), "--version"), tmp.resolve("version.log"), 30);
+        assertTrue(version.matches("skiff \\S+\n"), version);
         withSeeder(8L << 20, torrent -> {
             String out = run(List.of(image.toString(), "-d", tmp.resolve("dl").toString(), "--port",
                 String.valueOf(Ports.free()), torrent.toString()), tmp.resolve("image.log"), 120);
