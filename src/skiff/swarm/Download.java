@@ -49,7 +49,6 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
     private final ResumeFile resume;
     private final PeerSet peers;
     private final Map<InetSocketAddress, PeerConnection> connections = new LinkedHashMap<>();
-    private Blame blame;
     private final byte[] handshake;
     private final Listener listener;
     private final Uploader uploader;
@@ -64,6 +63,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
     private int peersUsed;
     private Announcer announcer;
     private Picker picker;
+    private Fetcher fetcher;
     private Bitfield have;
     private String state = "starting";
     private Timer tick;
@@ -142,8 +142,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
     private void allocateThenRun(Bitfield good) {
         have = good;
         picker = new Picker(metainfo, have, random);
-        blame = new Blame(picker::blockCount, this::blockChecksums);
-        picker.retryOwners((piece, who) -> mayRetry(piece, (PeerConnection) who));
+        fetcher = new Fetcher(picker, storage, connections.values(), loop::nowMillis);
         for (int p = have.nextSet(0); p >= 0; p = have.nextSet(p + 1)) {
             haveBytes += metainfo.pieceSize(p);
         }
@@ -477,10 +476,8 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
 
     @Override
     public void choked(PeerConnection c, boolean choked) {
-        PeerState s = (PeerState) c.attachment;
         if (choked) {
-            s.requests.forEach(key -> picker.released((int) (key >>> 32), (int) key * Wire.BLOCK_BYTES));
-            s.requests.clear(); // BEP 3: a choke discards every pending request
+            fetcher.release(c);
         } else {
             fill(c);
         }
@@ -532,46 +529,15 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         c.cancelUpload(piece, begin, length);
     }
 
-    /** Tops up a peer's requests to its queue depth. */
     private void fill(PeerConnection c) {
-        PeerState s = (PeerState) c.attachment;
-        if (finished || stopped || c.peerChoking || !c.amInterested || !c.handshakeDone()
-                || s.snubbedUntilMillis > loop.nowMillis()) {
-            return;
-        }
-        int room = s.queueDepth - s.requests.size();
-        // Top up in batches: one write per few requests, not one per block.
-        if (room <= 0 || (!s.requests.isEmpty() && room < Math.max(1, s.queueDepth / 4))) {
-            return;
-        }
-        long now = loop.nowMillis();
-        int n = picker.pick(c.peerPieces, room, s::has, (piece, begin, length) -> {
-            s.requests.add(Picker.key(piece, Picker.blockOf(begin)), now);
-            c.queueRequest(piece, begin, length);
-        }, c);
-        if (n > 0) {
-            c.flush();
-        } else if (s.requests.isEmpty() && !picker.wants(c.peerPieces)) {
-            c.sendInterested(false);
+        if (!finished && !stopped) {
+            fetcher.fill(c);
         }
     }
 
     @Override
     public boolean blockStarting(PeerConnection c, int piece, int begin, int length) {
-        PeerState s = (PeerState) c.attachment;
-        long key = Picker.key(piece, Picker.blockOf(begin));
-        if (!s.requests.remove(key)) {
-            return false; // unrequested, or cancelled: BEP 3 tolerates late blocks, so discard quietly
-        }
-        if (begin % Wire.BLOCK_BYTES != 0 || length != picker.blockLength(piece, Picker.blockOf(begin))) {
-            picker.released(piece, begin);
-            return false;
-        }
-        if (!picker.wanted(piece, begin)) {
-            picker.released(piece, begin); // an endgame duplicate
-            return false;
-        }
-        return true;
+        return fetcher.starting(c, piece, begin, length);
     }
 
     @Override
@@ -579,38 +545,20 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         downloaded += length;
         lastBlockMillis = loop.nowMillis();
         ((PeerState) c.attachment).lastBlockMillis = lastBlockMillis;
-        blame.received(piece, Picker.blockOf(begin), c.address());
-        boolean duplicated = picker.askedOfOthers(piece, begin); // counts this peer's request until received
-        boolean complete = picker.received(piece, begin);
-        if (duplicated) {
-            cancelDuplicates(c, piece, begin, length);
-        }
-        if (complete) {
+        if (fetcher.received(c, piece, begin, length)) {
             hashes.verify(piece, v -> verified(piece, v));
         }
         fill(c);
     }
 
-    /** Endgame: the same block was asked of others; tell them not to bother. */
-    private void cancelDuplicates(PeerConnection from, int piece, int begin, int length) {
-        long key = Picker.key(piece, Picker.blockOf(begin));
-        for (PeerConnection other : List.copyOf(connections.values())) {
-            if (other != from && ((PeerState) other.attachment).requests.remove(key)) {
-                picker.released(piece, begin);
-                other.sendCancel(piece, begin, length);
-            }
-        }
-    }
-
     private void verified(int piece, HashPool.Verdict verdict) {
         if (stopped) {
-            blame.forget(piece);
+            fetcher.forget(piece);
             return;
         }
         if (verdict == HashPool.Verdict.GOOD) {
-            picker.verified(piece);
             haveBytes += metainfo.pieceSize(piece);
-            blame.good(piece).forEach(this::ban);
+            fetcher.good(piece).forEach(this::ban);
             for (PeerConnection c : List.copyOf(connections.values())) {
                 if (c.handshakeDone()) {
                     c.sendHave(piece);
@@ -627,39 +575,10 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
             return;
         }
         events.warn("piece " + piece + " failed its hash check; fetching it again");
-        blame.bad(piece).forEach(this::ban);
-        picker.failed(piece); // refetched from one peer alone, so that blame is certain next time
-        for (PeerConnection c : List.copyOf(connections.values())) {
-            fill(c);
+        fetcher.bad(piece).forEach(this::ban);
+        if (!finished) {
+            fetcher.fillAll();
         }
-    }
-
-    /** CRC-32C of each block of a piece as it is on disk now. */
-    /** A peer that sent part of a piece's bad version refetches it only when nobody else can. */
-    private boolean mayRetry(int piece, PeerConnection c) {
-        if (!blame.suspected(piece, c.address())) {
-            return true;
-        }
-        for (PeerConnection other : connections.values()) {
-            if (other != c && other.handshakeDone() && other.peerPieces.get(piece)
-                    && !blame.suspected(piece, other.address())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private long[] blockChecksums(int piece) {
-        long[] out = new long[picker.blockCount(piece)];
-        long base = (long) piece * metainfo.pieceLength();
-        for (int b = 0; b < out.length; b++) {
-            try {
-                out[b] = storage.checksum(base + (long) b * Wire.BLOCK_BYTES, picker.blockLength(piece, b));
-            } catch (IOException e) {
-                out[b] = -1;
-            }
-        }
-        return out;
     }
 
     private void ban(InetSocketAddress a) {
@@ -684,13 +603,12 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         uploaded += c.bytesUploaded - s.lastUpBytes; // what it took since the last tick's sample
         s.lastUpBytes = c.bytesUploaded;
         if (picker != null) {
-            s.requests.forEach(key -> picker.released((int) (key >>> 32), (int) key * Wire.BLOCK_BYTES));
+            fetcher.release(c);
             if (c.handshakeDone()) {
                 picker.peerGone(c.peerPieces);
             }
             picker.disown(c);
         }
-        s.requests.clear();
         if (reason == CloseReason.BOTH_SEEDS) {
             PeerSet.Peer p = peers.get(c.address());
             if (p != null) {
@@ -701,10 +619,8 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
                 || (!c.handshakeDone() && reason != CloseReason.SHUTDOWN);
         peers.disconnected(c.address(), failedDial, loop.nowMillis());
         events.debug(c + ": closed (" + reason + (detail != null ? ": " + detail : "") + ")");
-        if (!stopped && picker != null) {
-            for (PeerConnection other : List.copyOf(connections.values())) {
-                fill(other); // its released requests may go to someone else now
-            }
+        if (!stopped && !finished && picker != null) {
+            fetcher.fillAll(); // its released requests may go to someone else now
         }
     }
 

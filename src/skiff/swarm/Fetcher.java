@@ -1,0 +1,153 @@
+package skiff.swarm;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.LongSupplier;
+import skiff.peer.PeerConnection;
+import skiff.peer.Wire;
+import skiff.storage.Storage;
+
+/**
+ * What we ask of peers and what they send back: tops up each peer's requests, checks an arriving
+ * block against them, cancels endgame duplicates, gives back what a choke or a close leaves, and
+ * keeps who sent which block for the hash check's verdict.
+ */
+final class Fetcher {
+    private final Picker picker;
+    private final Storage storage;
+    private final Collection<PeerConnection> connections;
+    private final LongSupplier clock;
+    private final Blame blame;
+
+    /** {@code connections}: a live view of the download's connections. */
+    Fetcher(Picker picker, Storage storage, Collection<PeerConnection> connections, LongSupplier clock) {
+        this.picker = picker;
+        this.storage = storage;
+        this.connections = connections;
+        this.clock = clock;
+        this.blame = new Blame(picker::blockCount, this::blockChecksums);
+        picker.retryOwners((piece, who) -> mayRetry(piece, (PeerConnection) who));
+    }
+
+    /** Tops up a peer's requests to its queue depth. */
+    void fill(PeerConnection c) {
+        PeerState s = (PeerState) c.attachment;
+        long now = clock.getAsLong();
+        if (c.peerChoking || !c.amInterested || !c.handshakeDone() || s.snubbedUntilMillis > now) {
+            return;
+        }
+        int room = s.queueDepth - s.requests.size();
+        // Top up in batches: one write per few requests, not one per block.
+        if (room <= 0 || (!s.requests.isEmpty() && room < Math.max(1, s.queueDepth / 4))) {
+            return;
+        }
+        int n = picker.pick(c.peerPieces, room, s::has, (piece, begin, length) -> {
+            s.requests.add(Picker.key(piece, Picker.blockOf(begin)), now);
+            c.queueRequest(piece, begin, length);
+        }, c);
+        if (n > 0) {
+            c.flush();
+        } else if (s.requests.isEmpty() && !picker.wants(c.peerPieces)) {
+            c.sendInterested(false);
+        }
+    }
+
+    void fillAll() {
+        for (PeerConnection c : List.copyOf(connections)) {
+            if (!c.isClosed()) {
+                fill(c);
+            }
+        }
+    }
+
+    /** Whether a block's payload is one we asked this peer for and still want; false discards it. */
+    boolean starting(PeerConnection c, int piece, int begin, int length) {
+        PeerState s = (PeerState) c.attachment;
+        if (!s.requests.remove(Picker.key(piece, Picker.blockOf(begin)))) {
+            return false; // unrequested, or cancelled: BEP 3 tolerates late blocks, so discard quietly
+        }
+        if (begin % Wire.BLOCK_BYTES != 0 || length != picker.blockLength(piece, Picker.blockOf(begin))
+                || !picker.wanted(piece, begin)) { // malformed, or an endgame duplicate
+            picker.released(piece, begin);
+            return false;
+        }
+        return true;
+    }
+
+    /** A block is stored. Returns whether that completed its piece. */
+    boolean received(PeerConnection c, int piece, int begin, int length) {
+        blame.received(piece, Picker.blockOf(begin), c.address());
+        boolean duplicated = picker.askedOfOthers(piece, begin); // counts this peer's request until received
+        boolean complete = picker.received(piece, begin);
+        if (duplicated) {
+            cancelDuplicates(c, piece, begin, length);
+        }
+        return complete;
+    }
+
+    /** Endgame: the same block was asked of others; tell them not to bother. */
+    private void cancelDuplicates(PeerConnection from, int piece, int begin, int length) {
+        long key = Picker.key(piece, Picker.blockOf(begin));
+        for (PeerConnection other : List.copyOf(connections)) {
+            if (other != from && ((PeerState) other.attachment).requests.remove(key)) {
+                picker.released(piece, begin);
+                other.sendCancel(piece, begin, length);
+            }
+        }
+    }
+
+    /** A choke or a close: the peer's requests go back to the picker (BEP 3: a choke discards them all). */
+    void release(PeerConnection c) {
+        PeerState s = (PeerState) c.attachment;
+        s.requests.forEach(key -> picker.released((int) (key >>> 32), (int) key * Wire.BLOCK_BYTES));
+        s.requests.clear();
+    }
+
+    /** The piece verified. Returns the peers its earlier, bad version now proves guilty. */
+    List<InetSocketAddress> good(int piece) {
+        picker.verified(piece);
+        return blame.good(piece);
+    }
+
+    /** The piece failed its hash check. Returns the peers certainly guilty; the piece is fetched again. */
+    List<InetSocketAddress> bad(int piece) {
+        List<InetSocketAddress> guilty = blame.bad(piece);
+        picker.failed(piece); // refetched from one peer alone, so that blame is certain next time
+        return guilty;
+    }
+
+    /** A verdict that came after the stop. */
+    void forget(int piece) {
+        blame.forget(piece);
+    }
+
+    /** A peer that sent part of a piece's bad version refetches it only when nobody else can. */
+    private boolean mayRetry(int piece, PeerConnection c) {
+        if (!blame.suspected(piece, c.address())) {
+            return true;
+        }
+        for (PeerConnection other : connections) {
+            if (other != c && other.handshakeDone() && other.peerPieces.get(piece)
+                    && !blame.suspected(piece, other.address())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** CRC-32C of each block of a piece as it is on disk now. */
+    private long[] blockChecksums(int piece) {
+        long[] out = new long[picker.blockCount(piece)];
+        long base = storage.map().pieceOffset(piece);
+        for (int b = 0; b < out.length; b++) {
+            try {
+                out[b] = storage.checksum(base + (long) b * Wire.BLOCK_BYTES, picker.blockLength(piece, b));
+            } catch (IOException e) {
+                out[b] = -1;
+            }
+        }
+        return out;
+    }
+}
