@@ -35,6 +35,14 @@ def rss_anon_kib(pid):
     return 0
 
 
+def cpu_seconds(pid):
+    """User and system CPU seconds of a live process, from /proc."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
 def main():
     peers = int(os.environ.get("SOAK_PEERS", "220"))
     seconds = int(os.environ.get("SOAK_SECONDS", "300"))
@@ -70,6 +78,7 @@ def main():
         while time.time() - start < seconds and skiff.poll() is None:
             samples.append((time.time() - start, rss_anon_kib(skiff.pid), statuses[-1][1]["peers"] if statuses else 0))
             time.sleep(5)
+        user, system = cpu_seconds(skiff.pid) if skiff.poll() is None else (0, 0)
         warm = [s for s in samples if s[0] >= 30] or samples
         gaps = [b[0] - a[0] for a, b in zip(statuses, statuses[1:])]
         max_peers = max(s[2] for s in samples)
@@ -78,7 +87,10 @@ def main():
         print("skiff RssAnon MiB: start (30 s) %.1f, peak %.1f, end %.1f" % (
             warm[0][1] / 1024, max(s[1] for s in samples) / 1024, samples[-1][1] / 1024))
         print("status lines: %d, longest gap %.1f s (every 2 s expected)" % (len(statuses), max(gaps) if gaps else -1))
-        print("uploaded: %.1f MiB" % (statuses[-1][1]["uploaded_bytes"] / 2**20 if statuses else 0))
+        uploaded = statuses[-1][1]["uploaded_bytes"] if statuses else 0
+        print("uploaded: %.1f MiB" % (uploaded / 2**20))
+        print("skiff CPU: user %.1f s, sys %.1f s, %.2f s per GiB uploaded" % (
+            user, system, (user + system) / (uploaded / 2**30) if uploaded else -1))
         ok = skiff.poll() is None and max_peers >= 200 and gaps and max(gaps) < 10
         print("result: %s" % ("ok" if ok else "FAILED"))
         return 0 if ok else 1

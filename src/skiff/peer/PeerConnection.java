@@ -51,10 +51,7 @@ public final class PeerConnection implements Handler {
 
     private final BlockPayload payload;
     private final LongConsumer countUpload = n -> this.bytesUploaded += n;
-    // A large message being collected (a big bitfield) or skipped (an unknown one).
-    private byte[] bulk;
-    private int bulkDone;
-    private int skipRemaining;
+    private final LargeMessage large = new LargeMessage();
 
     // State both ends have declared (BEP 3).
     public boolean amChoking = true;
@@ -213,8 +210,8 @@ public final class PeerConnection implements Handler {
                 budget -= n;
                 continue;
             }
-            if (bulk != null || skipRemaining > 0) {
-                int n = readBulk();
+            if (large.pending()) {
+                int n = readLarge();
                 if (n <= 0) {
                     return;
                 }
@@ -255,31 +252,16 @@ public final class PeerConnection implements Handler {
         return n + after;
     }
 
-    private int readBulk() throws IOException {
-        ByteBuffer target;
-        if (bulk != null) {
-            target = ByteBuffer.wrap(bulk, bulkDone, bulk.length - bulkDone);
-        } else {
-            target = in.clear().limit(Math.min(skipRemaining, in.capacity()));
-        }
-        int n = channel.read(target);
-        if (bulk == null) {
-            in.clear();
-        }
+    private int readLarge() throws IOException {
+        int n = large.read(channel, in);
         if (n < 0) {
             close(CloseReason.END_OF_STREAM, null);
             return -1;
         }
         lastReceiveMillis = loop.nowMillis();
-        if (bulk != null) {
-            bulkDone += n;
-            if (bulkDone == bulk.length) {
-                byte[] body = bulk;
-                bulk = null;
-                onBitfield(body, 0, body.length);
-            }
-        } else {
-            skipRemaining -= n;
+        byte[] bitfield = large.completed();
+        if (bitfield != null) {
+            onBitfield(bitfield, 0, bitfield.length);
         }
         return n;
     }
@@ -326,7 +308,7 @@ public final class PeerConnection implements Handler {
                 if (!startMessage(id, length)) {
                     break;
                 }
-                if (payload.pending() || bulk != null || skipRemaining > 0) {
+                if (payload.pending() || large.pending()) {
                     break; // the rest comes straight from the socket
                 }
             }
@@ -357,13 +339,9 @@ public final class PeerConnection implements Handler {
         }
         if (id == Wire.BITFIELD && 4 + length > in.capacity()) {
             in.position(in.position() + 5);
-            bulk = new byte[body]; // body <= maxMessageBytes, which the piece count bounds
-            bulkDone = Math.min(body, in.remaining());
-            in.get(bulk, 0, bulkDone);
-            if (bulkDone == body) {
-                byte[] b = bulk;
-                bulk = null;
-                onBitfield(b, 0, b.length);
+            byte[] bitfield = large.collect(body, in); // body <= maxMessageBytes, which the piece count bounds
+            if (bitfield != null) {
+                onBitfield(bitfield, 0, bitfield.length);
             }
             return !closed;
         }
@@ -374,9 +352,7 @@ public final class PeerConnection implements Handler {
                 return false;
             }
             in.position(in.position() + 5);
-            int now = Math.min(body, in.remaining());
-            in.position(in.position() + now);
-            skipRemaining = body - now;
+            large.skip(body, in);
             anyMessage = true;
             return true;
         }
