@@ -10,9 +10,17 @@ import java.nio.channels.SocketChannel;
  * nobody asked for it. One per connection, reused for every block. Loop thread only.
  */
 final class BlockPayload {
+    /** A piece message's header: what a scattering read takes behind a block. */
+    private static final int NEXT_HEADER_BYTES = 13;
+
     private final BlockSink sink;
     private final long pieceLength;
     private final ByteBuffer[] scatter = new ByteBuffer[2];
+    /**
+     * Direct, so the scattering read needs no temporary buffer; one header long, so the next
+     * block's payload stays in the socket for its own buffer instead of being copied there.
+     */
+    private final ByteBuffer next = ByteBuffer.allocateDirect(NEXT_HEADER_BYTES);
     private int piece;
     private int begin;
     private int length;
@@ -75,8 +83,8 @@ final class BlockPayload {
 
     /**
      * Reads more of the block from the socket; returns its bytes read, -1 at end of stream. Into a
-     * lent buffer, one scattering read also takes what follows the block (the next header) into
-     * {@code in}, which is empty while a block is pending: {@link #spill()} says how much.
+     * lent buffer, one scattering read also takes what follows the block (the next header) and puts
+     * it in {@code in}, which is empty while a block is pending: {@link #spill()} says how much.
      */
     int read(SocketChannel channel, ByteBuffer in) throws IOException {
         int want = length - done;
@@ -84,10 +92,13 @@ final class BlockPayload {
         int n;
         if (block != null) {
             scatter[0] = block;
-            scatter[1] = in;
+            scatter[1] = next.clear();
             long r = channel.read(scatter);
             n = (int) Math.min(r, want);
             spill = (int) Math.max(0, r - want);
+            if (spill > 0) {
+                in.put(next.flip());
+            }
         } else if (wanted) {
             n = sink.receive(channel, offset(), want);
         } else {
