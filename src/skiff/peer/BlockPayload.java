@@ -18,7 +18,7 @@ final class BlockPayload {
     private final ByteBuffer[] scatter = new ByteBuffer[2];
     /**
      * Direct, so the scattering read needs no temporary buffer; one header long, so the next
-     * block's payload stays in the socket for its own buffer instead of being copied there.
+     * block's payload stays in the socket for its own buffer or window instead of being copied there.
      */
     private final ByteBuffer next = ByteBuffer.allocateDirect(NEXT_HEADER_BYTES);
     private int piece;
@@ -82,29 +82,29 @@ final class BlockPayload {
     }
 
     /**
-     * Reads more of the block from the socket; returns its bytes read, -1 at end of stream. Into a
-     * lent buffer, one scattering read also takes what follows the block (the next header) and puts
-     * it in {@code in}, which is empty while a block is pending: {@link #spill()} says how much.
+     * Reads more of the block from the socket; returns its bytes read, -1 at end of stream. One
+     * scattering read also takes what follows the block (the next header) and puts it in
+     * {@code in}, which is empty while a block is pending: {@link #spill()} says how much.
      */
     int read(SocketChannel channel, ByteBuffer in) throws IOException {
         int want = length - done;
-        spill = 0;
         int n;
+        next.clear();
         if (block != null) {
             scatter[0] = block;
-            scatter[1] = next.clear();
+            scatter[1] = next;
             long r = channel.read(scatter);
             n = (int) Math.min(r, want);
-            spill = (int) Math.max(0, r - want);
-            if (spill > 0) {
-                in.put(next.flip());
-            }
         } else if (wanted) {
-            n = sink.receive(channel, offset(), want);
+            n = sink.receive(channel, offset(), want, next);
         } else {
             ByteBuffer discard = in.clear().limit(Math.min(want, in.capacity()));
             n = channel.read(discard);
             in.clear();
+        }
+        spill = next.position();
+        if (spill > 0) {
+            in.put(next.flip());
         }
         if (n > 0) {
             done += n;

@@ -2,7 +2,7 @@ package skiff.peer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 
 /**
  * Where block payloads go: either assembled whole in a buffer the sink lends and then written,
@@ -15,8 +15,12 @@ public interface BlockSink {
     /** Gives back a lent buffer once its block is written or abandoned. */
     void returnBlockBuffer(ByteBuffer buffer);
 
-    /** Reads up to {@code length} bytes for torrent offset {@code offset}; -1 at end of stream. */
-    int receive(ReadableByteChannel in, long offset, int length) throws IOException;
+    /**
+     * Reads up to {@code length} bytes for torrent offset {@code offset}, and into {@code after}
+     * what follows them if the read reaches that far. Returns the bytes read for the offset, -1 at
+     * end of stream.
+     */
+    int receive(ScatteringByteChannel in, long offset, int length, ByteBuffer after) throws IOException;
 
     /** Writes bytes for torrent offset {@code offset}: a whole assembled block, or those that came with the header. */
     void write(long offset, ByteBuffer bytes) throws IOException;

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -50,6 +51,7 @@ public final class Storage implements AutoCloseable {
     private final LinkedHashMap<Integer, FileChannel> channels = new LinkedHashMap<>(16, 0.75f, true);
     private final LinkedHashMap<Long, MappedByteBuffer> windows = new LinkedHashMap<>(16, 0.75f, true);
     private final ByteBuffer scratch = ByteBuffer.allocate(SCRATCH_BYTES);
+    private final ByteBuffer[] pair = new ByteBuffer[2]; // a scattering read's targets
     private final DiskIo io;
     private final ArrayDeque<ByteBuffer> spareBlocks = new ArrayDeque<>();
     private int lentBlocks;
@@ -172,9 +174,22 @@ public final class Storage implements AutoCloseable {
     /**
      * Reads at most {@code length} bytes from {@code in} straight into the files at torrent
      * offset {@code offset}: no copy through the heap with mapped storage. Positional storage
-     * (here only when every block buffer is lent out) reads into a scratch buffer and writes what came. Returns the bytes read, or -1 at end of stream.
+     * (here only when every block buffer is lent out) reads into a scratch buffer and writes what
+     * came. Returns the bytes read, or -1 at end of stream.
      */
     public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
+        return receive(in, offset, length, null);
+    }
+
+    /**
+     * As {@link #receive(ReadableByteChannel, long, int)}; a read that can finish the range also
+     * takes what follows it on the socket into {@code after} (one scattering read, not two).
+     */
+    public int receive(ScatteringByteChannel in, long offset, int length, ByteBuffer after) throws IOException {
+        return receive((ReadableByteChannel) in, offset, length, after);
+    }
+
+    private int receive(ReadableByteChannel in, long offset, int length, ByteBuffer after) throws IOException {
         int total = 0;
         while (total < length) {
             FileMap.Segment s = map.first(offset + total, length - total);
@@ -193,7 +208,8 @@ public final class Storage implements AutoCloseable {
                 target = window(s);
                 want = target.remaining();
             }
-            int n = readGuarded(in, target, s);
+            boolean last = after != null && !s.padding() && !staged && want == length - total;
+            int n = last ? readGuarded((ScatteringByteChannel) in, target, after, s) : readGuarded(in, target, s);
             if (n < 0) {
                 return total == 0 ? -1 : total;
             }
@@ -364,6 +380,28 @@ public final class Storage implements AutoCloseable {
                 throw diskFull(s, e);
             }
             throw e;
+        }
+    }
+
+    /** A scattering read into {@code target}, then {@code after}; returns the bytes that went to {@code target}. */
+    private int readGuarded(ScatteringByteChannel in, ByteBuffer target, ByteBuffer after, FileMap.Segment s)
+            throws IOException {
+        int before = after.position();
+        pair[0] = target;
+        pair[1] = after;
+        try {
+            long n = in.read(pair);
+            return n < 0 ? -1 : (int) n - (after.position() - before);
+        } catch (InternalError e) {
+            throw diskFull(s, e);
+        } catch (IOException e) {
+            if ("Bad address".equals(e.getMessage())) { // the kernel could not back a mapped page
+                throw diskFull(s, e);
+            }
+            throw e;
+        } finally {
+            pair[0] = null;
+            pair[1] = null;
         }
     }
 

@@ -2,7 +2,7 @@ package skiff.swarm;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 import java.util.function.Consumer;
 import skiff.peer.BlockSink;
 import skiff.storage.Storage;
@@ -29,9 +29,9 @@ final class StorageSink implements BlockSink {
     }
 
     @Override
-    public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
+    public int receive(ScatteringByteChannel in, long offset, int length, ByteBuffer after) throws IOException {
         try {
-            return storage.receive(in, offset, length);
+            return storage.receive(in, offset, length, after);
         } catch (StorageException e) {
             fail.accept(e.getMessage());
             throw e;

@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -122,10 +122,12 @@ class PeerConnectionTest {
                 buffersOut--;
             }
 
-            public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
+            public int receive(ScatteringByteChannel in, long offset, int length, ByteBuffer after) throws IOException {
                 ByteBuffer view = stored.duplicate();
                 view.position((int) offset).limit((int) offset + length);
-                return in.read(view);
+                int before = after.position();
+                long n = in.read(new ByteBuffer[] {view, after});
+                return n < 0 ? -1 : (int) n - (after.position() - before);
             }
 
             public void write(long offset, ByteBuffer bytes) {
@@ -203,6 +205,35 @@ class PeerConnectionTest {
     void blockPayloadGoesStraightToTheSinkWhenItLendsNoBuffer() throws Exception {
         lendBuffers = false;
         blockPayloadGoesToTheSink();
+    }
+
+    @Test
+    void blocksBackToBackAreEachStoredWhateverTheReadsCatch() throws Exception {
+        for (boolean lend : new boolean[] {true, false}) {
+            tearDown();
+            events.clear();
+            closedWith = null;
+            setUp();
+            lendBuffers = lend;
+            handshake();
+            byte[] first = new byte[16384];
+            byte[] second = new byte[16384];
+            Arrays.fill(first, (byte) 3);
+            Arrays.fill(second, (byte) 4);
+            ByteBuffer all = ByteBuffer.allocate(2 * (13 + 16384) + 9).putInt(9 + 16384).put((byte) Wire.PIECE)
+                .putInt(3).putInt(0).put(first).putInt(9 + 16384).put((byte) Wire.PIECE).putInt(3).putInt(16384)
+                .put(second).put(msg(Wire.HAVE, 1));
+            // The first block starts alone; the rest of it, the second block and a have come in one write,
+            // so one read ends the first block and catches the next header behind it.
+            send(Arrays.copyOf(all.array(), 13 + 100));
+            send(Arrays.copyOfRange(all.array(), 13 + 100, all.capacity()));
+            assertTrue(events.containsAll(List.of("block 3/0/16384", "block 3/16384/16384", "have 1")), lend + " " + events);
+            byte[] got = new byte[2 * 16384];
+            stored.get(3 * 32768, got);
+            assertArrayEquals(first, Arrays.copyOf(got, 16384), "lend " + lend);
+            assertArrayEquals(second, Arrays.copyOfRange(got, 16384, 32768), "lend " + lend);
+            assertNull(closedWith);
+        }
     }
 
     @Test

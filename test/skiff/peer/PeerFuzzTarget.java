@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
@@ -108,9 +108,11 @@ public final class PeerFuzzTarget implements AutoCloseable {
                 // nothing pooled here
             }
 
-            public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
+            public int receive(ScatteringByteChannel in, long offset, int length, ByteBuffer after) throws IOException {
                 check(offset, length);
-                return in.read(ByteBuffer.wrap(storage, (int) offset, length));
+                int before = after.position();
+                long n = in.read(new ByteBuffer[] {ByteBuffer.wrap(storage, (int) offset, length), after});
+                return n < 0 ? -1 : (int) n - (after.position() - before);
             }
 
             public void write(long offset, ByteBuffer bytes) {
