@@ -3,7 +3,6 @@ package skiff.storage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ScatteringByteChannel;
@@ -13,7 +12,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,15 +26,9 @@ import skiff.metainfo.Metainfo;
  * which is what makes unmapping and reusing them safe.
  */
 public final class Storage implements AutoCloseable {
-    /** Window size: big enough that a block rarely straddles two, small enough to map many files. */
-    static final int WINDOW_BYTES = 16 << 20;
-    /** At most this many windows are mapped at once (512 MiB of address space, not of memory). */
-    static final int MAX_WINDOWS = 32;
     /** Open file channels at most; torrents with thousands of files reopen as needed. */
     static final int MAX_OPEN_FILES = 64;
     private static final int SCRATCH_BYTES = 16 << 10;
-    /** Block buffers kept for reuse; more are made while more peers are mid-block at once. */
-    private static final int MAX_SPARE_BLOCK_BUFFERS = 16;
     /**
      * Block buffers out at once at most (4 MiB of direct memory, a quarter of the image's cap);
      * past it a payload takes the unbuffered path, so a thousand peers cannot exhaust direct memory.
@@ -47,14 +39,12 @@ public final class Storage implements AutoCloseable {
     private final FileMap map;
     private final Path root;
     private final Path[] paths;
-    private final Unmapper unmapper = new Unmapper();
     private final LinkedHashMap<Integer, FileChannel> channels = new LinkedHashMap<>(16, 0.75f, true);
-    private final LinkedHashMap<Long, MappedByteBuffer> windows = new LinkedHashMap<>(16, 0.75f, true);
+    private final Windows windows = new Windows();
     private final ByteBuffer scratch = ByteBuffer.allocate(SCRATCH_BYTES);
     private final ByteBuffer[] pair = new ByteBuffer[2]; // a scattering read's targets
     private final DiskIo io;
-    private final ArrayDeque<ByteBuffer> spareBlocks = new ArrayDeque<>();
-    private int lentBlocks;
+    private final BlockBuffers blockBuffers = new BlockBuffers(SCRATCH_BYTES, MAX_LENT_BLOCK_BUFFERS);
     private ByteBuffer readBuffer;
 
     public Storage(FileMap map, Path downloadDir) throws StorageException {
@@ -102,24 +92,12 @@ public final class Storage implements AutoCloseable {
      * Whole-block writes keep pages whole, so the kernel never zeroes or re-reads a partly written one.
      */
     public ByteBuffer lendBlockBuffer(int length) {
-        if (io == DiskIo.MAPPED || length > SCRATCH_BYTES || lentBlocks >= MAX_LENT_BLOCK_BUFFERS) {
-            return null;
-        }
-        ByteBuffer b = spareBlocks.poll();
-        if (b == null) {
-            b = ByteBuffer.allocateDirect(SCRATCH_BYTES);
-        }
-        lentBlocks++;
-        b.clear().limit(length);
-        return b;
+        return io == DiskIo.MAPPED || length > SCRATCH_BYTES ? null : blockBuffers.lend(length);
     }
 
     /** Takes back a buffer from {@link #lendBlockBuffer}; the caller must not touch it again. */
     public void returnBlockBuffer(ByteBuffer b) {
-        lentBlocks--;
-        if (spareBlocks.size() < MAX_SPARE_BLOCK_BUFFERS) {
-            spareBlocks.push(b);
-        }
+        blockBuffers.giveBack(b);
     }
 
     /**
@@ -209,7 +187,7 @@ public final class Storage implements AutoCloseable {
                 want = target.remaining();
             }
             boolean last = after != null && !s.padding() && !staged && want == length - total;
-            int n = last ? readGuarded((ScatteringByteChannel) in, target, after, s) : readGuarded(in, target, s);
+            int n = readGuarded(in, target, last ? after : null, s);
             if (n < 0) {
                 return total == 0 ? -1 : total;
             }
@@ -349,48 +327,25 @@ public final class Storage implements AutoCloseable {
 
     /** A view of the window that holds the start of {@code s}, limited to the segment or window end. */
     private ByteBuffer window(FileMap.Segment s) throws IOException {
-        long windowIndex = s.fileOffset() / WINDOW_BYTES;
-        long key = ((long) s.file() << 32) | windowIndex;
-        MappedByteBuffer w = windows.get(key);
-        if (w == null) {
-            long start = windowIndex * WINDOW_BYTES;
-            long fileLength = map.files().get(s.file()).length();
-            long size = Math.min(WINDOW_BYTES, fileLength - start);
-            try {
-                w = channel(s.file()).map(FileChannel.MapMode.READ_WRITE, start, size);
-            } catch (IOException e) {
-                throw new StorageException("cannot map " + paths[s.file()] + ": " + reason(e));
-            }
-            windows.put(key, w);
-            evictWindows();
-        }
-        int pos = (int) (s.fileOffset() - windowIndex * WINDOW_BYTES);
-        w.limit(Math.min(w.capacity(), pos + s.length()));
-        w.position(pos);
-        return w;
+        return windows.view(s.file(), paths[s.file()], map.files().get(s.file()).length(), s.fileOffset(), s.length(),
+                this::channel);
     }
 
-    private int readGuarded(ReadableByteChannel in, ByteBuffer target, FileMap.Segment s) throws IOException {
-        try {
-            return in.read(target);
-        } catch (InternalError e) {
-            throw diskFull(s, e);
-        } catch (IOException e) {
-            if ("Bad address".equals(e.getMessage())) { // the kernel could not back a mapped page
-                throw diskFull(s, e);
-            }
-            throw e;
-        }
-    }
-
-    /** A scattering read into {@code target}, then {@code after}; returns the bytes that went to {@code target}. */
-    private int readGuarded(ScatteringByteChannel in, ByteBuffer target, ByteBuffer after, FileMap.Segment s)
+    /**
+     * Reads into {@code target} and, with {@code after} given, on into it in the same (scattering)
+     * read. Returns the bytes that went to {@code target}. A mapped page the disk cannot back
+     * becomes "disk full".
+     */
+    private int readGuarded(ReadableByteChannel in, ByteBuffer target, ByteBuffer after, FileMap.Segment s)
             throws IOException {
-        int before = after.position();
-        pair[0] = target;
-        pair[1] = after;
         try {
-            long n = in.read(pair);
+            if (after == null) {
+                return in.read(target);
+            }
+            int before = after.position();
+            pair[0] = target;
+            pair[1] = after;
+            long n = ((ScatteringByteChannel) in).read(pair);
             return n < 0 ? -1 : (int) n - (after.position() - before);
         } catch (InternalError e) {
             throw diskFull(s, e);
@@ -407,15 +362,6 @@ public final class Storage implements AutoCloseable {
 
     private StorageException diskFull(FileMap.Segment s, Throwable cause) {
         return new StorageException("disk full (or file truncated) writing " + paths[s.file()]);
-    }
-
-    private void evictWindows() {
-        Iterator<Map.Entry<Long, MappedByteBuffer>> it = windows.entrySet().iterator();
-        while (windows.size() > MAX_WINDOWS && it.hasNext()) {
-            MappedByteBuffer w = it.next().getValue();
-            it.remove();
-            unmapper.unmap(w);
-        }
     }
 
     private FileChannel channel(int file) throws IOException {
@@ -438,17 +384,9 @@ public final class Storage implements AutoCloseable {
         return c;
     }
 
-    /** Unmaps every window; data stays in the page cache for the kernel to write back. */
-    public void releaseWindows() {
-        for (MappedByteBuffer w : windows.values()) {
-            unmapper.unmap(w);
-        }
-        windows.clear();
-    }
-
     @Override
     public void close() {
-        releaseWindows();
+        windows.releaseAll(); // the data stays in the page cache for the kernel to write back
         for (FileChannel c : channels.values()) {
             closeQuietly(c);
         }
