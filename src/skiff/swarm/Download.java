@@ -2,7 +2,6 @@ package skiff.swarm;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,7 +48,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
     private final ResumeFile resume;
     private final PeerSet peers;
     private final Map<InetSocketAddress, PeerConnection> connections = new LinkedHashMap<>();
-    private final byte[] handshake;
+    private final Connector connector;
     private final Listener listener;
     private final Uploader uploader;
     private final Timeouts timeouts;
@@ -91,8 +90,10 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         this.sink = new StorageSink(storage, this::fail);
         this.resume = new ResumeFile(storage);
         this.peers = new PeerSet(settings.port());
-        this.handshake = Wire.handshake(metainfo.infoHash(), settings.peerId(), new byte[8]).array();
         this.uploader = new Uploader(settings, storage, new Choker(settings.unchokeSlots(), random));
+        this.connector = new Connector(loop, metainfo, this, sink, uploader,
+                Wire.handshake(metainfo.infoHash(), settings.peerId(), new byte[8]).array(), peers, connections,
+                settings.maxPeers());
         this.listener = Listener.bind(new InetSocketAddress(settings.bindAddress(), settings.port()));
     }
 
@@ -162,7 +163,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
             return;
         }
         try {
-            listener.start(loop, this::accept);
+            listener.start(loop, ch -> connector.accept(ch, stopped));
         } catch (IOException e) {
             fail("cannot listen for peers: " + e.getMessage());
             return;
@@ -188,37 +189,6 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
             finish();
         }
         dial(); // peers given before the trackers answer (--peer)
-    }
-
-    private void accept(SocketChannel ch) {
-        InetSocketAddress a;
-        try {
-            a = (InetSocketAddress) ch.getRemoteAddress();
-        } catch (IOException e) {
-            closeQuietly(ch);
-            return;
-        }
-        if (stopped || a == null || connections.size() >= settings.maxPeers() || peers.banned(a) || connections.containsKey(a)) {
-            closeQuietly(ch);
-            return;
-        }
-        PeerConnection c = new PeerConnection(loop, ch, a, false, metainfo, this, sink);
-        c.attachment = new PeerState();
-        c.source(uploader);
-        connections.put(a, c); // not a dialable address: an incoming peer's port is ephemeral
-        try {
-            c.register(handshake);
-        } catch (IOException e) {
-            c.close(CloseReason.IO_ERROR, e.getMessage());
-        }
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
     }
 
     private void fail(String reason) {
@@ -375,36 +345,8 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
     // ---- peers and dialing ----
 
     private void dial() {
-        if (stopped || (finished && !settings.seed())) {
-            return;
-        }
-        int room = settings.maxPeers() - connections.size();
-        if (room <= 0) {
-            return;
-        }
-        for (InetSocketAddress a : peers.candidates(room, loop.nowMillis(), finished)) {
-            SocketChannel ch = null;
-            try {
-                ch = SocketChannel.open();
-                ch.configureBlocking(false);
-                ch.connect(a);
-                PeerConnection c = new PeerConnection(loop, ch, a, true, metainfo, this, sink);
-                c.attachment = new PeerState();
-                c.source(uploader);
-                connections.put(a, c);
-                peers.connected(a);
-                c.register(handshake);
-            } catch (IOException | RuntimeException e) {
-                if (ch != null) {
-                    try {
-                        ch.close();
-                    } catch (IOException ignored) {
-                        // nothing to do
-                    }
-                }
-                connections.remove(a);
-                peers.disconnected(a, true, loop.nowMillis());
-            }
+        if (!stopped && (!finished || settings.seed())) {
+            connector.dial(finished);
         }
     }
 

@@ -1,0 +1,108 @@
+package skiff.swarm;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import skiff.loop.EventLoop;
+import skiff.metainfo.Metainfo;
+import skiff.peer.BlockSink;
+import skiff.peer.BlockSource;
+import skiff.peer.CloseReason;
+import skiff.peer.PeerConnection;
+import skiff.peer.PeerListener;
+
+/**
+ * Makes connections: dials the peer set's candidates and takes incoming ones, up to the peer
+ * limit, never two to one address and none to a banned one. Loop thread only.
+ */
+final class Connector {
+    private final EventLoop loop;
+    private final Metainfo metainfo;
+    private final PeerListener listener;
+    private final BlockSink sink;
+    private final BlockSource source;
+    private final byte[] handshake;
+    private final PeerSet peers;
+    private final Map<InetSocketAddress, PeerConnection> connections;
+    private final int maxPeers;
+
+    /** {@code connections}: the download's own map, which this fills. */
+    Connector(EventLoop loop, Metainfo metainfo, PeerListener listener, BlockSink sink, BlockSource source,
+              byte[] handshake, PeerSet peers, Map<InetSocketAddress, PeerConnection> connections, int maxPeers) {
+        this.loop = loop;
+        this.metainfo = metainfo;
+        this.listener = listener;
+        this.sink = sink;
+        this.source = source;
+        this.handshake = handshake;
+        this.peers = peers;
+        this.connections = connections;
+        this.maxPeers = maxPeers;
+    }
+
+    /**
+     * An incoming connection: kept if there is room and we do not know it as banned or connected,
+     * and the download is not {@code stopping}.
+     */
+    void accept(SocketChannel ch, boolean stopping) {
+        InetSocketAddress a;
+        try {
+            a = (InetSocketAddress) ch.getRemoteAddress();
+        } catch (IOException e) {
+            closeQuietly(ch);
+            return;
+        }
+        if (stopping || a == null || connections.size() >= maxPeers || peers.banned(a) || connections.containsKey(a)) {
+            closeQuietly(ch);
+            return;
+        }
+        PeerConnection c = add(ch, a, false); // not a dialable address: an incoming peer's port is ephemeral
+        try {
+            c.register(handshake);
+        } catch (IOException e) {
+            c.close(CloseReason.IO_ERROR, e.getMessage());
+        }
+    }
+
+    /** Dials candidates up to the peer limit; once we are {@code complete}, known seeds are left out. */
+    void dial(boolean complete) {
+        int room = maxPeers - connections.size();
+        if (room <= 0) {
+            return;
+        }
+        for (InetSocketAddress a : peers.candidates(room, loop.nowMillis(), complete)) {
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open();
+                ch.configureBlocking(false);
+                ch.connect(a);
+                PeerConnection c = add(ch, a, true);
+                peers.connected(a);
+                c.register(handshake);
+            } catch (IOException | RuntimeException e) {
+                if (ch != null) {
+                    closeQuietly(ch);
+                }
+                connections.remove(a);
+                peers.disconnected(a, true, loop.nowMillis());
+            }
+        }
+    }
+
+    private PeerConnection add(SocketChannel ch, InetSocketAddress a, boolean outgoing) {
+        PeerConnection c = new PeerConnection(loop, ch, a, outgoing, metainfo, listener, sink);
+        c.attachment = new PeerState();
+        c.source(source);
+        connections.put(a, c);
+        return c;
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+}
