@@ -104,10 +104,8 @@ public final class Decoder {
         if (len > remaining) {
             throw new BencodeException("string length " + len + " exceeds the " + remaining + " bytes left", start);
         }
-        byte[] out = new byte[(int) len];
-        System.arraycopy(in, colon + 1, out, 0, out.length);
-        pos = colon + 1 + out.length;
-        return BBytes.wrap(out);
+        pos = colon + 1 + (int) len;
+        return BBytes.view(in, colon + 1, (int) len);
     }
 
     private BList list(int depth) throws BencodeException {

@@ -28,7 +28,21 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
+        // A throwable no code caught, on any thread (a worker out of memory, say): one line, then
+        // out, rather than a stack trace and a download waiting forever for a job that died.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            System.err.println("skiff: " + fatal(e));
+            System.exit(ExitCode.FAILED);
+        });
         System.exit(new Main(System.out, System.err).run(argv));
+    }
+
+    static String fatal(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory: the JVM's " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB heap is too small for this torrent; give it more, e.g. SKIFF_OPTS=-Xmx256m";
+        }
+        return "internal error: " + e;
     }
 
     int run(String[] argv) {
@@ -57,9 +71,9 @@ public final class Main {
         } catch (InterruptedException e) {
             err.println("skiff: interrupted");
             return ExitCode.INTERRUPTED;
-        } catch (RuntimeException e) {
-            // A bug, not bad input; still one line for the user, the trace only at DEBUG.
-            err.println("skiff: internal error: " + e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // A bug or too small a heap, not bad input; still one line for the user, the trace only at DEBUG.
+            err.println("skiff: " + fatal(e));
             if (args.logLevel == Log.Level.DEBUG) {
                 e.printStackTrace(err);
             }

@@ -1,5 +1,6 @@
 package skiff.metainfo;
 
+import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -11,9 +12,10 @@ public final class Metainfo {
 
     private final String name;
     private final byte[] infoHash;
-    private final byte[] infoBytes;
+    private final ByteBuffer infoBytes; // read-only, a view of the torrent's bytes
     private final int pieceLength;
-    private final byte[] pieceHashes;
+    /** Read-only, and a view of the torrent's bytes: a torrent near the size limit is not held twice. */
+    private final ByteBuffer pieceHashes;
     private final List<FileEntry> files;
     private final boolean singleFile;
     private final long totalLength;
@@ -27,9 +29,9 @@ public final class Metainfo {
     Metainfo(Builder b) {
         this.name = b.name;
         this.infoHash = b.infoHash.clone();
-        this.infoBytes = b.infoBytes.clone();
+        this.infoBytes = b.infoBytes;
         this.pieceLength = b.pieceLength;
-        this.pieceHashes = b.pieceHashes.clone();
+        this.pieceHashes = b.pieceHashes;
         this.files = List.copyOf(b.files);
         this.singleFile = b.singleFile;
         this.totalLength = b.totalLength;
@@ -55,7 +57,9 @@ public final class Metainfo {
 
     /** The original bencoded info dictionary, as hashed. */
     public byte[] infoBytes() {
-        return infoBytes.clone();
+        byte[] out = new byte[infoBytes.capacity()];
+        infoBytes.get(0, out);
+        return out;
     }
 
     public int pieceLength() {
@@ -63,7 +67,7 @@ public final class Metainfo {
     }
 
     public int pieceCount() {
-        return pieceHashes.length / HASH_BYTES;
+        return pieceHashes.capacity() / HASH_BYTES;
     }
 
     /** Length of piece {@code index}: the last one may be shorter. */
@@ -74,14 +78,22 @@ public final class Metainfo {
 
     public byte[] pieceHash(int index) {
         byte[] h = new byte[HASH_BYTES];
-        System.arraycopy(pieceHashes, index * HASH_BYTES, h, 0, HASH_BYTES);
+        pieceHashes.get(index * HASH_BYTES, h);
         return h;
     }
 
     /** Whether {@code digest} equals the expected hash of piece {@code index}, without copying. */
     public boolean pieceHashMatches(int index, byte[] digest) {
-        return java.util.Arrays.equals(pieceHashes, index * HASH_BYTES, (index + 1) * HASH_BYTES,
-                digest, 0, HASH_BYTES);
+        if (digest.length != HASH_BYTES) {
+            return false;
+        }
+        int at = index * HASH_BYTES;
+        for (int i = 0; i < HASH_BYTES; i++) {
+            if (pieceHashes.get(at + i) != digest[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Files in torrent order; for a single-file torrent, one entry whose path is the name. */
@@ -126,9 +138,9 @@ public final class Metainfo {
     static final class Builder {
         String name;
         byte[] infoHash;
-        byte[] infoBytes;
+        ByteBuffer infoBytes;
         int pieceLength;
-        byte[] pieceHashes;
+        ByteBuffer pieceHashes;
         List<FileEntry> files;
         boolean singleFile;
         long totalLength;

@@ -47,11 +47,11 @@ public final class MetainfoParser {
             throw new MetainfoException("torrent has no 'info' dictionary");
         }
         BDict.Span span = top.span("info").orElseThrow();
-        byte[] infoBytes = java.util.Arrays.copyOfRange(torrent, span.start(), span.end());
-
+        int infoLength = span.end() - span.start();
         Metainfo.Builder b = new Metainfo.Builder();
-        b.infoBytes = infoBytes;
-        b.infoHash = sha1(infoBytes);
+        // Views, not copies: a torrent near the size limit must fit a small heap once, not thrice.
+        b.infoBytes = java.nio.ByteBuffer.wrap(torrent, span.start(), infoLength).slice().asReadOnlyBuffer();
+        b.infoHash = sha1(torrent, span.start(), infoLength);
         parseInfo(info, b);
         b.tiers = tiers(top);
         b.urlList = urlList(top.get("url-list"));
@@ -84,7 +84,7 @@ public final class MetainfoParser {
         }
         b.name = name;
         b.pieceLength = (int) pieceLength;
-        b.pieceHashes = pieces.bytes();
+        b.pieceHashes = pieces.asReadOnlyBuffer();
         b.isPrivate = info.get("private") instanceof BInt p && p.value() == 1;
 
         if (info.has("files")) {
@@ -244,9 +244,11 @@ public final class MetainfoParser {
         throw new MetainfoException("torrent " + (d.has(key) ? "has a non-integer '" : "has no '") + key + "'");
     }
 
-    static byte[] sha1(byte[] bytes) {
+    static byte[] sha1(byte[] bytes, int offset, int length) {
         try {
-            return MessageDigest.getInstance("SHA-1").digest(bytes);
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            md.update(bytes, offset, length);
+            return md.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is required of every JDK", e);
         }

@@ -20,6 +20,23 @@ class DecoderTest {
     }
 
     @Test
+    void decodedStringsAreViewsThatBehaveAsValues() throws Exception {
+        BList l = (BList) decode("l3:abc5:xxabc3:abce");
+        BBytes first = (BBytes) l.items().get(0);
+        BBytes third = (BBytes) l.items().get(2);
+        assertEquals(first, third);
+        assertEquals(first.hashCode(), third.hashCode());
+        assertEquals(BBytes.of("abc").hashCode(), first.hashCode(), "a view hashes as a copy would");
+        assertEquals(0, first.compareTo(third));
+        assertTrue(first.compareTo((BBytes) l.items().get(1)) < 0, "abc before xxabc");
+        byte[] copy = first.bytes();
+        copy[0] = 'z';
+        assertEquals("abc", first.utf8(), "bytes() hands out a copy");
+        assertEquals(3, first.asReadOnlyBuffer().remaining());
+        assertTrue(first.asReadOnlyBuffer().isReadOnly());
+    }
+
+    @Test
     void integers() throws Exception {
         assertEquals(new BInt(-3), decode("i-3e"));
         assertEquals(new BInt(0), decode("i0e"));

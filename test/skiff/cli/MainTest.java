@@ -117,4 +117,11 @@ class MainTest {
         assertEquals(1, output.lines().count(), output);
         assertTrue(output.contains("nesting deeper than 64"), output);
     }
+
+    @Test
+    void runningOutOfMemoryIsOneLineThatSaysWhatToDo() {
+        String line = Main.fatal(new OutOfMemoryError("Java heap space"));
+        assertTrue(line.startsWith("out of memory") && line.contains("SKIFF_OPTS=-Xmx") && !line.contains("\n"), line);
+        assertTrue(Main.fatal(new IllegalStateException("x")).startsWith("internal error: "));
+    }
 }

@@ -113,4 +113,22 @@ class UserInterfaceInteropTest {
             Content.assertSameBytes(tmp.resolve("seed/file.bin"), tmp.resolve("dl/file.bin"));
         });
     }
+
+    /** The image's 32 MiB heap holds a torrent near the 16 MiB size limit: it is not copied whole. */
+    @Test
+    void jlinkImageReadsATorrentNearTheSizeLimit() throws Exception {
+        Path image = Path.of("build/image/bin/skiff");
+        assertTrue(Files.isExecutable(image), "make interop builds the image first");
+        int pieces = 790_000; // 15.8 MB of piece hashes
+        byte[] hashes = new byte[pieces * 20];
+        new java.util.SplittableRandom(7).nextBytes(hashes);
+        Path torrent = tmp.resolve("big.torrent");
+        Files.write(torrent, skiff.bencode.Encoder.encode(skiff.bencode.Dicts.builder()
+            .put("announce", "http://127.0.0.1:1/announce").put("info", skiff.bencode.Dicts.builder()
+                .put("name", "big.bin").put("piece length", 16384).put("length", pieces * 16384L)
+                .put("pieces", hashes).build()).build()));
+        assertTrue(Files.size(torrent) > 15_000_000 && Files.size(torrent) < 16 << 20);
+        String out = run(List.of(image.toString(), "show", torrent.toString()), tmp.resolve("big.log"), 60);
+        assertTrue(out.contains("Pieces: 790000"), out);
+    }
 }
