@@ -593,6 +593,10 @@ public final class PeerConnection implements Handler {
             return;
         }
         closed = true;
+        boolean cut = payload.pending() && payload.wanted();
+        int piece = payload.piece();
+        int begin = payload.begin();
+        int length = payload.length();
         payload.abandon();
         if (key != null) {
             loop.close(key, null);
@@ -602,6 +606,9 @@ public final class PeerConnection implements Handler {
             } catch (IOException ignored) {
                 // nothing to do
             }
+        }
+        if (cut) {
+            listener.blockAbandoned(this, piece, begin, length);
         }
         listener.closed(this, reason, detail);
     }

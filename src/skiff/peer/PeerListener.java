@@ -28,5 +28,9 @@ public interface PeerListener {
     /** A block we asked for is fully in storage. */
     void blockReceived(PeerConnection c, int piece, int begin, int length);
 
+    /** A block we asked for was cut off by the connection closing: nobody is sending it now. */
+    default void blockAbandoned(PeerConnection c, int piece, int begin, int length) {
+    }
+
     void closed(PeerConnection c, CloseReason reason, String detail);
 }

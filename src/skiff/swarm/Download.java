@@ -493,6 +493,13 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         fill(c);
     }
 
+    @Override
+    public void blockAbandoned(PeerConnection c, int piece, int begin, int length) {
+        if (fetcher != null) {
+            fetcher.abandoned(piece, begin);
+        }
+    }
+
     private void verified(int piece, HashPool.Verdict verdict) {
         if (stopped) {
             fetcher.forget(piece);

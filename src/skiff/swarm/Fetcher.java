@@ -87,6 +87,11 @@ final class Fetcher {
         return complete;
     }
 
+    /** A block cut off mid-way by a closing connection goes back to the picker for someone else. */
+    void abandoned(int piece, int begin) {
+        picker.released(piece, begin);
+    }
+
     /** Endgame: the same block was asked of others; tell them not to bother. */
     private void cancelDuplicates(PeerConnection from, int piece, int begin, int length) {
         long key = Picker.key(piece, Picker.blockOf(begin));

@@ -102,6 +102,10 @@ class PeerConnectionTest {
                 events.add("block " + piece + "/" + begin + "/" + length);
             }
 
+            public void blockAbandoned(PeerConnection c, int piece, int begin, int length) {
+                events.add("abandoned " + piece + "/" + begin + "/" + length);
+            }
+
             public void closed(PeerConnection c, CloseReason reason, String detail) {
                 closedWith = reason;
             }
@@ -247,6 +251,7 @@ class PeerConnectionTest {
         conn.close(CloseReason.SHUTDOWN, null);
         assertEquals(0, buffersOut);
         assertEquals(0, stored.get(32768), "half a block is never written");
+        assertTrue(events.contains("abandoned 1/0/16384"), "the swarm hears the block is not coming: " + events);
     }
 
     @Test

@@ -124,6 +124,18 @@ class FetcherTest {
     }
 
     @Test
+    void aBlockCutOffMidwayGoesToTheNextPeer() throws Exception {
+        PeerConnection a = peer(1001);
+        assertEquals(4, ask(a).size());
+        assertTrue(fetcher.starting(a, 0, 0, Wire.BLOCK_BYTES)); // its payload is coming, off the request list
+        fetcher.abandoned(0, 0); // and then the connection closed mid-block
+        fetcher.release(a);
+        connections.remove(a.address());
+        assertTrue(ask(peer(1002)).contains("0/0"));
+        assertFalse(picker.askedOfOthers(0, 0), "asked of the new peer alone, not counted for the closed one too");
+    }
+
+    @Test
     void aChokeOrACloseGivesEveryRequestBack() throws Exception {
         PeerConnection a = peer(1001);
         assertEquals(4, ask(a).size());
