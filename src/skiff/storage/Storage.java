@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.AccessDeniedException;
@@ -153,21 +152,11 @@ public final class Storage implements AutoCloseable {
      * Reads at most {@code length} bytes from {@code in} straight into the files at torrent
      * offset {@code offset}: no copy through the heap with mapped storage. Positional storage
      * (here only when every block buffer is lent out) reads into a scratch buffer and writes what
-     * came. Returns the bytes read, or -1 at end of stream.
-     */
-    public int receive(ReadableByteChannel in, long offset, int length) throws IOException {
-        return receive(in, offset, length, null);
-    }
-
-    /**
-     * As {@link #receive(ReadableByteChannel, long, int)}; a read that can finish the range also
-     * takes what follows it on the socket into {@code after} (one scattering read, not two).
+     * came. A read that can finish the range also takes what follows it into {@code after}, if
+     * given (one scattering read, not two). Returns the bytes read for the range, or -1 at end of
+     * stream.
      */
     public int receive(ScatteringByteChannel in, long offset, int length, ByteBuffer after) throws IOException {
-        return receive((ReadableByteChannel) in, offset, length, after);
-    }
-
-    private int receive(ReadableByteChannel in, long offset, int length, ByteBuffer after) throws IOException {
         int total = 0;
         while (total < length) {
             FileMap.Segment s = map.first(offset + total, length - total);
@@ -336,7 +325,7 @@ public final class Storage implements AutoCloseable {
      * read. Returns the bytes that went to {@code target}. A mapped page the disk cannot back
      * becomes "disk full".
      */
-    private int readGuarded(ReadableByteChannel in, ByteBuffer target, ByteBuffer after, FileMap.Segment s)
+    private int readGuarded(ScatteringByteChannel in, ByteBuffer target, ByteBuffer after, FileMap.Segment s)
             throws IOException {
         try {
             if (after == null) {
@@ -345,7 +334,7 @@ public final class Storage implements AutoCloseable {
             int before = after.position();
             pair[0] = target;
             pair[1] = after;
-            long n = ((ScatteringByteChannel) in).read(pair);
+            long n = in.read(pair);
             return n < 0 ? -1 : (int) n - (after.position() - before);
         } catch (InternalError e) {
             throw diskFull(s, e);
