@@ -101,7 +101,7 @@ final class Client implements Events {
                 }
                 tiers.add(t);
             }
-            download.announcer(new Announcer(loop, tiers, metainfo.infoHash(), peerId, args.port, random, download, download));
+            download.announcer(new Announcer(loop, tiers, metainfo.infoHash(), peerId, args.port, random, download, download.trackerListener()));
             loop.onShutdown(done -> download.stop(done));
             if (!args.quiet) {
                 boolean terminal = Progress.stdoutIsTerminal();

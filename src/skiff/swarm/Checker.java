@@ -3,6 +3,7 @@ package skiff.swarm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import skiff.metainfo.FileEntry;
 import skiff.storage.FileMap;
@@ -10,6 +11,7 @@ import skiff.storage.Storage;
 import skiff.metainfo.Bitfield;
 import skiff.metainfo.Metainfo;
 import skiff.storage.HashPool;
+import skiff.storage.ResumeFile;
 
 /**
  * Verifies the data already in the download directory, piece by piece on the worker pool, a few
@@ -34,6 +36,33 @@ final class Checker {
         this.candidates = candidates;
         this.good = new Bitfield(metainfo.pieceCount());
         this.done = done;
+    }
+
+    /**
+     * What is already on disk, for a start: the resume file's word where it has one, else every
+     * piece whose bytes are all present, hashed. {@code done} gets the good pieces, on the loop.
+     */
+    static void existing(Executor workers, Executor loop, Storage storage, HashPool hashes, ResumeFile resume,
+                         Events events, Consumer<Bitfield> done) {
+        Metainfo metainfo = storage.map().metainfo();
+        workers.execute(() -> {
+            Bitfield fromResume = resume.load();
+            Bitfield candidates = fromResume == null ? presentPieces(storage) : null;
+            loop.execute(() -> {
+                if (fromResume != null) {
+                    events.info("resume: " + fromResume.count() + " of " + metainfo.pieceCount() + " pieces verified earlier");
+                    done.accept(fromResume);
+                } else if (candidates.count() == 0) {
+                    done.accept(new Bitfield(metainfo.pieceCount()));
+                } else {
+                    events.info("checking " + candidates.count() + " pieces already on disk");
+                    new Checker(metainfo, hashes, candidates, good -> {
+                        events.info("check: " + good.count() + " of " + metainfo.pieceCount() + " pieces are good");
+                        done.accept(good);
+                    }).start();
+                }
+            });
+        });
     }
 
     void start() {

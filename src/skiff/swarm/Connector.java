@@ -17,6 +17,9 @@ import skiff.peer.PeerListener;
  * limit, never two to one address and none to a banned one. Loop thread only.
  */
 final class Connector {
+    /** How long without any peer before the user hears about it. */
+    static final long NO_PEERS_WARNING_MILLIS = 5 * 60_000;
+
     private final EventLoop loop;
     private final Metainfo metainfo;
     private final PeerListener listener;
@@ -26,6 +29,8 @@ final class Connector {
     private final PeerSet peers;
     private final Map<InetSocketAddress, PeerConnection> connections;
     private final int maxPeers;
+    /** Since when we have had no connection at all (while downloading). */
+    private long aloneSinceMillis;
 
     /** {@code connections}: the download's own map, which this fills. */
     Connector(EventLoop loop, Metainfo metainfo, PeerListener listener, BlockSink sink, BlockSource source,
@@ -103,6 +108,24 @@ final class Connector {
             ch.close();
         } catch (IOException ignored) {
             // nothing to do
+        }
+    }
+
+    /** The swarm starts now: a stretch without peers counts from here. */
+    void startAloneClock(long now) {
+        aloneSinceMillis = now;
+    }
+
+    /** No peer for a long stretch while downloading: says so once per stretch, naming what we know. */
+    void warnIfAlone(long now, boolean finished, Events events) {
+        if (finished || !connections.isEmpty()) {
+            aloneSinceMillis = now;
+            return;
+        }
+        if (now - aloneSinceMillis >= NO_PEERS_WARNING_MILLIS) {
+            aloneSinceMillis = now;
+            events.warn("no peers for " + NO_PEERS_WARNING_MILLIS / 60_000 + " minutes (" + peers.size()
+                    + " addresses known, none reachable); still trying");
         }
     }
 }

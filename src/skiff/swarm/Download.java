@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 import skiff.loop.EventLoop;
@@ -24,16 +22,13 @@ import skiff.storage.HashPool;
 import skiff.storage.ResumeFile;
 import skiff.storage.Storage;
 import skiff.storage.StorageException;
-import skiff.tracker.AnnounceResponse;
 import skiff.tracker.Announcer;
 
 /**
  * One torrent on the loop: checks what is on disk, announces, dials peers, asks them for blocks,
  * verifies pieces and finishes. The glue between peers, picker, storage and trackers.
  */
-public final class Download implements PeerListener, Announcer.Listener, Announcer.Stats {
-    /** How long without any peer before the user hears about it. */
-    static final long NO_PEERS_WARNING_MILLIS = 5 * 60_000;
+public final class Download implements PeerListener, Announcer.Stats {
     /** How often the resume file is rewritten while downloading. */
     static final long RESUME_SAVE_MILLIS = 60_000;
 
@@ -53,11 +48,10 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
     private final Uploader uploader;
     private final Timeouts timeouts;
     private final StorageSink sink;
-    /** Since when we have had no connection at all (while downloading). */
-    private long aloneSinceMillis;
+    private final Admission admission;
+    private final TrackerLink trackerLink;
     private long seedingSinceMillis = -1;
     private boolean startedComplete;
-    private final Set<String> bannedIds = new HashSet<>();
     /** Peers that completed a handshake with us, over the whole run. */
     private int peersUsed;
     private Announcer announcer;
@@ -67,11 +61,8 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
     private String state = "starting";
     private Timer tick;
     private long lastBlockMillis; // when any peer last sent a block we asked for
-    private long downloaded;
-    private long uploaded;
+    private final Traffic traffic = new Traffic();
     private long haveBytes;
-    private double downRate;
-    private double upRate;
     private long lastResumeSaveMillis;
     private boolean finished;
     private boolean stopped;
@@ -94,6 +85,8 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         this.connector = new Connector(loop, metainfo, this, sink, uploader,
                 Wire.handshake(metainfo.infoHash(), settings.peerId(), new byte[8]).array(), peers, connections,
                 settings.maxPeers());
+        this.admission = new Admission(settings.peerId(), peers, connections, events);
+        this.trackerLink = new TrackerLink(peers, events, this::dial);
         this.listener = Listener.bind(new InetSocketAddress(settings.bindAddress(), settings.port()));
     }
 
@@ -116,28 +109,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
     /** Checks existing data (resume file or hashing), allocates files, then starts the swarm. */
     public void start() {
         state = "checking";
-        workers.execute(() -> {
-            Bitfield fromResume = resume.load();
-            Bitfield candidates = fromResume == null ? Checker.presentPieces(storage) : null;
-            loop.execute(() -> checked(fromResume, candidates));
-        });
-    }
-
-    private void checked(Bitfield fromResume, Bitfield candidates) {
-        if (fromResume != null) {
-            events.info("resume: " + fromResume.count() + " of " + metainfo.pieceCount() + " pieces verified earlier");
-            allocateThenRun(fromResume);
-            return;
-        }
-        if (candidates.count() == 0) {
-            allocateThenRun(new Bitfield(metainfo.pieceCount()));
-            return;
-        }
-        events.info("checking " + candidates.count() + " pieces already on disk");
-        new Checker(metainfo, hashes, candidates, good -> {
-            events.info("check: " + good.count() + " of " + metainfo.pieceCount() + " pieces are good");
-            allocateThenRun(good);
-        }).start();
+        Checker.existing(workers, loop, storage, hashes, resume, events, this::allocateThenRun);
     }
 
     private void allocateThenRun(Bitfield good) {
@@ -170,7 +142,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         }
         lastResumeSaveMillis = loop.nowMillis();
         uploader.start(have, loop.nowMillis());
-        aloneSinceMillis = loop.nowMillis();
+        connector.startAloneClock(loop.nowMillis());
         if (have.complete()) {
             startedComplete = true;
             if (!settings.seed()) {
@@ -255,7 +227,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         if (seedingSinceMillis < 0 || stopped) {
             return;
         }
-        boolean ratioMet = settings.seedRatio() > 0 && uploaded >= settings.seedRatio() * metainfo.totalLength();
+        boolean ratioMet = settings.seedRatio() > 0 && traffic.uploaded() >= settings.seedRatio() * metainfo.totalLength();
         boolean timeMet = settings.seedTimeMillis() > 0 && now - seedingSinceMillis >= settings.seedTimeMillis();
         if (ratioMet || timeMet) {
             seedingSinceMillis = -1;
@@ -301,22 +273,17 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
     private void tick() {
         long now = loop.nowMillis();
         double seconds = settings.tickMillis() / 1000.0;
-        long totalDown = 0;
-        long totalUp = 0;
         for (PeerConnection c : List.copyOf(connections.values())) {
             PeerState s = (PeerState) c.attachment;
-            totalDown += s.sampleDown(c.bytesDownloaded, seconds);
-            totalUp += s.sampleUp(c.bytesUploaded, seconds);
+            traffic.sample(c, s, seconds);
             timeouts.check(c, s, now, picker, lastBlockMillis);
             if (!c.isClosed()) {
                 fill(c);
             }
         }
-        downRate = downRate * 0.6 + 0.4 * totalDown / seconds;
-        upRate = upRate * 0.6 + 0.4 * totalUp / seconds;
-        uploaded += totalUp;
+        traffic.endTick(seconds);
         uploader.tick(seconds, now, finished, connections.values());
-        warnIfAlone(now);
+        connector.warnIfAlone(now, finished, events);
         checkSeedingLimits(now);
         dial();
         if (announcer != null && connections.size() < Math.min(settings.maxPeers(), 10)) {
@@ -329,19 +296,6 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         tick = loop.schedule(settings.tickMillis(), this::tick);
     }
 
-    /** No peer for a long stretch while downloading: say so once per stretch, naming what we know. */
-    private void warnIfAlone(long now) {
-        if (finished || !connections.isEmpty()) {
-            aloneSinceMillis = now;
-            return;
-        }
-        if (now - aloneSinceMillis >= NO_PEERS_WARNING_MILLIS) {
-            aloneSinceMillis = now;
-            events.warn("no peers for " + NO_PEERS_WARNING_MILLIS / 60_000 + " minutes (" + peers.size()
-                    + " addresses known, none reachable); still trying");
-        }
-    }
-
     // ---- peers and dialing ----
 
     private void dial() {
@@ -350,37 +304,19 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         }
     }
 
-    @Override
-    public void announced(String url, AnnounceResponse r) {
-        int added = peers.add(r.peers());
-        events.info("tracker " + url + ": " + r.peers().size() + " peers (" + added + " new)"
-                + (r.warning() != null ? ", warning: " + r.warning() : ""));
-        dial();
-    }
-
-    @Override
-    public void announceFailed(String url, String reason) {
-        events.warn("tracker " + url + ": " + reason);
-    }
-
-    @Override
-    public void allFailed(Map<String, String> lastErrors, long retryInMillis) {
-        if (lastErrors.isEmpty()) {
-            events.warn("this torrent lists no tracker skiff can use");
-            return;
-        }
-        events.warn("no tracker reachable (" + String.join("; ", lastErrors.entrySet().stream()
-                .map(e -> e.getKey() + ": " + e.getValue()).toList()) + "); retrying in " + retryInMillis / 1000 + " s");
+    /** What Main gives the announcer to report to: new peers get dialled. */
+    public Announcer.Listener trackerListener() {
+        return trackerLink;
     }
 
     @Override
     public long uploaded() {
-        return uploaded;
+        return traffic.uploaded();
     }
 
     @Override
     public long downloaded() {
-        return downloaded;
+        return traffic.downloaded();
     }
 
     @Override
@@ -397,17 +333,9 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
 
     @Override
     public CloseReason handshaken(PeerConnection c, byte[] peerId, byte[] reserved) {
-        if (java.util.Arrays.equals(peerId, settings.peerId())) {
-            peers.ban(c.address());
-            return CloseReason.SELF;
-        }
-        if (bannedIds.contains(java.util.HexFormat.of().formatHex(peerId))) {
-            return CloseReason.BANNED;
-        }
-        for (PeerConnection other : connections.values()) {
-            if (other != c && other.peerId != null && java.util.Arrays.equals(other.peerId, peerId) && other.handshakeDone()) {
-                return CloseReason.DUPLICATE;
-            }
+        CloseReason refused = admission.refuse(c, peerId);
+        if (refused != null) {
+            return refused;
         }
         if (have.count() > 0) {
             c.sendBitfield(have);
@@ -484,7 +412,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
 
     @Override
     public void blockReceived(PeerConnection c, int piece, int begin, int length) {
-        downloaded += length;
+        traffic.received(length);
         lastBlockMillis = loop.nowMillis();
         ((PeerState) c.attachment).lastBlockMillis = lastBlockMillis;
         if (fetcher.received(c, piece, begin, length)) {
@@ -507,7 +435,7 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
         }
         if (verdict == HashPool.Verdict.GOOD) {
             haveBytes += metainfo.pieceSize(piece);
-            fetcher.good(piece).forEach(this::ban);
+            fetcher.good(piece).forEach(admission::ban);
             for (PeerConnection c : List.copyOf(connections.values())) {
                 if (c.handshakeDone()) {
                     c.sendHave(piece);
@@ -524,33 +452,17 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
             return;
         }
         events.warn("piece " + piece + " failed its hash check; fetching it again");
-        fetcher.bad(piece).forEach(this::ban);
+        fetcher.bad(piece).forEach(admission::ban);
         if (!finished) {
             fetcher.fillAll();
         }
-    }
-
-    private void ban(InetSocketAddress a) {
-        if (peers.banned(a)) {
-            return;
-        }
-        peers.ban(a);
-        PeerConnection c = connections.get(a);
-        if (c != null && c.peerId != null) {
-            bannedIds.add(java.util.HexFormat.of().formatHex(c.peerId)); // it may come back from another port
-        }
-        if (c != null) {
-            c.close(CloseReason.BANNED, "sent data that failed the hash check");
-        }
-        events.info("banned " + a.getAddress().getHostAddress() + ":" + a.getPort() + ": sent corrupt data");
     }
 
     @Override
     public void closed(PeerConnection c, CloseReason reason, String detail) {
         connections.remove(c.address());
         PeerState s = (PeerState) c.attachment;
-        uploaded += c.bytesUploaded - s.lastUpBytes; // what it took since the last tick's sample
-        s.lastUpBytes = c.bytesUploaded;
+        traffic.closed(c, s);
         if (picker != null) {
             fetcher.release(c);
             if (c.handshakeDone()) {
@@ -582,7 +494,8 @@ public final class Download implements PeerListener, Announcer.Listener, Announc
                 seeds++;
             }
         }
-        return new Status(state, metainfo.totalLength(), haveBytes, downloaded, uploaded, downRate, upRate,
+        return new Status(state, metainfo.totalLength(), haveBytes, traffic.downloaded(), traffic.uploaded(),
+                traffic.downRate(), traffic.upRate(),
                 connections.size(), peers.size(), seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peersUsed);
     }
 

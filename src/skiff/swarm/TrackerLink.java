@@ -1,0 +1,41 @@
+package skiff.swarm;
+
+import java.util.Map;
+import skiff.tracker.AnnounceResponse;
+import skiff.tracker.Announcer;
+
+/** What the trackers say, turned into peers to dial and lines for the user. Loop thread only. */
+final class TrackerLink implements Announcer.Listener {
+    private final PeerSet peers;
+    private final Events events;
+    private final Runnable dial;
+
+    TrackerLink(PeerSet peers, Events events, Runnable dial) {
+        this.peers = peers;
+        this.events = events;
+        this.dial = dial;
+    }
+
+    @Override
+    public void announced(String url, AnnounceResponse r) {
+        int added = peers.add(r.peers());
+        events.info("tracker " + url + ": " + r.peers().size() + " peers (" + added + " new)"
+                + (r.warning() != null ? ", warning: " + r.warning() : ""));
+        dial.run();
+    }
+
+    @Override
+    public void announceFailed(String url, String reason) {
+        events.warn("tracker " + url + ": " + reason);
+    }
+
+    @Override
+    public void allFailed(Map<String, String> lastErrors, long retryInMillis) {
+        if (lastErrors.isEmpty()) {
+            events.warn("this torrent lists no tracker skiff can use");
+            return;
+        }
+        events.warn("no tracker reachable (" + String.join("; ", lastErrors.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue()).toList()) + "); retrying in " + retryInMillis / 1000 + " s");
+    }
+}
