@@ -227,10 +227,10 @@ final class Client implements Events {
         double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
         out.println((complete ? "done: " : "stopped: ") + download.metainfo().name() + ", "
                 + Units.bytes(s.haveBytes()) + " of " + Units.bytes(s.totalBytes()) + " in "
-                + String.format(java.util.Locale.ROOT, "%.1f", secs) + " s, average "
+                + Units.decimal(secs, 1) + " s, average "
                 + Units.bytes((long) (s.downloadedBytes() / secs)) + "/s, downloaded " + Units.bytes(s.downloadedBytes())
                 + ", uploaded " + Units.bytes(s.uploadedBytes()) + ", peers used " + s.peersUsed()
-                + String.format(java.util.Locale.ROOT, ", ratio %.2f", ratio));
+                + ", ratio " + Units.decimal(ratio, 2));
     }
 
     @Override

@@ -2,7 +2,6 @@ package skiff.cli;
 
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Locale;
 import skiff.metainfo.FileEntry;
 import skiff.metainfo.PathSafety;
 import skiff.swarm.Status;
@@ -133,13 +132,13 @@ final class Progress {
 
     static String fileLine(FileEntry f, long done, int max) {
         double pct = f.length() == 0 ? 100 : 100.0 * done / f.length();
-        String text = String.format(Locale.ROOT, "%5.1f%% %9s  %s", pct, Units.bytes(f.length()),
-                PathSafety.printable(f.displayPath()));
+        String text = Units.padLeft(Units.decimal(pct, 1), 5) + "% " + Units.padLeft(Units.bytes(f.length()), 9)
+                + "  " + PathSafety.printable(f.displayPath());
         return text.length() > max ? text.substring(0, max) : text;
     }
 
     static String line(Status s, int max) {
-        String pct = String.format(Locale.ROOT, "%5.1f%%", 100 * s.fraction());
+        String pct = Units.padLeft(Units.decimal(100 * s.fraction(), 1), 5) + "%";
         String sizes = Units.bytes(s.haveBytes()) + "/" + Units.bytes(s.totalBytes());
         String rates = "down " + Units.bytes((long) s.downRate()) + "/s up " + Units.bytes((long) s.upRate()) + "/s";
         String eta = "ETA " + eta(s);
@@ -159,11 +158,12 @@ final class Progress {
     static String json(Status s) {
         long left = s.totalBytes() - s.haveBytes();
         long etaSeconds = left == 0 ? 0 : s.downRate() < 1 ? -1 : (long) (left / s.downRate());
-        return String.format(Locale.ROOT, "{\"state\":\"%s\",\"percent\":%.2f,\"have_bytes\":%d,\"total_bytes\":%d,"
-                + "\"downloaded_bytes\":%d,\"uploaded_bytes\":%d,\"down_rate\":%d,\"up_rate\":%d,\"peers\":%d,"
-                + "\"known_peers\":%d,\"seeds\":%d,\"eta_seconds\":%d}",
-                s.state(), 100 * s.fraction(), s.haveBytes(), s.totalBytes(), s.downloadedBytes(), s.uploadedBytes(),
-                (long) s.downRate(), (long) s.upRate(), s.connections(), s.knownPeers(), s.seeds(), etaSeconds);
+        return "{\"state\":\"" + s.state() + "\",\"percent\":" + Units.decimal(100 * s.fraction(), 2)
+                + ",\"have_bytes\":" + s.haveBytes() + ",\"total_bytes\":" + s.totalBytes()
+                + ",\"downloaded_bytes\":" + s.downloadedBytes() + ",\"uploaded_bytes\":" + s.uploadedBytes()
+                + ",\"down_rate\":" + (long) s.downRate() + ",\"up_rate\":" + (long) s.upRate()
+                + ",\"peers\":" + s.connections() + ",\"known_peers\":" + s.knownPeers() + ",\"seeds\":" + s.seeds()
+                + ",\"eta_seconds\":" + etaSeconds + "}";
     }
 
     static String eta(Status s) {
