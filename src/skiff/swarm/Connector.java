@@ -14,7 +14,8 @@ import skiff.peer.PeerListener;
 
 /**
  * Makes connections: dials the peer set's candidates and takes incoming ones, up to the peer
- * limit, never two to one address and none to a banned one. Loop thread only.
+ * limit, never two to one address and none to a banned one; and says when, downloading, none
+ * could be had for a long stretch. Loop thread only.
  */
 final class Connector {
     /** How long without any peer before the user hears about it. */
