@@ -31,6 +31,8 @@ public final class HashPool {
     private final Executor workers;
     private final Executor loop;
     private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK_BYTES));
+    /** One digest per worker: getInstance looks the provider up and constructs reflectively each call. */
+    private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(HashPool::newSha1);
     private int inFlight;
 
     public HashPool(Storage storage, Executor workers, Executor loop) {
@@ -68,12 +70,8 @@ public final class HashPool {
 
     /** Runs on a worker. */
     Verdict hash(int index) {
-        MessageDigest sha1;
-        try {
-            sha1 = MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha1 = digests.get();
+        sha1.reset();
         ByteBuffer buf = buffers.get();
         List<FileMap.Segment> segments = new ArrayList<>(2);
         map.segments(map.pieceOffset(index), metainfo.pieceSize(index), segments::add);
@@ -104,6 +102,14 @@ public final class HashPool {
             }
         }
         return metainfo.pieceHashMatches(index, sha1.digest()) ? Verdict.GOOD : Verdict.BAD;
+    }
+
+    private static MessageDigest newSha1() {
+        try {
+            return MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void feedZeros(MessageDigest sha1, ByteBuffer buf, int length) {

@@ -142,6 +142,31 @@ class StorageTest {
     }
 
     @Test
+    void aWorkersDigestStartsCleanAfterAPieceFoundMissing() throws Exception {
+        byte[] data = data();
+        Metainfo m = torrent(data);
+        Storage st = new Storage(new FileMap(m), dir, DiskIo.POSITIONAL);
+        st.allocate(data.length);
+        st.write(0, ByteBuffer.wrap(data));
+        st.close();
+        Files.delete(dir.resolve("multi/e")); // piece 3 is the end of d, then e: d's bytes get hashed first
+        ExecutorService one = WorkerPool.create(1);
+        LinkedBlockingQueue<Runnable> posted = new LinkedBlockingQueue<>();
+        HashPool pool = new HashPool(st, one, posted::add);
+        List<HashPool.Verdict> verdicts = new ArrayList<>();
+        for (int p : new int[] {3, 2, 3, 1}) {
+            pool.verify(p, verdicts::add);
+            posted.poll(10, TimeUnit.SECONDS).run();
+            if (verdicts.size() == 2) {
+                Files.write(dir.resolve("multi/e"), java.util.Arrays.copyOfRange(data, data.length - 5, data.length));
+            }
+        }
+        WorkerPool.shutdown(one, 1000);
+        assertEquals(List.of(HashPool.Verdict.MISSING, HashPool.Verdict.GOOD, HashPool.Verdict.GOOD,
+            HashPool.Verdict.GOOD), verdicts);
+    }
+
+    @Test
     void lentBlockBuffersAreCappedAndReused() throws Exception {
         Storage st = new Storage(new FileMap(torrent(data())), dir, DiskIo.POSITIONAL);
         List<ByteBuffer> out = new ArrayList<>();
