@@ -62,6 +62,8 @@ public final class Announcer {
     private boolean stopping;
     private long backoffMillis = FIRST_BACKOFF_MILLIS;
     private long lastAnnounceMillis = Long.MIN_VALUE;
+    /** After every tracker failed: no early announce before the back-off's retry. */
+    private long retryAtMillis = Long.MIN_VALUE;
     private int minIntervalSeconds;
     private long firstBackoffMillis = FIRST_BACKOFF_MILLIS;
 
@@ -115,9 +117,9 @@ public final class Announcer {
         }
     }
 
-    /** Peers run short: announce early, but never before the tracker's min interval. */
+    /** Peers run short: announce early, but never before the tracker's min interval or the back-off's retry. */
     public void needPeers() {
-        if (inFlight || stopping || tiers.isEmpty()) {
+        if (inFlight || stopping || tiers.isEmpty() || loop.nowMillis() < retryAtMillis) {
             return;
         }
         long earliest = lastAnnounceMillis + Math.max(minIntervalSeconds, HttpAnnounceCodec.MIN_INTERVAL_SECONDS) * 1000L;
@@ -206,6 +208,7 @@ public final class Announcer {
         tier.remove(trackerIndex); // BEP 12: the one that answered goes first in its tier
         tier.add(0, t);
         backoffMillis = firstBackoffMillis;
+        retryAtMillis = Long.MIN_VALUE;
         lastAnnounceMillis = loop.nowMillis();
         minIntervalSeconds = r.minIntervalSeconds();
         listener.announced(t.url(), r);
@@ -233,6 +236,7 @@ public final class Announcer {
         }
         long wait = backoffMillis;
         backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+        retryAtMillis = loop.nowMillis() + wait;
         listener.allFailed(java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lastErrors)), wait);
         schedule(wait);
     }
