@@ -391,6 +391,9 @@ public final class Storage implements AutoCloseable {
     }
 
     static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileAlreadyExistsException f) { // from createDirectories: a file in the way
+            return f.getFile() + " exists and is not a folder";
+        }
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason();
         }

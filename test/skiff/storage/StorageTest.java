@@ -207,6 +207,15 @@ class StorageTest {
     }
 
     @Test
+    void aFileWhereAFolderMustGoIsNamedInTheError() throws Exception {
+        Files.createDirectories(dir.resolve("multi"));
+        Files.write(dir.resolve("multi/sub"), new byte[1]);
+        Storage st = new Storage(new FileMap(torrent(data())), dir);
+        StorageException e = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class, () -> st.allocate(0));
+        assertTrue(e.getMessage().endsWith(dir.resolve("multi/sub") + " exists and is not a folder"), e.getMessage());
+    }
+
+    @Test
     void freeSpaceIsCheckedBeforeAllocating() throws Exception {
         Storage st = new Storage(new FileMap(torrent(data())), dir);
         StorageException e = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
