@@ -2,8 +2,11 @@
 # skiff launcher for the jlink image: JVM defaults sized for a router or a small board.
 # SKIFF_OPTS (JVM options) comes last, so it can override any default, e.g. SKIFF_OPTS=-Xmx64m.
 dir=$(cd "$(dirname "$0")/.." && pwd)
+# The archive maps at the address it was written for (relocating it only if that is taken): JDK 17's
+# updates relocate it at every start by default, which writes a pointer into nearly every page of
+# it and so turns about 6 MiB of shared file pages into private anonymous memory.
 cds=
-[ -f "$dir/lib/skiff.jsa" ] && cds="-XX:SharedArchiveFile=$dir/lib/skiff.jsa -Xshare:auto"
+[ -f "$dir/lib/skiff.jsa" ] && cds="-XX:SharedArchiveFile=$dir/lib/skiff.jsa -Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
 # Which methods C2 may compile (tools/jit-directives.json). -DisplayVMOutput keeps the VM's
 # "directives added" line, and any other VM chatter on stdout, out of skiff's output.
 jit=
