@@ -77,24 +77,70 @@ class PickerTest {
         assertEquals(6, got.get(1)[0], "a started piece is finished first");
     }
 
+    /** A torrent of {@code pieces} pieces of {@code pieceLength} bytes each. */
+    private static Metainfo torrent(int pieces, int pieceLength) throws Exception {
+        return MetainfoParser.parse(Encoder.encode(Dicts.builder().put("info", Dicts.builder().put("name", "t")
+            .put("length", (long) pieces * pieceLength).put("piece length", pieceLength)
+            .put("pieces", new byte[pieces * 20]).build()).build()));
+    }
+
     @Test
-    void amongEquallyRarePiecesThePickIsRandom() throws Exception {
-        Metainfo m = torrent(10);
+    void amongEquallyRarePiecesTheExtentIsRandom() throws Exception {
+        int perExtent = 4;
+        Metainfo m = torrent(40, Picker.EXTENT_BYTES / perExtent);
         Set<Integer> firstPicks = new HashSet<>();
         for (int seed = 0; seed < 20; seed++) {
-            Bitfield have = new Bitfield(10);
+            Bitfield have = new Bitfield(40);
             for (int i = 0; i < Picker.RANDOM_FIRST_PIECES; i++) {
                 have.set(i);
             }
             Picker p = new Picker(m, have, new SplittableRandom(seed));
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < 40; i++) {
                 p.peerHas(i); // one seeder: every piece equally rare
             }
-            int piece = pick(p, all(10), 1, new HashSet<>()).get(0)[0];
+            int piece = pick(p, all(40), 1, new HashSet<>()).get(0)[0];
             assertTrue(piece >= Picker.RANDOM_FIRST_PIECES, "never a piece we have");
+            assertEquals(0, piece % perExtent, "an extent starts at its first piece");
             firstPicks.add(piece);
         }
-        assertTrue(firstPicks.size() >= 3, "ties go to a random piece: " + firstPicks);
+        assertTrue(firstPicks.size() >= 3, "ties go to a random extent: " + firstPicks);
+    }
+
+    @Test
+    void equallyRarePiecesFollowInOrderWithinTheExtentUnlessARarerOneWaits() throws Exception {
+        int n = 1200; // 32 KiB pieces: 512 to an extent
+        int perExtent = Picker.EXTENT_BYTES / 32768;
+        Metainfo m = torrent(n, 32768);
+        Bitfield have = new Bitfield(n);
+        for (int i = 0; i < Picker.RANDOM_FIRST_PIECES; i++) {
+            have.set(i);
+        }
+        Picker p = new Picker(m, have, new SplittableRandom(7));
+        for (int i = 0; i < n; i++) {
+            p.peerHas(i);
+            p.peerHas(i);
+        }
+        Set<Long> mine = new HashSet<>();
+        int first = pick(p, all(n), 2, mine).get(0)[0];
+        int extentStart = first / perExtent * perExtent;
+        assertEquals(Math.max(extentStart, Picker.RANDOM_FIRST_PIECES), first);
+        for (int k = 1; k <= 5; k++) {
+            List<int[]> got = pick(p, all(n), 2, mine);
+            assertEquals(2, got.size());
+            assertEquals(first + k, got.get(0)[0], "the next piece of the extent");
+        }
+        int rare = (extentStart + perExtent + 100) % n; // in another extent, held by one peer fewer
+        p.peerGone(single(n, rare));
+        assertEquals(rare, pick(p, all(n), 2, mine).get(0)[0], "rarest first still comes first");
+        int rareExtent = rare / perExtent * perExtent;
+        assertEquals(rareExtent == 0 ? Picker.RANDOM_FIRST_PIECES : rareExtent, pick(p, all(n), 2, mine).get(0)[0],
+            "then its extent, from its start");
+    }
+
+    private static Bitfield single(int n, int piece) {
+        Bitfield b = new Bitfield(n);
+        b.set(piece);
+        return b;
     }
 
     @Test
