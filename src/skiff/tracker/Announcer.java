@@ -12,8 +12,8 @@ import skiff.loop.Timer;
  * The announce lifecycle of one torrent over its tracker tiers (BEP 12): `started` first, then
  * regular announces at the tracker's interval, an earlier one when peers run short, `completed`
  * once, `stopped` on shutdown. Trackers are shuffled within a tier once; one that answers moves to
- * the front of its tier; failures fall through the tier, then to the next tier; when all fail,
- * the whole list is tried again after an exponential back-off.
+ * the front of its tier; failures, and a minute's silence, fall through the tier, then to the next
+ * tier; when all fail, the whole list is tried again after an exponential back-off.
  */
 public final class Announcer {
     /** Peers asked for per announce; 50 is BEP 3's default and what most clients send. */
@@ -21,6 +21,12 @@ public final class Announcer {
     /** Back-off after every tracker failed: doubles from here up to the cap. */
     static final long FIRST_BACKOFF_MILLIS = 15_000;
     static final long MAX_BACKOFF_MILLIS = 30 * 60_000;
+    /**
+     * A tracker silent this long is given up for the round and the next one is tried: BEP 15's own
+     * retransmissions would wait over two hours on a dead UDP tracker, with a live one waiting behind
+     * it in the tier. 60 s holds three UDP tries (at 0, 15 and 45 s); Transmission gives 60 s too.
+     */
+    static final long ATTEMPT_TIMEOUT_MILLIS = 60_000;
 
     /** What the torrent reports in each announce. */
     public interface Stats {
@@ -53,6 +59,7 @@ public final class Announcer {
     private final Map<String, String> lastErrors = new java.util.LinkedHashMap<>();
 
     private Timer next;
+    private Timer attemptDeadline;
     private int tierIndex;
     private int trackerIndex;
     private Event pendingEvent = Event.STARTED;
@@ -136,6 +143,10 @@ public final class Announcer {
         if (next != null) {
             next.cancel();
         }
+        if (attemptDeadline != null) {
+            attemptDeadline.cancel();
+            attemptDeadline = null;
+        }
         for (List<Tracker> tier : tiers) {
             tier.forEach(Tracker::cancel);
         }
@@ -175,19 +186,33 @@ public final class Announcer {
         Tracker t = tiers.get(tierIndex).get(trackerIndex);
         Event event = !Boolean.TRUE.equals(started.get(t)) ? Event.STARTED : completedDue ? Event.COMPLETED : Event.NONE;
         inFlight = true;
+        attemptDeadline = loop.schedule(ATTEMPT_TIMEOUT_MILLIS, () -> {
+            attemptDeadline = null;
+            t.cancel();
+            inFlight = false;
+            onFailure(t, "no answer in " + ATTEMPT_TIMEOUT_MILLIS / 1000 + " s");
+        });
         t.announce(request(event, NUM_WANT), new Tracker.Callback<>() {
             @Override
             public void succeeded(AnnounceResponse r) {
-                inFlight = false;
+                answered();
                 onSuccess(t, event, r);
             }
 
             @Override
             public void failed(String reason) {
-                inFlight = false;
+                answered();
                 onFailure(t, reason);
             }
         });
+    }
+
+    private void answered() {
+        inFlight = false;
+        if (attemptDeadline != null) {
+            attemptDeadline.cancel();
+            attemptDeadline = null;
+        }
     }
 
     private AnnounceRequest request(Event event, int numWant) {

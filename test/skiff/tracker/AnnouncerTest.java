@@ -17,6 +17,8 @@ class AnnouncerTest {
         private final EventLoop loop;
         final List<Event> events = new ArrayList<>();
         boolean answers;
+        boolean silent;
+        int cancels;
 
         ScriptedTracker(EventLoop loop) {
             this.loop = loop;
@@ -30,6 +32,9 @@ class AnnouncerTest {
         @Override
         public void announce(AnnounceRequest request, Callback<AnnounceResponse> callback) {
             events.add(request.event());
+            if (silent) {
+                return; // a dead UDP tracker: BEP 15's retransmissions run on for hours
+            }
             loop.execute(() -> {
                 if (answers) {
                     callback.succeeded(new AnnounceResponse(1800, 60, List.of(), 0, 0, null, null));
@@ -46,7 +51,7 @@ class AnnouncerTest {
 
         @Override
         public void cancel() {
-            // nothing in flight outlives the loop turn
+            cancels++;
         }
     }
 
@@ -60,12 +65,8 @@ class AnnouncerTest {
         }
     }
 
-    @Test
-    void peersRunningShortNeitherSkipTheBackOffNorTheMinInterval() throws Exception {
-        EventLoop loop = new EventLoop(() -> now[0], w -> { });
-        ScriptedTracker t = new ScriptedTracker(loop);
-        List<Long> retries = new ArrayList<>();
-        Announcer a = new Announcer(loop, List.of(List.of(t)), new byte[20], new byte[20], 6881, new SplittableRandom(1),
+    private Announcer announcer(EventLoop loop, List<List<Tracker>> tiers, List<Long> retries) {
+        return new Announcer(loop, tiers, new byte[20], new byte[20], 6881, new SplittableRandom(1),
             new Announcer.Stats() {
                 @Override
                 public long uploaded() {
@@ -95,6 +96,33 @@ class AnnouncerTest {
                     retries.add(retryInMillis);
                 }
             });
+    }
+
+    @Test
+    void aSilentTrackerIsLeftForTheNextAfterAMinute() throws Exception {
+        EventLoop loop = new EventLoop(() -> now[0], w -> { });
+        ScriptedTracker dead = new ScriptedTracker(loop);
+        dead.silent = true;
+        ScriptedTracker live = new ScriptedTracker(loop);
+        live.answers = true;
+        Announcer a = announcer(loop, List.of(List.of(dead), List.of(live)), new ArrayList<>());
+        a.start();
+        loop.runOnce(0);
+        tick(loop, a, 59);
+        assertEquals(List.of(Event.STARTED), dead.events);
+        assertEquals(List.of(), live.events, "the dead tracker still has its minute");
+        tick(loop, a, 1);
+        assertEquals(1, dead.cancels, "its own retries are stopped");
+        assertEquals(List.of(Event.STARTED), live.events, "the next tier is asked");
+        loop.closeAll();
+    }
+
+    @Test
+    void peersRunningShortNeitherSkipTheBackOffNorTheMinInterval() throws Exception {
+        EventLoop loop = new EventLoop(() -> now[0], w -> { });
+        ScriptedTracker t = new ScriptedTracker(loop);
+        List<Long> retries = new ArrayList<>();
+        Announcer a = announcer(loop, List.of(List.of(t)), retries);
         a.start();
         loop.runOnce(0);
         assertEquals(1, t.events.size());
