@@ -13,7 +13,8 @@ import skiff.loop.Timer;
  * regular announces at the tracker's interval, an earlier one when peers run short, `completed`
  * once, `stopped` on shutdown. Trackers are shuffled within a tier once; one that answers moves to
  * the front of its tier; failures, and a minute's silence, fall through the tier, then to the next
- * tier; when all fail, the whole list is tried again after an exponential back-off.
+ * tier; when all fail, the whole list is tried again after an exponential back-off. A tracker that
+ * failed rests a while, passed over by the rounds in which another tracker may answer.
  */
 public final class Announcer {
     /** Peers asked for per announce; 50 is BEP 3's default and what most clients send. */
@@ -27,6 +28,12 @@ public final class Announcer {
      * it in the tier. 60 s holds three UDP tries (at 0, 15 and 45 s); Transmission gives 60 s too.
      */
     static final long ATTEMPT_TIMEOUT_MILLIS = 60_000;
+    /**
+     * A tracker that failed rests this long (doubling to the back-off's cap) before a round asks it
+     * again, while another tracker may answer: rounds start at the first tier (BEP 12), and torrents
+     * often list dead trackers there, each of which would cost every round up to a minute.
+     */
+    static final long FIRST_REST_MILLIS = 5 * 60_000;
 
     /** What the torrent reports in each announce. */
     public interface Stats {
@@ -57,6 +64,10 @@ public final class Announcer {
     private final Listener listener;
     private final Map<Tracker, Boolean> started = new IdentityHashMap<>();
     private final Map<String, String> lastErrors = new java.util.LinkedHashMap<>();
+    /** Per tracker that failed lately: when its rest ends, and the next rest. */
+    private final Map<Tracker, long[]> resting = new IdentityHashMap<>();
+    /** This round passes over resting trackers: some tracker was awake when it began. */
+    private boolean skipResting;
 
     private Timer next;
     private Timer attemptDeadline;
@@ -179,6 +190,12 @@ public final class Announcer {
         tierIndex = 0;
         trackerIndex = 0;
         lastErrors.clear();
+        skipResting = true;
+        if (!nextAwake()) { // every tracker rests: ask them all rather than none
+            skipResting = false;
+            tierIndex = 0;
+            trackerIndex = 0;
+        }
         tryCurrent();
     }
 
@@ -225,6 +242,7 @@ public final class Announcer {
             return;
         }
         started.put(t, true);
+        resting.remove(t);
         if (event == Event.COMPLETED) {
             completedDue = false;
         }
@@ -250,12 +268,11 @@ public final class Announcer {
         }
         lastErrors.put(t.url(), reason);
         listener.announceFailed(t.url(), reason);
+        long[] rest = resting.computeIfAbsent(t, k -> new long[] {0, FIRST_REST_MILLIS});
+        rest[0] = loop.nowMillis() + rest[1];
+        rest[1] = Math.min(MAX_BACKOFF_MILLIS, rest[1] * 2);
         trackerIndex++;
-        if (trackerIndex >= tiers.get(tierIndex).size()) {
-            trackerIndex = 0;
-            tierIndex++;
-        }
-        if (tierIndex < tiers.size()) {
+        if (nextAwake()) {
             tryCurrent();
             return;
         }
@@ -264,6 +281,24 @@ public final class Announcer {
         retryAtMillis = loop.nowMillis() + wait;
         listener.allFailed(java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(lastErrors)), wait);
         schedule(wait);
+    }
+
+    /**
+     * Moves to the first tracker from the current position on that this round may ask; false when
+     * the round is over.
+     */
+    private boolean nextAwake() {
+        long now = loop.nowMillis();
+        for (; tierIndex < tiers.size(); tierIndex++, trackerIndex = 0) {
+            List<Tracker> tier = tiers.get(tierIndex);
+            for (; trackerIndex < tier.size(); trackerIndex++) {
+                long[] rest = resting.get(tier.get(trackerIndex));
+                if (!skipResting || rest == null || now >= rest[0]) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void schedule(long delayMillis) {

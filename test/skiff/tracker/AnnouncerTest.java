@@ -118,6 +118,27 @@ class AnnouncerTest {
     }
 
     @Test
+    void aTrackerThatFailedRestsWhileAnotherAnswers() throws Exception {
+        EventLoop loop = new EventLoop(() -> now[0], w -> { });
+        ScriptedTracker dead = new ScriptedTracker(loop);
+        ScriptedTracker live = new ScriptedTracker(loop);
+        live.answers = true;
+        Announcer a = announcer(loop, List.of(List.of(dead), List.of(live)), new ArrayList<>());
+        a.start();
+        loop.runOnce(0);
+        assertEquals(1, dead.events.size());
+        assertEquals(List.of(Event.STARTED), live.events, "a refusing first tier falls through at once");
+        tick(loop, a, 60); // the live tracker's min interval: peers running short may ask again
+        assertEquals(1, dead.events.size(), "the tracker that failed rests");
+        assertEquals(List.of(Event.STARTED, Event.NONE), live.events);
+        tick(loop, a, (int) (Announcer.FIRST_REST_MILLIS / 1000) - 60 - 1);
+        assertEquals(1, dead.events.size(), "still resting");
+        tick(loop, a, 60);
+        assertEquals(2, dead.events.size(), "asked again once its rest is over");
+        loop.closeAll();
+    }
+
+    @Test
     void peersRunningShortNeitherSkipTheBackOffNorTheMinInterval() throws Exception {
         EventLoop loop = new EventLoop(() -> now[0], w -> { });
         ScriptedTracker t = new ScriptedTracker(loop);
