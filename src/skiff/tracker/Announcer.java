@@ -154,10 +154,7 @@ public final class Announcer {
         if (next != null) {
             next.cancel();
         }
-        if (attemptDeadline != null) {
-            attemptDeadline.cancel();
-            attemptDeadline = null;
-        }
+        endAttempt();
         for (List<Tracker> tier : tiers) {
             tier.forEach(Tracker::cancel);
         }
@@ -204,27 +201,27 @@ public final class Announcer {
         Event event = !Boolean.TRUE.equals(started.get(t)) ? Event.STARTED : completedDue ? Event.COMPLETED : Event.NONE;
         inFlight = true;
         attemptDeadline = loop.schedule(ATTEMPT_TIMEOUT_MILLIS, () -> {
-            attemptDeadline = null;
+            endAttempt();
             t.cancel();
-            inFlight = false;
             onFailure(t, "no answer in " + ATTEMPT_TIMEOUT_MILLIS / 1000 + " s");
         });
         t.announce(request(event, NUM_WANT), new Tracker.Callback<>() {
             @Override
             public void succeeded(AnnounceResponse r) {
-                answered();
+                endAttempt();
                 onSuccess(t, event, r);
             }
 
             @Override
             public void failed(String reason) {
-                answered();
+                endAttempt();
                 onFailure(t, reason);
             }
         });
     }
 
-    private void answered() {
+    /** The attempt in flight is over: answered, timed out, or dropped by stop. */
+    private void endAttempt() {
         inFlight = false;
         if (attemptDeadline != null) {
             attemptDeadline.cancel();
