@@ -7,7 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -107,7 +106,7 @@ public final class Storage implements AutoCloseable {
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
-            throw new StorageException("cannot create download directory " + root + ": " + reason(e));
+            throw StorageException.because("cannot create download directory " + root, e);
         }
         if (!Files.isWritable(root)) {
             throw new StorageException("download directory is not writable: " + root);
@@ -143,7 +142,7 @@ public final class Storage implements AutoCloseable {
             } catch (StorageException ex) {
                 throw ex;
             } catch (IOException ex) {
-                throw new StorageException("cannot create " + p + ": " + reason(ex));
+                throw StorageException.because("cannot create " + p, ex);
             }
         }
     }
@@ -289,7 +288,7 @@ public final class Storage implements AutoCloseable {
             if (e.getMessage() != null && e.getMessage().contains("No space left")) {
                 throw diskFull(s, e);
             }
-            throw new StorageException("cannot write " + paths[s.file()] + ": " + reason(e));
+            throw StorageException.because("cannot write " + paths[s.file()], e);
         }
     }
 
@@ -361,7 +360,7 @@ public final class Storage implements AutoCloseable {
             } catch (AccessDeniedException e) {
                 throw new StorageException("cannot write " + paths[file] + ": permission denied");
             } catch (IOException e) {
-                throw new StorageException("cannot open " + paths[file] + ": " + reason(e));
+                throw StorageException.because("cannot open " + paths[file], e);
             }
             channels.put(file, c);
             Iterator<Map.Entry<Integer, FileChannel>> it = channels.entrySet().iterator();
@@ -388,18 +387,5 @@ public final class Storage implements AutoCloseable {
         } catch (IOException ignored) {
             // nothing to do
         }
-    }
-
-    static String reason(IOException e) {
-        if (e instanceof java.nio.file.FileAlreadyExistsException f) { // from createDirectories: a file in the way
-            return f.getFile() + " exists and is not a folder";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "no such file or folder";
-        }
-        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 }

@@ -42,7 +42,7 @@ final class Windows {
             try {
                 w = channel.map(FileChannel.MapMode.READ_WRITE, start, Math.min(WINDOW_BYTES, fileLength - start));
             } catch (IOException e) {
-                throw new StorageException("cannot map " + path + ": " + Storage.reason(e));
+                throw StorageException.because("cannot map " + path, e);
             }
             windows.put(key, w);
             evict();
