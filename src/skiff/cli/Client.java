@@ -57,6 +57,7 @@ final class Client implements Events {
     int run(Metainfo metainfo) throws IOException {
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
         loop = new EventLoop(Clock.system(), m -> log.warn(m));
+        loop.onTaskError(e -> failed("internal error: " + e + " (please report it)"));
         ExecutorService workers = WorkerPool.create(WorkerPool.defaultThreads());
         try {
             byte[] peerId = peerId(random);

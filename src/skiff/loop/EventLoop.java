@@ -40,6 +40,7 @@ public final class EventLoop implements Executor {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Map<SelectionKey, Throwable> closing = new LinkedHashMap<>();
     private final List<ShutdownWork> shutdownWork = new ArrayList<>();
+    private Consumer<RuntimeException> taskErrors = e -> { };
     private long timerSequence;
     private volatile boolean stopRequested;
     private volatile long stopGraceMillis;
@@ -90,6 +91,14 @@ public final class EventLoop implements Executor {
 
     public boolean inLoopThread() {
         return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Who hears that a task or timer threw: that is a bug, and the state it left may be half-made,
+     * so the client ends rather than run on with nothing moving (a finished download that never exits).
+     */
+    public void onTaskError(Consumer<RuntimeException> handler) {
+        this.taskErrors = handler;
     }
 
     /** Work that must run before the loop stops; each gets at most the stop's grace period. */
@@ -255,6 +264,7 @@ public final class EventLoop implements Executor {
             r.run();
         } catch (RuntimeException e) {
             warnings.accept("error on the loop: " + e);
+            taskErrors.accept(e);
         }
     }
 

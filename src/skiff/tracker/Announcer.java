@@ -177,7 +177,7 @@ public final class Announcer {
     }
 
     private void announceNow() {
-        if (stopping) {
+        if (stopping || tiers.isEmpty()) { // no usable tracker (only wss://, say): peers come from elsewhere
             return;
         }
         if (next != null) {

@@ -55,6 +55,32 @@ class DownloadInteropTest {
         }
     }
 
+    /**
+     * A torrent whose only tracker skiff cannot use (WebTorrent's wss://), its seeder given with
+     * --peer: it completes and exits 0 (it used to finish the data, hit an error on the loop and run on).
+     */
+    @Test
+    void noUsableTrackerAndAPeerGivenByHandCompletesAndExits() throws Exception {
+        Path seed = Files.createDirectories(tmp.resolve("seed"));
+        Content.random(seed.resolve("wss.bin"), 4L << 20, 43);
+        Path torrent = tmp.resolve("wss.torrent");
+        Interop.torrent(seed.resolve("wss.bin"), torrent, List.of("wss://tracker.example.invalid/announce"), 64 << 10);
+        int port = Ports.free();
+        Process lt = ReferencePeers.libtorrent(torrent, seed, port, tmp.resolve("lt.log"));
+        try {
+            assertTrue(Procs.waitForPort(port, lt, 30), "libtorrent listens");
+            SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff-wss.log"), "-d", tmp.resolve("dl").toString(),
+                "--port", String.valueOf(Ports.free()), "--peer", "127.0.0.1:" + port, torrent.toString());
+            int code = skiff.waitFor(60);
+            String out = skiff.output();
+            assertEquals(0, code, out);
+            assertTrue(out.contains("done: wss.bin") && !out.contains("error on the loop"), out);
+        } finally {
+            Procs.stop(lt);
+        }
+        Content.assertSameBytes(seed.resolve("wss.bin"), tmp.resolve("dl/wss.bin"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"mmap", "positional"})
     void multiFileFromLibtorrentOverUdp(String diskIo) throws Exception {

@@ -21,7 +21,9 @@ import skiff.metainfo.Metainfo;
 public final class HostilePeer implements AutoCloseable {
     public enum Behaviour {
         HUGE_LENGTH, BAD_BITFIELD, HAVE_OUT_OF_RANGE, UNREQUESTED_PIECES, CORRUPT_DATA, REQUEST_FLOOD,
-        WRONG_INFO_HASH, SILENT, TRICKLE
+        WRONG_INFO_HASH, SILENT, TRICKLE,
+        /** Claims every piece, then floods keep-alives and choke/unchoke pairs, never sending a block. */
+        FLAP
     }
 
     public final AtomicInteger connections = new AtomicInteger();
@@ -32,9 +34,17 @@ public final class HostilePeer implements AutoCloseable {
     private final Behaviour behaviour;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
 
+    private final long seed;
+
     public HostilePeer(Metainfo meta, Behaviour behaviour) throws IOException {
+        this(meta, behaviour, 1);
+    }
+
+    /** {@code seed}: the random source of what it sends (which blocks it pushes, which bytes it serves). */
+    public HostilePeer(Metainfo meta, Behaviour behaviour, long seed) throws IOException {
         this.meta = meta;
         this.behaviour = behaviour;
+        this.seed = seed;
         this.server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         this.thread = new Thread(this::serve, "hostile-" + behaviour);
         thread.setDaemon(true);
@@ -93,9 +103,26 @@ public final class HostilePeer implements AutoCloseable {
                 case UNREQUESTED_PIECES -> {
                     message(out, 5, bits);
                     message(out, 1, new byte[0]);
-                    for (int i = 0; i < 2000; i++) { // 32 MiB of blocks nobody asked for
-                        ByteBuffer b = ByteBuffer.allocate(8 + 16384).putInt(i % n).putInt(0);
-                        message(out, 7, b.array());
+                    java.util.Random random = new java.util.Random(seed);
+                    for (int i = 0; i < 2000; i++) { // 32 MiB of blocks nobody asked for, at random
+                        byte[] block = new byte[16384];
+                        random.nextBytes(block);
+                        message(out, 7, ByteBuffer.allocate(8 + block.length).putInt(random.nextInt(n)).putInt(0).put(block).array());
+                        if (i % 16 == 15) {
+                            out.flush();
+                            Thread.sleep(5);
+                        }
+                    }
+                }
+                case FLAP -> {
+                    message(out, 5, bits);
+                    for (int i = 0; i < 200_000; i++) { // about 100 s of chatter that carries nothing
+                        out.writeInt(0);
+                        message(out, i % 2 == 0 ? 1 : 0, new byte[0]);
+                        if (i % 100 == 99) {
+                            out.flush();
+                            Thread.sleep(50);
+                        }
                     }
                 }
                 case REQUEST_FLOOD -> {
@@ -122,6 +149,7 @@ public final class HostilePeer implements AutoCloseable {
 
     /** Answers requests with blocks of the right size and the wrong bytes. */
     private void serveGarbage(DataInputStream in, DataOutputStream out) throws IOException {
+        java.util.Random random = new java.util.Random(seed);
         for (int i = 0; i < 1_000_000; i++) {
             int len = in.readInt();
             if (len == 0) {
@@ -138,7 +166,7 @@ public final class HostilePeer implements AutoCloseable {
                 int begin = r.getInt();
                 int length = r.getInt();
                 byte[] block = new byte[length];
-                java.util.Arrays.fill(block, (byte) 0x5a);
+                random.nextBytes(block);
                 message(out, 7, ByteBuffer.allocate(8 + length).putInt(piece).putInt(begin).put(block).array());
                 out.flush();
                 notes.add("served garbage " + piece);

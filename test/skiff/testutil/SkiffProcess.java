@@ -24,6 +24,11 @@ public final class SkiffProcess {
         return new SkiffProcess(Procs.start(cmd, log), log);
     }
 
+    /** Any command that runs skiff, the jlink image's launcher say. */
+    public static SkiffProcess command(Path log, List<String> command) throws IOException {
+        return new SkiffProcess(Procs.start(command, log), log);
+    }
+
     /** With JVM options (a heap cap, say) before the jar. */
     public static SkiffProcess startWithJvm(Path log, List<String> jvm, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));

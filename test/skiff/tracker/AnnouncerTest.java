@@ -163,4 +163,22 @@ class AnnouncerTest {
         assertEquals(List.of(Event.STARTED, Event.STARTED, Event.STARTED, Event.NONE), t.events);
         loop.closeAll();
     }
+
+    /** A torrent whose trackers skiff cannot use (wss:// only) completes from other peers: nothing to announce, no error. */
+    @Test
+    void noUsableTrackerAnnouncesNothingAndCompletesQuietly() throws Exception {
+        EventLoop loop = new EventLoop(() -> now[0], w -> { throw new AssertionError("a loop error: " + w); });
+        List<Long> retries = new ArrayList<>();
+        List<List<Tracker>> none = List.of(List.of());
+        Announcer a = announcer(loop, none, retries);
+        a.start();
+        assertEquals(List.of(-1L), retries, "said once that no tracker is usable");
+        a.completed(); // threw IndexOutOfBoundsException, and the finished download never exited
+        a.needPeers();
+        boolean[] stopped = {false};
+        a.stop(() -> stopped[0] = true);
+        loop.runOnce(0);
+        assertEquals(true, stopped[0]);
+        loop.closeAll();
+    }
 }
