@@ -91,10 +91,18 @@ class FailureMessagesTest {
 
     @Test
     void noUsableTrackerIsReported() throws Exception {
-        // the fixture announces to 127.0.0.1:6969 (HTTP, then UDP), where nothing listens in tests
+        // Trackers on a port just found closed (not a fixed one: an opentracker may be on 6969)
+        int port = skiff.testutil.Ports.free();
+        String http = "http://127.0.0.1:" + port + "/announce";
+        String udp = "udp://127.0.0.1:" + port + "/announce";
+        Path torrent = tmp.resolve("dead-trackers.torrent");
+        Files.write(torrent, skiff.bencode.Encoder.encode(skiff.bencode.Dicts.builder()
+            .put("announce", http).put("announce-list", new skiff.bencode.BList(List.of(skiff.bencode.BList.ofStrings(List.of(http)), skiff.bencode.BList.ofStrings(List.of(udp)))))
+            .put("info", skiff.bencode.Dicts.builder().put("name", "x.bin").put("piece length", 16384)
+                .put("length", 16384).put("pieces", new byte[20]).build()).build()));
         Path log = tmp.resolve("skiff.log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-            "build/skiff.jar", "-d", tmp.resolve("dl").toString(), "--port", String.valueOf(skiff.testutil.Ports.free()), "test/fixtures/torrents/mk-single.torrent")
+            "build/skiff.jar", "-d", tmp.resolve("dl").toString(), "--port", String.valueOf(skiff.testutil.Ports.free()), torrent.toString())
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -103,7 +111,7 @@ class FailureMessagesTest {
                 Thread.sleep(100);
                 text = Files.readString(log);
             }
-            assertTrue(text.lines().anyMatch(l -> l.contains("no tracker reachable (") && l.contains("http://127.0.0.1:6969/announce: ") && l.contains("udp://127.0.0.1:6969/announce: ")), text);
+            assertTrue(text.lines().anyMatch(l -> l.contains("no tracker reachable (") && l.contains(http + ": ") && l.contains(udp + ": ")), text);
             assertTrue(List.of(text.split("\n")).stream().allMatch(l -> l.length() < 400), text);
         } finally {
             p.destroy();
