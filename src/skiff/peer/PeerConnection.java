@@ -18,8 +18,11 @@ import skiff.metainfo.Metainfo;
 public final class PeerConnection implements Handler {
     /** Outgoing control bytes queued at most (about 3000 requests, or a huge bitfield); a peer that will not read is dropped. */
     static final int MAX_SEND_BUFFER_BYTES = 64 << 10;
-    /** Requests a peer may have queued with us (libtorrent's max_allowed_in_request_queue); more is a flood. */
-    public static final int MAX_QUEUED_UPLOADS = 500;
+    /**
+     * Requests a peer may have queued with us, told it as BEP 10's `reqq` (libtorrent's
+     * max_allowed_in_request_queue is 2000 too); further ones are dropped, the peer kept.
+     */
+    public static final int MAX_QUEUED_UPLOADS = 2000;
 
     private final EventLoop loop;
     private final SocketChannel channel;
@@ -74,9 +77,16 @@ public final class PeerConnection implements Handler {
         this.source = source;
     }
 
-    /** Queues a block to send; false when the peer already has too many queued (a flood). */
+    /** Requests dropped because the peer had {@link #MAX_QUEUED_UPLOADS} queued already. */
+    public long droppedRequests;
+
+    /**
+     * Queues a block to send; false when the peer already has too many queued. Honest deep
+     * pipelining is no attack: the request is dropped (BEP 6 will reject it) and the peer kept.
+     */
     public boolean queueUpload(int piece, int begin, int length) {
         if (!outbox.queueUpload(piece, begin, length, MAX_QUEUED_UPLOADS)) {
+            droppedRequests++;
             return false;
         }
         flush();
@@ -181,6 +191,11 @@ public final class PeerConnection implements Handler {
     void handshaken(byte[] id, byte[] reserved) {
         peerId = id;
         sendHandshake(); // an incoming peer hears ours only once theirs checked out
+        if (Wire.supportsExtensions(reserved) && pendingHandshake != null
+                && Wire.supportsExtensions(java.util.Arrays.copyOfRange(pendingHandshake, 20, 28))) {
+            enqueue(Wire.extensionHandshake(MAX_QUEUED_UPLOADS));
+            flush();
+        }
         CloseReason refuse = listener.handshaken(this, id, reserved);
         if (refuse != null) {
             close(refuse, null);

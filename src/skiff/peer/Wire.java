@@ -23,9 +23,11 @@ public final class Wire {
     static final int CANCEL = 8;
     /** BEP 5: the DHT port; read and ignored until DHT exists. */
     static final int PORT = 9;
+    /** BEP 10: an extension message; its first byte is the extension id, 0 for the extension handshake. */
+    static final int EXTENDED = 20;
 
-    // Reserved bits we may set later: BEP 10 extension protocol (byte 5, 0x10), BEP 6 Fast (byte 7, 0x04),
-    // BEP 5 DHT (byte 7, 0x01). None is advertised yet, so peers must not send those messages.
+    // Reserved bits: BEP 10 extension protocol (byte 5, 0x10) is advertised, for the handshake's `reqq`;
+    // BEP 6 Fast (byte 7, 0x04) and BEP 5 DHT (byte 7, 0x01) come later.
     static final int RESERVED_EXTENSION_BYTE = 5;
     static final int RESERVED_EXTENSION_BIT = 0x10;
 
@@ -36,6 +38,28 @@ public final class Wire {
         ByteBuffer b = ByteBuffer.allocate(HANDSHAKE_BYTES);
         b.put((byte) PROTOCOL.length).put(PROTOCOL).put(reserved).put(infoHash).put(peerId);
         return b.flip();
+    }
+
+    /** The reserved bytes of our handshake: the extension protocol (BEP 10) only. */
+    public static byte[] ourReserved() {
+        byte[] r = new byte[8];
+        r[RESERVED_EXTENSION_BYTE] |= RESERVED_EXTENSION_BIT;
+        return r;
+    }
+
+    static boolean supportsExtensions(byte[] reserved) {
+        return (reserved[RESERVED_EXTENSION_BYTE] & RESERVED_EXTENSION_BIT) != 0;
+    }
+
+    /**
+     * The whole BEP 10 extension handshake message: no extensions yet, only `reqq`, the number of
+     * requests we queue for a peer. Without it deep pipeliners (Transmission asks for about ten
+     * seconds of blocks) overrun any limit we keep.
+     */
+    static byte[] extensionHandshake(int reqq) {
+        byte[] dict = ("d1:md4:reqqi" + reqq + "ee").getBytes(StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(4 + 2 + dict.length).putInt(2 + dict.length).put((byte) EXTENDED).put((byte) 0)
+            .put(dict).array();
     }
 
     /** Whether the 68 bytes at {@code b}'s position open with the BitTorrent protocol string. */

@@ -83,7 +83,7 @@ public final class Download implements PeerListener, Announcer.Stats {
         this.peers = new PeerSet(settings.port());
         this.uploader = new Uploader(settings, storage, new Choker(settings.unchokeSlots(), random));
         this.connector = new Connector(loop, metainfo, this, sink, uploader,
-                Wire.handshake(metainfo.infoHash(), settings.peerId(), new byte[8]).array(), peers, connections,
+                Wire.handshake(metainfo.infoHash(), settings.peerId(), Wire.ourReserved()).array(), peers, connections,
                 settings.maxPeers());
         this.admission = new Admission(settings.peerId(), peers, connections, events);
         this.trackerLink = new TrackerLink(peers, events, this::dial);

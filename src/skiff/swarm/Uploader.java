@@ -104,9 +104,7 @@ final class Uploader implements BlockSource {
             }
             return;
         }
-        if (!c.queueUpload(piece, begin, length)) {
-            c.close(CloseReason.REQUEST_FLOOD, "more than " + PeerConnection.MAX_QUEUED_UPLOADS + " requests queued");
-        }
+        c.queueUpload(piece, begin, length); // past the limit it is dropped and counted, the peer kept
     }
 
     @Override

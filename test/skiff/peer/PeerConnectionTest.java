@@ -168,6 +168,82 @@ class PeerConnectionTest {
         return b.array();
     }
 
+    /**
+     * Transmission pipelines about ten seconds of blocks: it hears our limit as BEP 10's `reqq`, and
+     * requests past it are dropped and counted while the connection stays (it used to be closed as a flood).
+     */
+    @Test
+    void deepPipelinesAreToldTheLimitAndKeptPastIt() throws Exception {
+        conn.close(CloseReason.SHUTDOWN, null);
+        pump();
+        remote.close();
+        closedWith = null;
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            SocketChannel local = SocketChannel.open(server.getLocalAddress());
+            remote = server.accept();
+            conn = new PeerConnection(loop, local, (InetSocketAddress) local.getRemoteAddress(), false, meta, new PeerListener() {
+                public void connected(PeerConnection c) {
+                }
+
+                public CloseReason handshaken(PeerConnection c, byte[] id, byte[] reserved) {
+                    return null;
+                }
+
+                public void choked(PeerConnection c, boolean choked) {
+                }
+
+                public void interested(PeerConnection c, boolean interested) {
+                }
+
+                public void have(PeerConnection c, int piece) {
+                }
+
+                public void bitfield(PeerConnection c, Bitfield b) {
+                }
+
+                public void request(PeerConnection c, int piece, int begin, int length) {
+                    c.queueUpload(piece, begin, length);
+                }
+
+                public void cancel(PeerConnection c, int piece, int begin, int length) {
+                }
+
+                public boolean blockStarting(PeerConnection c, int piece, int begin, int length) {
+                    return false;
+                }
+
+                public void blockReceived(PeerConnection c, int piece, int begin, int length) {
+                }
+
+                public void blockAbandoned(PeerConnection c, int piece, int begin, int length) {
+                }
+
+                public void closed(PeerConnection c, CloseReason reason, String detail) {
+                    closedWith = reason;
+                }
+            }, sink());
+            conn.register(Wire.handshake(meta.infoHash(), "-SK0100-ourselves000".getBytes(), Wire.ourReserved()).array());
+        }
+        send(Wire.handshake(meta.infoHash(), "-XX0000-remotepeer00".getBytes(), Wire.ourReserved()).array());
+        byte[] ext = Wire.extensionHandshake(PeerConnection.MAX_QUEUED_UPLOADS);
+        ByteBuffer theirs = ByteBuffer.allocate(68 + ext.length);
+        for (int i = 0; i < 50 && theirs.hasRemaining(); i++) {
+            remote.read(theirs);
+        }
+        assertArrayEquals(ext, Arrays.copyOfRange(theirs.array(), 68, 68 + ext.length), "the extension handshake");
+        assertTrue(new String(ext, java.nio.charset.StandardCharsets.US_ASCII).contains("4:reqqi2000e"));
+        // still choked by us: nothing is sent, so every request stays queued
+        ByteBuffer many = ByteBuffer.allocate(3000 * 17);
+        for (int i = 0; i < 3000; i++) {
+            many.put(msg(Wire.REQUEST, i % 4, 0, 16384)); // pieces 0-3 are whole 32 KiB ones
+        }
+        send(many.array());
+        assertNull(closedWith, "a deep pipeline is not a flood");
+        assertEquals(PeerConnection.MAX_QUEUED_UPLOADS, conn.queuedUploads());
+        assertEquals(3000 - PeerConnection.MAX_QUEUED_UPLOADS, conn.droppedRequests);
+    }
+
     @Test
     void controlMessagesCutAtEveryByteAreUnderstood() throws Exception {
         handshake();

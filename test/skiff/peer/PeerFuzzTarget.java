@@ -163,8 +163,8 @@ public final class PeerFuzzTarget implements AutoCloseable {
             }
 
             public void request(PeerConnection c, int piece, int begin, int length) {
-                if (length <= Wire.BLOCK_BYTES && !c.queueUpload(piece, begin, length)) {
-                    c.close(CloseReason.REQUEST_FLOOD, null);
+                if (length <= Wire.BLOCK_BYTES) {
+                    c.queueUpload(piece, begin, length);
                 }
             }
 
