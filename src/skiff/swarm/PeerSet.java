@@ -17,11 +17,13 @@ import java.util.Map;
 final class PeerSet {
     /** Known addresses kept at most; the oldest never-connected ones go first. */
     static final int MAX_KNOWN = 2000;
-    /** Back-off after a failed dial: doubles from here. */
+    /** Back-off after a failed dial: doubles from here at every failure in a row. */
     static final long FIRST_RETRY_MILLIS = 10_000;
-    static final long MAX_RETRY_MILLIS = 10 * 60_000;
-    /** Dial failures after which an address is forgotten. */
-    static final int MAX_FAILURES = 6;
+    /**
+     * The longest back-off. A dead address is never forgotten while the set has room: forgetting it
+     * let the next tracker answer add it anew and restart its back-off at 10 s, for as long as we ran.
+     */
+    static final long MAX_RETRY_MILLIS = 30 * 60_000;
 
     static final class Peer {
         final InetSocketAddress address;
@@ -61,14 +63,22 @@ final class PeerSet {
         return added;
     }
 
+    /** Makes room: the idle address that failed most often goes (the oldest of those); never a banned one. */
     private boolean dropOne() {
+        InetSocketAddress worst = null;
+        int worstFailures = -1;
         for (Map.Entry<InetSocketAddress, Peer> e : known.entrySet()) {
-            if (!e.getValue().connected && !e.getValue().banned) {
-                known.remove(e.getKey());
-                return true;
+            Peer p = e.getValue();
+            if (!p.connected && !p.banned && p.failures > worstFailures) {
+                worst = e.getKey();
+                worstFailures = p.failures;
             }
         }
-        return false;
+        if (worst == null) {
+            return false;
+        }
+        known.remove(worst);
+        return true;
     }
 
     /** Our own listening address: a local address on our port. */
@@ -121,11 +131,7 @@ final class PeerSet {
         p.connected = false;
         if (failed) {
             p.failures++;
-            if (p.failures >= MAX_FAILURES && !p.banned) {
-                known.remove(a);
-                return;
-            }
-            p.nextAttemptMillis = nowMillis + Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(p.failures - 1, 10));
+            p.nextAttemptMillis = nowMillis + Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(p.failures - 1, 20));
         } else {
             p.failures = 0;
             p.nextAttemptMillis = nowMillis + FIRST_RETRY_MILLIS;

@@ -40,4 +40,26 @@ class PeerSetTest {
         set.ban(a);
         assertTrue(!set.candidates(PeerSet.MAX_KNOWN, Long.MAX_VALUE / 2, false).contains(a), "banned");
     }
+
+    /** A dead peer that every tracker answer lists again backs off further at each failure; the listing does not reset it. */
+    @Test
+    void aDeadPeerBacksOffFurtherEachTimeWhateverTheTrackerSays() {
+        PeerSet set = new PeerSet(6881);
+        InetSocketAddress dead = new InetSocketAddress("127.0.0.9", 7000);
+        long now = 0;
+        List<Long> waits = new ArrayList<>();
+        for (int attempt = 0; attempt < 12; attempt++) {
+            set.add(List.of(dead)); // the tracker lists it at every announce
+            long at = now;
+            while (!set.candidates(10, at, false).contains(dead)) {
+                at += 1000;
+            }
+            waits.add((at - now) / 1000);
+            set.connected(dead);
+            set.disconnected(dead, true, at);
+            now = at;
+        }
+        assertEquals(List.of(0L, 10L, 20L, 40L, 80L, 160L, 320L, 640L, 1280L, 1800L, 1800L, 1800L), waits);
+        assertEquals(1, set.size());
+    }
 }
