@@ -22,6 +22,7 @@ import skiff.swarm.Download;
 import skiff.swarm.Events;
 import skiff.swarm.Settings;
 import skiff.swarm.Status;
+import skiff.swarm.TcpNetwork;
 import skiff.tracker.Announcer;
 import skiff.tracker.Tracker;
 import skiff.tracker.Trackers;
@@ -81,7 +82,13 @@ final class Client implements Events {
                     Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.uploadLimitKib * 1024, args.seed, args.seedRatio,
                     args.seedTimeMinutes * 60_000, args.diskIo);
             try {
-                download = new Download(loop, workers, metainfo, Path.of(args.downloadDir), settings, this, random);
+                TcpNetwork network = TcpNetwork.bind(loop, new InetSocketAddress(bind, args.port));
+                try {
+                    download = new Download(loop, workers, metainfo, Path.of(args.downloadDir), settings, this, random, network);
+                } catch (StorageException e) {
+                    network.close();
+                    throw e;
+                }
             } catch (StorageException e) {
                 err.println("skiff: " + e.getMessage());
                 return ExitCode.FAILED;

@@ -2,7 +2,6 @@ package skiff.peer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 
 /**
  * The block of a piece message, read after its header: assembled in a buffer the sink lends and
@@ -86,7 +85,7 @@ final class BlockPayload {
      * scattering read also takes what follows the block (the next header) and puts it in
      * {@code in}, which is empty while a block is pending: {@link #spill()} says how much.
      */
-    int read(SocketChannel channel, ByteBuffer in) throws IOException {
+    int read(PeerStream channel, ByteBuffer in) throws IOException {
         int want = length - done;
         int n;
         next.clear();

@@ -2,7 +2,6 @@ package skiff.peer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import skiff.metainfo.Bitfield;
 import skiff.metainfo.Metainfo;
@@ -23,7 +22,7 @@ final class Inbox {
     private static final int PIECE_HEADER_BYTES = 9;
 
     private final PeerConnection conn;
-    private final SocketChannel channel;
+    private final PeerStream channel;
     private final Metainfo metainfo;
     private final byte[] infoHash;
     private final PeerListener listener;
@@ -33,7 +32,7 @@ final class Inbox {
     private final LargeMessage large = new LargeMessage();
     private boolean handshakeReceived;
 
-    Inbox(PeerConnection conn, SocketChannel channel, Metainfo metainfo, PeerListener listener, BlockSink sink) {
+    Inbox(PeerConnection conn, PeerStream channel, Metainfo metainfo, PeerListener listener, BlockSink sink) {
         this.conn = conn;
         this.channel = channel;
         this.metainfo = metainfo;

@@ -2,7 +2,6 @@ package skiff.peer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.function.LongConsumer;
 
@@ -88,7 +87,7 @@ final class Outbox {
      * Writes control bytes, then blocks while the socket takes them. {@code source} may be null
      * (nothing is served); choked peers get no new blocks. Returns the bytes written.
      */
-    long drain(SocketChannel channel, BlockSource source, boolean choking, LongConsumer uploaded) throws IOException {
+    long drain(PeerStream channel, BlockSource source, boolean choking, LongConsumer uploaded) throws IOException {
         long written = 0;
         while (true) {
             if (out.position() > 0) {

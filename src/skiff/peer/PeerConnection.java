@@ -2,20 +2,17 @@ package skiff.peer;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.util.function.LongConsumer;
 import skiff.loop.EventLoop;
-import skiff.loop.Handler;
 import skiff.metainfo.Bitfield;
 import skiff.metainfo.Metainfo;
 
 /**
- * One live connection to a peer on a non-blocking socket: the state both ends have declared, the
+ * One live connection to a peer over a {@link PeerStream}: the state both ends have declared, the
  * messages we send (through the {@link Outbox}) and the connection's life from connect to close.
  * What the peer sends is framed, checked and recorded by its {@link Inbox}. Owned by the loop thread.
  */
-public final class PeerConnection implements Handler {
+public final class PeerConnection implements PeerStream.Events {
     /** Outgoing control bytes queued at most (about 3000 requests, or a huge bitfield); a peer that will not read is dropped. */
     static final int MAX_SEND_BUFFER_BYTES = 64 << 10;
     /**
@@ -25,12 +22,12 @@ public final class PeerConnection implements Handler {
     public static final int MAX_QUEUED_UPLOADS = 2000;
 
     private final EventLoop loop;
-    private final SocketChannel channel;
+    private final PeerStream stream;
     private final InetSocketAddress address;
     private final boolean outgoing;
     private final PeerListener listener;
     private BlockSource source;
-    private SelectionKey key;
+    private boolean started;
 
     private final Inbox inbox;
     private final Outbox outbox;
@@ -56,15 +53,15 @@ public final class PeerConnection implements Handler {
     /** Free for the swarm's per-connection bookkeeping. */
     public Object attachment;
 
-    public PeerConnection(EventLoop loop, SocketChannel channel, InetSocketAddress address, boolean outgoing,
+    public PeerConnection(EventLoop loop, PeerStream stream, InetSocketAddress address, boolean outgoing,
                           Metainfo metainfo, PeerListener listener, BlockSink sink) {
         this.loop = loop;
-        this.channel = channel;
+        this.stream = stream;
         this.address = address;
         this.outgoing = outgoing;
         this.listener = listener;
         this.peerPieces = new Bitfield(metainfo.pieceCount());
-        this.inbox = new Inbox(this, channel, metainfo, listener, sink);
+        this.inbox = new Inbox(this, stream, metainfo, listener, sink);
         int bitfieldMessage = Inbox.bitfieldMessageBytes(metainfo);
         this.outbox = new Outbox(Math.max(MAX_SEND_BUFFER_BYTES, bitfieldMessage + 4 + 1024), metainfo.pieceLength());
         this.createdMillis = loop.nowMillis();
@@ -110,14 +107,11 @@ public final class PeerConnection implements Handler {
         return outbox.uploadsWaiting();
     }
 
-    /** Registers with the loop; an outgoing connection waits for connect, an incoming one starts reading. */
+    /** Starts the stream; an outgoing connection waits for connect, an incoming one starts reading. */
     public void register(byte[] ourHandshake) throws IOException {
         this.pendingHandshake = ourHandshake;
-        int ops = outgoing && !channel.isConnected() ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ;
-        key = loop.register(channel, ops, this);
-        if (outgoing && channel.isConnected()) {
-            onConnected();
-        }
+        started = true;
+        stream.start(this);
     }
 
     public InetSocketAddress address() {
@@ -133,7 +127,7 @@ public final class PeerConnection implements Handler {
     }
 
     public boolean socketConnected() {
-        return channel.isConnected();
+        return stream.connected();
     }
 
     public boolean isClosed() {
@@ -145,38 +139,31 @@ public final class PeerConnection implements Handler {
     }
 
     @Override
-    public void ready(SelectionKey k) throws IOException {
+    public void connected() {
         if (closed) {
             return;
         }
-        if (k.isConnectable()) {
-            try {
-                if (!channel.finishConnect()) {
-                    return;
-                }
-            } catch (IOException e) {
-                close(CloseReason.CONNECT_FAILED, e.getMessage());
-                return;
-            }
-            k.interestOps(SelectionKey.OP_READ);
-            onConnected();
-            if (closed) {
-                return;
-            }
+        listener.connected(this);
+        if (!closed && outgoing) {
+            sendHandshake();
         }
-        if (k.isValid() && k.isWritable()) {
-            flush();
-        }
-        if (!closed && k.isValid() && k.isReadable()) {
+    }
+
+    @Override
+    public void connectFailed(String why) {
+        close(CloseReason.CONNECT_FAILED, why);
+    }
+
+    @Override
+    public void readable() throws IOException {
+        if (!closed) {
             inbox.readAvailable();
         }
     }
 
-    private void onConnected() {
-        listener.connected(this);
-        if (!closed) {
-            sendHandshake();
-        }
+    @Override
+    public void writable() {
+        flush();
     }
 
     private void sendHandshake() {
@@ -297,24 +284,18 @@ public final class PeerConnection implements Handler {
 
     /** Writes what is queued, then blocks; asks for writability only while bytes are left over. */
     public void flush() {
-        if (closed || key == null || !channel.isConnected()) {
+        if (closed || !started || !stream.connected()) {
             return;
         }
         try {
-            if (outbox.drain(channel, source, amChoking, countUpload) > 0) {
+            if (outbox.drain(stream, source, amChoking, countUpload) > 0) {
                 lastSendMillis = loop.nowMillis();
             }
         } catch (IOException e) {
             close(CloseReason.IO_ERROR, e.getMessage());
             return;
         }
-        if (key.isValid()) {
-            int ops = key.interestOps();
-            int want = outbox.pending() ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
-            if (want != ops) {
-                key.interestOps(want);
-            }
-        }
+        stream.wantWrite(outbox.pending());
     }
 
     // ---- closing ----
@@ -326,15 +307,7 @@ public final class PeerConnection implements Handler {
         }
         closed = true;
         int[] cut = inbox.abandon();
-        if (key != null) {
-            loop.close(key, null);
-        } else {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing to do
-            }
-        }
+        stream.release();
         if (cut != null) {
             listener.blockAbandoned(this, cut[0], cut[1], cut[2]);
         }

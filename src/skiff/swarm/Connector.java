@@ -2,7 +2,6 @@ package skiff.swarm;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.util.Map;
 import skiff.loop.EventLoop;
 import skiff.metainfo.Metainfo;
@@ -11,6 +10,7 @@ import skiff.peer.BlockSource;
 import skiff.peer.CloseReason;
 import skiff.peer.PeerConnection;
 import skiff.peer.PeerListener;
+import skiff.peer.PeerStream;
 
 /**
  * Makes connections: dials the peer set's candidates and takes incoming ones, up to the peer
@@ -22,6 +22,7 @@ final class Connector {
     static final long NO_PEERS_WARNING_MILLIS = 5 * 60_000;
 
     private final EventLoop loop;
+    private final PeerNetwork network;
     private final Metainfo metainfo;
     private final PeerListener listener;
     private final BlockSink sink;
@@ -34,9 +35,10 @@ final class Connector {
     private long aloneSinceMillis;
 
     /** {@code connections}: the download's own map, which this fills. */
-    Connector(EventLoop loop, Metainfo metainfo, PeerListener listener, BlockSink sink, BlockSource source,
+    Connector(EventLoop loop, PeerNetwork network, Metainfo metainfo, PeerListener listener, BlockSink sink, BlockSource source,
               byte[] handshake, PeerSet peers, Map<InetSocketAddress, PeerConnection> connections, int maxPeers) {
         this.loop = loop;
+        this.network = network;
         this.metainfo = metainfo;
         this.listener = listener;
         this.sink = sink;
@@ -51,19 +53,12 @@ final class Connector {
      * An incoming connection: kept if there is room and we do not know it as banned or connected,
      * and the download is not {@code stopping}.
      */
-    void accept(SocketChannel ch, boolean stopping) {
-        InetSocketAddress a;
-        try {
-            a = (InetSocketAddress) ch.getRemoteAddress();
-        } catch (IOException e) {
-            closeQuietly(ch);
-            return;
-        }
+    void accept(PeerStream stream, InetSocketAddress a, boolean stopping) {
         if (stopping || a == null || connections.size() >= maxPeers || peers.banned(a) || connections.containsKey(a)) {
-            closeQuietly(ch);
+            stream.release();
             return;
         }
-        PeerConnection c = add(ch, a, false); // not a dialable address: an incoming peer's port is ephemeral
+        PeerConnection c = add(stream, a, false); // not a dialable address: an incoming peer's port is ephemeral
         try {
             c.register(handshake);
         } catch (IOException e) {
@@ -78,38 +73,30 @@ final class Connector {
             return;
         }
         for (InetSocketAddress a : peers.candidates(room, loop.nowMillis(), complete)) {
-            SocketChannel ch = null;
+            PeerStream stream;
             try {
-                ch = SocketChannel.open();
-                ch.configureBlocking(false);
-                ch.connect(a);
-                PeerConnection c = add(ch, a, true);
-                peers.connected(a);
-                c.register(handshake);
+                stream = network.dial(a);
             } catch (IOException | RuntimeException e) {
-                if (ch != null) {
-                    closeQuietly(ch);
-                }
-                connections.remove(a);
+                peers.connected(a);
                 peers.disconnected(a, true, loop.nowMillis());
+                continue;
+            }
+            PeerConnection c = add(stream, a, true);
+            peers.connected(a);
+            try {
+                c.register(handshake);
+            } catch (IOException e) {
+                c.close(CloseReason.CONNECT_FAILED, e.getMessage());
             }
         }
     }
 
-    private PeerConnection add(SocketChannel ch, InetSocketAddress a, boolean outgoing) {
-        PeerConnection c = new PeerConnection(loop, ch, a, outgoing, metainfo, listener, sink);
+    private PeerConnection add(PeerStream stream, InetSocketAddress a, boolean outgoing) {
+        PeerConnection c = new PeerConnection(loop, stream, a, outgoing, metainfo, listener, sink);
         c.attachment = new PeerState();
         c.source(source);
         connections.put(a, c);
         return c;
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
     }
 
     /** The swarm starts now: a stretch without peers counts from here. */

@@ -44,7 +44,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     private final PeerSet peers;
     private final Map<InetSocketAddress, PeerConnection> connections = new LinkedHashMap<>();
     private final Connector connector;
-    private final Listener listener;
+    private final PeerNetwork network;
     private final Uploader uploader;
     private final Timeouts timeouts;
     private final StorageSink sink;
@@ -67,8 +67,9 @@ public final class Download implements PeerListener, Announcer.Stats {
     private boolean finished;
     private boolean stopped;
 
+    /** {@code network}: where connections come from (TCP, or memory in the simulation); the download closes it. */
     public Download(EventLoop loop, Executor workers, Metainfo metainfo, Path downloadDir, Settings settings,
-                    Events events, RandomGenerator random) throws StorageException {
+                    Events events, RandomGenerator random, PeerNetwork network) throws StorageException {
         this.loop = loop;
         this.workers = workers;
         this.metainfo = metainfo;
@@ -82,17 +83,17 @@ public final class Download implements PeerListener, Announcer.Stats {
         this.resume = new ResumeFile(storage);
         this.peers = new PeerSet(settings.port());
         this.uploader = new Uploader(settings, storage, new Choker(settings.unchokeSlots(), random));
-        this.connector = new Connector(loop, metainfo, this, sink, uploader,
+        this.network = network;
+        this.connector = new Connector(loop, network, metainfo, this, sink, uploader,
                 Wire.handshake(metainfo.infoHash(), settings.peerId(), Wire.ourReserved()).array(), peers, connections,
                 settings.maxPeers());
         this.admission = new Admission(settings.peerId(), peers, connections, events);
         this.trackerLink = new TrackerLink(peers, events, this::dial);
-        this.listener = Listener.bind(new InetSocketAddress(settings.bindAddress(), settings.port()));
     }
 
     /** The port we listen on (useful when asked for port 0 in tests). */
     public int port() {
-        return listener.port();
+        return network.port();
     }
 
     /** Trackers come from Main, which knows how to make them. */
@@ -135,7 +136,7 @@ public final class Download implements PeerListener, Announcer.Stats {
             return;
         }
         try {
-            listener.start(loop, ch -> connector.accept(ch, stopped));
+            network.listen((stream, from) -> connector.accept(stream, from, stopped));
         } catch (IOException e) {
             fail("cannot listen for peers: " + e.getMessage());
             return;
@@ -242,7 +243,7 @@ public final class Download implements PeerListener, Announcer.Stats {
         if (tick != null) {
             tick.cancel();
         }
-        listener.close(loop);
+        network.close();
         for (PeerConnection c : List.copyOf(connections.values())) {
             c.close(CloseReason.SHUTDOWN, null);
         }

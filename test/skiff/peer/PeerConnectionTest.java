@@ -49,7 +49,7 @@ class PeerConnectionTest {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             SocketChannel local = SocketChannel.open(server.getLocalAddress());
             remote = server.accept();
-            conn = new PeerConnection(loop, local, (InetSocketAddress) local.getRemoteAddress(), false, meta, listener(), sink());
+            conn = new PeerConnection(loop, new skiff.peer.TcpStream(loop, local), (InetSocketAddress) local.getRemoteAddress(), false, meta, listener(), sink());
             conn.register(Wire.handshake(meta.infoHash(), "-SK0100-ourselves000".getBytes(), new byte[8]).array());
         }
     }
@@ -182,7 +182,7 @@ class PeerConnectionTest {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             SocketChannel local = SocketChannel.open(server.getLocalAddress());
             remote = server.accept();
-            conn = new PeerConnection(loop, local, (InetSocketAddress) local.getRemoteAddress(), false, meta, new PeerListener() {
+            conn = new PeerConnection(loop, new skiff.peer.TcpStream(loop, local), (InetSocketAddress) local.getRemoteAddress(), false, meta, new PeerListener() {
                 public void connected(PeerConnection c) {
                 }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -66,7 +65,7 @@ class AdmissionTest {
         PeerListener quiet = (PeerListener) Proxy.newProxyInstance(getClass().getClassLoader(),
             new Class<?>[] {PeerListener.class}, (proxy, method, args) -> method.getReturnType() == boolean.class ? false : null);
         InetSocketAddress a = new InetSocketAddress("127.0.0.1", port);
-        PeerConnection c = new PeerConnection(loop, SocketChannel.open(), a, true, meta, quiet, null);
+        PeerConnection c = new PeerConnection(loop, new skiff.sim.MemoryLink(loop, 1, 1).a, a, true, meta, quiet, null);
         c.peerId = peerId;
         connections.put(a, c);
         return c;

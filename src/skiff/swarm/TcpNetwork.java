@@ -6,31 +6,34 @@ import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.function.Consumer;
 import skiff.loop.EventLoop;
 import skiff.loop.Handler;
+import skiff.peer.PeerStream;
+import skiff.peer.TcpStream;
 import skiff.storage.StorageException;
 
-/** The listening socket for incoming peers. Bound early so that a port in use is reported at once. */
-final class Listener implements Handler {
+/** Peers over TCP: the listening socket (bound early, so a port in use is reported at once) and dials. */
+public final class TcpNetwork implements PeerNetwork, Handler {
     /** Connections accepted per readiness event, so that a connect flood cannot hold the loop. */
     static final int ACCEPTS_PER_TURN = 32;
 
+    private final EventLoop loop;
     private final ServerSocketChannel server;
-    private Consumer<SocketChannel> accepted;
+    private Acceptor acceptor;
     private SelectionKey key;
 
-    private Listener(ServerSocketChannel server) {
+    private TcpNetwork(EventLoop loop, ServerSocketChannel server) {
+        this.loop = loop;
         this.server = server;
     }
 
     /** Binds {@code address}; a port in use becomes a one-line error that suggests --port. */
-    static Listener bind(InetSocketAddress address) throws StorageException {
+    public static TcpNetwork bind(EventLoop loop, InetSocketAddress address) throws StorageException {
         try {
             ServerSocketChannel s = ServerSocketChannel.open();
             s.configureBlocking(false);
             s.bind(address, 64);
-            return new Listener(s);
+            return new TcpNetwork(loop, s);
         } catch (BindException e) {
             throw new StorageException("port " + address.getPort() + " is in use (choose another with --port)");
         } catch (IOException e) {
@@ -38,13 +41,28 @@ final class Listener implements Handler {
         }
     }
 
-    int port() {
+    @Override
+    public int port() {
         return server.socket().getLocalPort();
     }
 
-    void start(EventLoop loop, Consumer<SocketChannel> onAccept) throws IOException {
-        this.accepted = onAccept;
+    @Override
+    public void listen(Acceptor acceptor) throws IOException {
+        this.acceptor = acceptor;
         key = loop.register(server, SelectionKey.OP_ACCEPT, this);
+    }
+
+    @Override
+    public PeerStream dial(InetSocketAddress address) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try {
+            ch.configureBlocking(false);
+            ch.connect(address);
+            return new TcpStream(loop, ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
     }
 
     @Override
@@ -54,8 +72,15 @@ final class Listener implements Handler {
             if (c == null) {
                 return;
             }
-            c.configureBlocking(false);
-            accepted.accept(c);
+            InetSocketAddress from;
+            try {
+                c.configureBlocking(false);
+                from = (InetSocketAddress) c.getRemoteAddress();
+            } catch (IOException e) {
+                c.close();
+                continue;
+            }
+            acceptor.accepted(new TcpStream(loop, c), from);
         }
     }
 
@@ -64,7 +89,8 @@ final class Listener implements Handler {
         // the loop is stopping, or the socket failed: no more incoming peers either way
     }
 
-    void close(EventLoop loop) {
+    @Override
+    public void close() {
         if (key != null) {
             loop.close(key, null);
         } else {

@@ -1,0 +1,40 @@
+package skiff.peer;
+
+import java.io.IOException;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ScatteringByteChannel;
+
+/**
+ * The byte stream under the peer wire codec: TCP first; uTP and an encrypting layer (MSE) slot in
+ * underneath later without touching the codec, and tests run the codec over memory. Reads and
+ * writes never block: they take what is there. Loop thread only.
+ */
+public interface PeerStream extends ScatteringByteChannel, GatheringByteChannel {
+    /** What the stream tells the connection above it, on the loop thread. */
+    interface Events {
+        /** An outgoing stream reached its peer (an incoming one starts connected). */
+        void connected();
+
+        void connectFailed(String why);
+
+        /** Bytes (or the end of the stream) may be read. */
+        void readable() throws IOException;
+
+        /** Bytes left over by a write may now go out; only while {@link #wantWrite} asked. */
+        void writable();
+
+        /** The stream was closed beneath the connection (the loop stopping, or a handler error); null on a clean stop. */
+        void closed(Throwable cause);
+    }
+
+    /** Starts delivering events; an outgoing stream connects first. */
+    void start(Events events) throws IOException;
+
+    boolean connected();
+
+    /** Asks to hear {@link Events#writable()} while bytes are left over, or stops asking. */
+    void wantWrite(boolean want);
+
+    /** Closes after this turn's dispatch: the connection has already said why, so no event follows. */
+    void release();
+}
