@@ -268,6 +268,12 @@ public final class EventLoop implements Executor {
         }
     }
 
+    /** When the nearest live timer is due, or Long.MAX_VALUE: a simulation moves its clock there when idle. */
+    public long nextTimerMillis() {
+        Timer t = peekLiveTimer();
+        return t == null ? Long.MAX_VALUE : t.deadlineMillis;
+    }
+
     /** Timers still pending (not cancelled); for tests. */
     int pendingTimers() {
         return (int) timers.stream().filter(t -> !t.cancelled).count();

@@ -2,6 +2,7 @@ package skiff.swarm;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -43,8 +44,20 @@ final class Blame {
 
     /** The piece verified: returns the peers an earlier bad version of it proves guilty. */
     List<InetSocketAddress> good(int piece) {
+        return good(piece, a -> { });
+    }
+
+    /** As above; {@code credited} hears each peer that sent a block of the good version. */
+    List<InetSocketAddress> good(int piece, java.util.function.Consumer<InetSocketAddress> credited) {
         forgetLast(piece);
-        contributors.remove(piece);
+        InetSocketAddress[] senders = contributors.remove(piece);
+        if (senders != null) {
+            for (int i = 0; i < senders.length; i++) {
+                if (senders[i] != null && (i == 0 || !senders[i].equals(senders[i - 1]))) {
+                    credited.accept(senders[i]);
+                }
+            }
+        }
         Suspects earlier = suspects.remove(piece);
         List<InetSocketAddress> guilty = new ArrayList<>();
         if (earlier != null) {
@@ -89,6 +102,22 @@ final class Blame {
             }
         }
         return false;
+    }
+
+    /**
+     * {@code peer} owned the retry of {@code piece} and gave it up (choked, stalled, left): it counts
+     * as a suspect of that piece, so that peers which deliver are preferred for it.
+     */
+    void gaveUp(int piece, InetSocketAddress peer) {
+        Suspects s = suspects.get(piece);
+        if (s == null || suspected(piece, peer)) {
+            return;
+        }
+        InetSocketAddress[] more = Arrays.copyOf(s.peers, s.peers.length + 1);
+        more[s.peers.length] = peer;
+        long[] sums = Arrays.copyOf(s.checksums, s.checksums.length + 1);
+        sums[s.checksums.length] = Long.MIN_VALUE; // no block of the failed version: never compared
+        suspects.put(piece, new Suspects(more, sums));
     }
 
     /** A piece abandoned without a verdict (shutdown). */

@@ -29,6 +29,7 @@ final class Fetcher {
         this.clock = clock;
         this.blame = new Blame(picker::blockCount, this::blockChecksums);
         picker.retryOwners((piece, who) -> mayRetry(piece, (PeerConnection) who));
+        picker.onRevoke((piece, who) -> blame.gaveUp(piece, ((PeerConnection) who).address()));
     }
 
     /** Tops up a peer's requests to its queue depth. */
@@ -103,23 +104,42 @@ final class Fetcher {
         }
     }
 
-    /** A choke or a close: the peer's requests go back to the picker (BEP 3: a choke discards them all). */
+    /**
+     * A choke or a close: the peer's requests go back to the picker (BEP 3: a choke discards them
+     * all), and the retried pieces it owned go to someone else. A peer that flaps choke and unchoke
+     * never lets a request time out, so it kept a retry it never served.
+     */
     void release(PeerConnection c) {
         PeerState s = (PeerState) c.attachment;
         s.requests.forEach(key -> picker.released((int) (key >>> 32), (int) key * Wire.BLOCK_BYTES));
         s.requests.clear();
+        picker.disown(c);
     }
 
     /** The piece verified. Returns the peers its earlier, bad version now proves guilty. */
     List<InetSocketAddress> good(int piece) {
         picker.verified(piece);
-        return blame.good(piece);
+        return blame.good(piece, a -> {
+            for (PeerConnection c : connections) {
+                if (c.address().equals(a)) {
+                    ((PeerState) c.attachment).goodPieces++;
+                }
+            }
+        });
     }
 
     /** The piece failed its hash check. Returns the peers certainly guilty; the piece is fetched again. */
     List<InetSocketAddress> bad(int piece) {
         List<InetSocketAddress> guilty = blame.bad(piece);
         picker.failed(piece); // refetched from one peer alone, so that blame is certain next time
+        for (PeerConnection c : connections) {
+            // A peer that had nothing else for us heard "not interested" while this piece was being
+            // hashed; it must hear that we want it again, or the piece waits for nobody (and a seed
+            // closes on a peer that is not interested in it).
+            if (!c.isClosed() && c.handshakeDone() && c.peerPieces.get(piece) && !c.amInterested) {
+                c.sendInterested(true);
+            }
+        }
         return guilty;
     }
 
@@ -128,18 +148,28 @@ final class Fetcher {
         blame.forget(piece);
     }
 
-    /** A peer that sent part of a piece's bad version refetches it only when nobody else can. */
+    /**
+     * Who may own the retry of a piece that failed its hash: the best-ranked peer that can serve it
+     * now (has it, does not choke us, is not snubbed). A peer that sent blocks of pieces that
+     * verified ranks above one that never did, whatever the suspicion: liars that claim every piece
+     * and send nothing (or only blocks nobody asked for) must not hold a retry hostage from the
+     * honest peer that shared the bad piece with a corrupter. Between equals, one not suspected of
+     * the failed version ranks higher.
+     */
     private boolean mayRetry(int piece, PeerConnection c) {
-        if (!blame.suspected(piece, c.address())) {
-            return true;
-        }
+        int rank = retryRank(piece, c);
         for (PeerConnection other : connections) {
-            if (other != c && other.handshakeDone() && other.peerPieces.get(piece)
-                    && !blame.suspected(piece, other.address())) {
+            if (other != c && other.handshakeDone() && !other.isClosed() && other.peerPieces.get(piece)
+                    && !other.peerChoking && ((PeerState) other.attachment).snubbedUntilMillis <= clock.getAsLong()
+                    && retryRank(piece, other) > rank) {
                 return false;
             }
         }
         return true;
+    }
+
+    private int retryRank(int piece, PeerConnection c) {
+        return (((PeerState) c.attachment).goodPieces > 0 ? 2 : 0) + (blame.suspected(piece, c.address()) ? 0 : 1);
     }
 
     /** CRC-32C of each block of a piece as it is on disk now. */

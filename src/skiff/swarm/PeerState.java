@@ -22,6 +22,8 @@ final class PeerState {
     long snubbedUntilMillis;
     /** Requests for pieces we lack or oversized ones; too many and the peer goes. */
     int invalidRequests;
+    /** Pieces that verified with blocks from this peer: the evidence that it serves real data. */
+    int goodPieces;
     /** When a block we asked this peer for last arrived. */
     long lastBlockMillis;
 

@@ -1,6 +1,8 @@
 package skiff.swarm;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
 import java.util.function.LongPredicate;
@@ -58,6 +60,7 @@ public final class Picker {
     private final Map<Integer, Object> retryOwner = new java.util.HashMap<>();
     private static final Object UNOWNED = new Object();
     private BiPredicate<Integer, Object> mayOwnRetry = (piece, who) -> true;
+    private java.util.function.BiConsumer<Integer, Object> revoked = (piece, who) -> { };
     private final int extentPieces;
     private int lastStarted = -1;
 
@@ -158,9 +161,28 @@ public final class Picker {
         return owner != null && owner != who;
     }
 
-    /** A peer left: the retried pieces it owned may go to someone else. */
+    /** Hears each retried piece taken from its owner by {@link #disown}. */
+    public void onRevoke(java.util.function.BiConsumer<Integer, Object> listener) {
+        this.revoked = listener;
+    }
+
+    /**
+     * A peer left, choked us or let its requests time out: the retried pieces it owned go to someone
+     * else, and start over, so that each retry stays one peer's work and its verdict names that peer.
+     * (A retry half from a staller and half from the next owner failed again with nobody to blame, forever.)
+     */
     public void disown(Object who) {
-        retryOwner.replaceAll((piece, owner) -> owner == who ? UNOWNED : owner);
+        List<Integer> taken = new ArrayList<>();
+        for (Map.Entry<Integer, Object> e : retryOwner.entrySet()) {
+            if (e.getValue() == who) {
+                e.setValue(UNOWNED);
+                taken.add(e.getKey());
+            }
+        }
+        for (int piece : taken) {
+            active.remove(piece);
+            revoked.accept(piece, who);
+        }
     }
 
     private int fromActive(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out, boolean endgame, Object who) {

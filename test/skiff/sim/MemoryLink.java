@@ -204,6 +204,7 @@ public final class MemoryLink {
             if (events == null || !open) {
                 return;
             }
+            int before = unread;
             try {
                 events.readable();
             } catch (IOException e) {
@@ -211,7 +212,9 @@ public final class MemoryLink {
                 events.closed(e);
                 return;
             }
-            if (open && unread > 0) { // a reader's budget left bytes behind: level-triggered, like a socket
+            // A reader's budget left bytes behind: level-triggered, like a socket. One that read
+            // nothing at all is not woken again until more arrives.
+            if (open && unread > 0 && unread < before) {
                 loop.execute(this::notifyReadable);
             }
         }

@@ -35,4 +35,24 @@ class BlameTest {
         assertEquals(List.of(LIAR), b.good(0));
         assertEquals(List.of(), b.good(1), "nothing to settle for a piece that never failed");
     }
+
+    /** A peer that owned a retry and gave it up (choked, stalled, left) is a suspect of that piece. */
+    @Test
+    void aRetryOwnerThatGaveUpBecomesASuspect() {
+        InetSocketAddress staller = new InetSocketAddress("127.0.0.1", 1003);
+        long[][] disk = {{10, 99}};
+        Blame b = new Blame(piece -> 2, piece -> disk[0].clone());
+        b.received(0, 0, HONEST);
+        b.received(0, 1, LIAR);
+        b.bad(0);
+        assertFalse(b.suspected(0, staller));
+        b.gaveUp(0, staller);
+        assertTrue(b.suspected(0, staller));
+        b.gaveUp(1, staller);
+        assertFalse(b.suspected(1, staller), "only a piece under suspicion keeps suspects");
+        disk[0] = new long[] {10, 20};
+        b.received(0, 0, HONEST);
+        b.received(0, 1, HONEST);
+        assertEquals(List.of(LIAR), b.good(0), "the staller sent no block of the bad version: never named");
+    }
 }

@@ -241,4 +241,21 @@ class PickerTest {
         got.addAll(pickAs(p, other, new HashSet<>()));
         assertEquals(2, got.size(), "a clean peer takes it");
     }
+
+    /** A retry whose owner gives up starts over with the next owner: one peer's blocks only, so its verdict names it. */
+    @Test
+    void aRetryTakenFromItsOwnerStartsOver() throws Exception {
+        Object a = "staller";
+        Object b = "next";
+        Picker p = failedPiece(8, a, b);
+        List<Object> revoked = new ArrayList<>();
+        p.onRevoke((piece, who) -> revoked.add(piece + " from " + who));
+        assertEquals(2, pickAs(p, a, new HashSet<>()).size());
+        p.received(0, 0); // one block of the retry came from the staller, the other never will
+        p.disown(a);
+        assertEquals(List.of("0 from staller"), revoked);
+        assertEquals(2, pickAs(p, b, new HashSet<>()).size(), "both blocks again, from the next owner alone");
+        assertFalse(p.received(0, 0), "a block of the new try, not a piece complete with the staller's");
+        assertTrue(p.received(0, 16384));
+    }
 }
