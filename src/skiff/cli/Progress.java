@@ -141,7 +141,7 @@ final class Progress {
         String pct = Units.padLeft(Units.decimal(100 * s.fraction(), 1), 5) + "%";
         String sizes = Units.bytes(s.haveBytes()) + "/" + Units.bytes(s.totalBytes());
         String rates = "down " + Units.bytes((long) s.downRate()) + "/s up " + Units.bytes((long) s.upRate()) + "/s";
-        String eta = "ETA " + eta(s);
+        String eta = s.stalled() != null ? "stalled: " + s.stalled() : "ETA " + eta(s);
         String peers = "peers " + s.connections() + "/" + s.knownPeers() + " seeds " + s.seeds();
         String core = pct + " " + sizes + " " + rates + " " + eta + " " + peers;
         if (!s.state().equals("downloading")) {
@@ -163,7 +163,17 @@ final class Progress {
                 + ",\"downloaded_bytes\":" + s.downloadedBytes() + ",\"uploaded_bytes\":" + s.uploadedBytes()
                 + ",\"down_rate\":" + (long) s.downRate() + ",\"up_rate\":" + (long) s.upRate()
                 + ",\"peers\":" + s.connections() + ",\"known_peers\":" + s.knownPeers() + ",\"seeds\":" + s.seeds()
-                + ",\"eta_seconds\":" + etaSeconds + "}";
+                + ",\"eta_seconds\":" + etaSeconds + ",\"stalled\":" + (s.stalled() == null ? "null" : "\"" + s.stalled() + "\"")
+                + ",\"closed_connections\":" + closes(s.closes()) + ",\"dropped_tracker_replies\":" + s.droppedTrackerReplies() + "}";
+    }
+
+    /** Close reasons are enum names: no escaping needed. */
+    private static String closes(java.util.Map<String, Integer> closes) {
+        StringBuilder b = new StringBuilder("{");
+        for (java.util.Map.Entry<String, Integer> e : closes.entrySet()) {
+            b.append(b.length() > 1 ? "," : "").append('"').append(e.getKey()).append("\":").append(e.getValue());
+        }
+        return b.append('}').toString();
     }
 
     static String eta(Status s) {

@@ -50,6 +50,9 @@ public final class Download implements PeerListener, Announcer.Stats {
     private final StorageSink sink;
     private final Admission admission;
     private final TrackerLink trackerLink;
+    private final StallWatch stallWatch = new StallWatch();
+    /** Connections closed, per reason, over the whole run: what --json and the debug log show. */
+    private final int[] closeCounts = new int[CloseReason.values().length];
     private long seedingSinceMillis = -1;
     private boolean startedComplete;
     /** Peers that completed a handshake with us, over the whole run. */
@@ -142,6 +145,7 @@ public final class Download implements PeerListener, Announcer.Stats {
             return;
         }
         lastResumeSaveMillis = loop.nowMillis();
+        lastBlockMillis = loop.nowMillis(); // a stall counts from the start, not from 1970
         uploader.start(have, loop.nowMillis());
         connector.startAloneClock(loop.nowMillis());
         if (have.complete()) {
@@ -240,6 +244,8 @@ public final class Download implements PeerListener, Announcer.Stats {
     /** Stops dialing, closes connections, saves the resume file; {@code done} runs after, on the loop. */
     public void stop(Runnable done) {
         stopped = true;
+        events.debug("connections closed, by reason: " + status().closes() + "; UDP tracker replies dropped: "
+                + (announcer == null ? 0 : announcer.droppedReplies()));
         if (tick != null) {
             tick.cancel();
         }
@@ -285,6 +291,12 @@ public final class Download implements PeerListener, Announcer.Stats {
         traffic.endTick(seconds);
         uploader.tick(seconds, now, finished, connections.values());
         connector.warnIfAlone(now, finished, events);
+        if (!finished) {
+            String stall = stallWatch.check(now, lastBlockMillis, connections.values(), picker);
+            if (stall != null) {
+                events.warn("no data for " + (now - lastBlockMillis) / 1000 + " s: " + stall);
+            }
+        }
         checkSeedingLimits(now);
         dial();
         if (announcer != null && connections.size() < Math.min(settings.maxPeers(), 10)) {
@@ -453,6 +465,7 @@ public final class Download implements PeerListener, Announcer.Stats {
             return;
         }
         events.warn("piece " + piece + " failed its hash check; fetching it again");
+        stallWatch.failed(loop.nowMillis());
         fetcher.bad(piece).forEach(admission::ban);
         if (!finished) {
             fetcher.fillAll();
@@ -462,6 +475,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     @Override
     public void closed(PeerConnection c, CloseReason reason, String detail) {
         connections.remove(c.address());
+        closeCounts[reason.ordinal()]++;
         PeerState s = (PeerState) c.attachment;
         traffic.closed(c, s);
         if (picker != null) {
@@ -495,9 +509,16 @@ public final class Download implements PeerListener, Announcer.Stats {
                 seeds++;
             }
         }
+        java.util.Map<String, Integer> closes = new java.util.LinkedHashMap<>();
+        for (CloseReason r : CloseReason.values()) {
+            if (closeCounts[r.ordinal()] > 0) {
+                closes.put(r.name().toLowerCase(java.util.Locale.ROOT), closeCounts[r.ordinal()]);
+            }
+        }
         return new Status(state, metainfo.totalLength(), haveBytes, traffic.downloaded(), traffic.uploaded(),
                 traffic.downRate(), traffic.upRate(),
-                connections.size(), peers.size(), seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peersUsed);
+                connections.size(), peers.size(), seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peersUsed,
+                finished ? null : stallWatch.reason(), closes, announcer == null ? 0 : announcer.droppedReplies());
     }
 
     /** Verified bytes per file, for the per-file view. */

@@ -1,9 +1,14 @@
 package skiff.swarm;
 
-/** A snapshot for the progress line. Rates are smoothed bytes per second. */
+/**
+ * A snapshot for the progress line. Rates are smoothed bytes per second. {@code stalled}: why no
+ * data arrives, or null; {@code closes}: connections closed per reason (lower case), non-zero only;
+ * {@code droppedTrackerReplies}: UDP tracker replies dropped as late, foreign or malformed.
+ */
 public record Status(String state, long totalBytes, long haveBytes, long downloadedBytes, long uploadedBytes,
                      double downRate, double upRate, int connections, int knownPeers, int seeds,
-                     int havePieces, int pieceCount, int peersUsed) {
+                     int havePieces, int pieceCount, int peersUsed, String stalled, java.util.Map<String, Integer> closes,
+                     long droppedTrackerReplies) {
     public double fraction() {
         return totalBytes == 0 ? 1 : (double) haveBytes / totalBytes;
     }

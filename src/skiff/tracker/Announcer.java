@@ -115,6 +115,17 @@ public final class Announcer {
         this.backoffMillis = millis;
     }
 
+    /** UDP replies dropped by every tracker (late, another transaction's, malformed). */
+    public long droppedReplies() {
+        long n = 0;
+        for (List<Tracker> tier : tiers) {
+            for (Tracker t : tier) {
+                n += t.droppedReplies();
+            }
+        }
+        return n;
+    }
+
     public List<List<String>> tierUrls() {
         return tiers.stream().map(t -> t.stream().map(Tracker::url).toList()).toList();
     }

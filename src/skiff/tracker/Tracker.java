@@ -17,4 +17,9 @@ public interface Tracker {
 
     /** Drops any request in flight without calling back. */
     void cancel();
+
+    /** Replies this tracker dropped (another transaction's, or malformed); UDP only. */
+    default long droppedReplies() {
+        return 0;
+    }
 }

@@ -50,6 +50,7 @@ public final class UdpTracker implements Tracker, Handler {
     private Callback<AnnounceResponse> announceCallback;
     private Callback<ScrapeResponse> scrapeCallback;
     private int transactionId;
+    private long droppedReplies;
     private int expectedAction;
     private int attempt;
     private Timer retransmit;
@@ -203,13 +204,20 @@ public final class UdpTracker implements Tracker, Handler {
         }
     }
 
+    @Override
+    public long droppedReplies() {
+        return droppedReplies;
+    }
+
     private void handle(ByteBuffer datagram) {
         if (pending == null) {
+            droppedReplies++;
             return;
         }
         UdpTrackerCodec.Reply reply = UdpTrackerCodec.decode(datagram, transactionId, expectedAction, peerWidth);
         if (reply == null) {
-            return; // dropped: not ours, or malformed
+            droppedReplies++;
+            return; // not ours, or malformed
         }
         if (reply instanceof UdpTrackerCodec.Failed f) {
             fail(f.message());

@@ -21,7 +21,7 @@ class ProgressTest {
 
     @Test
     void theStatusComesBackAfterALogLineAndNotAfterTheEnd() {
-        Status s = new Status("downloading", 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1);
+        Status s = new Status("downloading", 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
         progress.show(s, null, null);
         String line = take();
         assertTrue(line.contains("50.0%"), line);
@@ -37,5 +37,20 @@ class ProgressTest {
         progress.clear();
         progress.restore();
         assertEquals("", take(), "after the summary nothing comes back");
+    }
+
+    /** A stall says why on the status line and in JSON; JSON counts closed connections by reason and dropped tracker replies. */
+    @Test
+    void aStallSaysWhyAndJsonCountsCloses() {
+        Status s = new Status("downloading", 1 << 20, 1 << 19, 1 << 19, 0, 0, 0, 2, 9, 0, 8, 16, 3,
+            "all 2 peers with missing pieces are choking us", java.util.Map.of("banned", 1), 4);
+        String line = Progress.line(s, 200);
+        assertTrue(line.endsWith("stalled: all 2 peers with missing pieces are choking us peers 2/9 seeds 0")
+            || line.contains("stalled: all 2 peers with missing pieces are choking us"), line);
+        String json = Progress.json(s);
+        assertTrue(json.contains("\"stalled\":\"all 2 peers with missing pieces are choking us\"")
+            && json.contains("\"closed_connections\":{\"banned\":1}") && json.contains("\"dropped_tracker_replies\":4"), json);
+        Status fine = new Status("downloading", 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
+        assertTrue(Progress.json(fine).contains("\"stalled\":null,\"closed_connections\":{}"), Progress.json(fine));
     }
 }

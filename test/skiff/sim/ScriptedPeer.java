@@ -81,6 +81,7 @@ final class ScriptedPeer implements PeerStream.Events {
                 if (!closed) {
                     send(0, new byte[0]); // choke, and never unchoke again
                     unchoked = false;
+                    flush();
                 }
             });
         }

@@ -174,4 +174,21 @@ class SwarmSimulationTest {
         check(r, 10_000);
         assertTrue(r.banned(1), "the pusher's block is found out once the piece verifies: " + r);
     }
+
+    /** A stall is never silent: the log says why, in the words of the peers' declared state. */
+    @Test
+    void aStallSaysWhy() throws Exception {
+        SwarmSimulation.Result half = run(new SwarmSimulation(7000, tmp.resolve("h"), 32, 32 << 10)
+            .peer(PeerSpec.of(Kind.HALF_SEED, SEED_RATE, LATENCY)), 120_000);
+        assertTrue(!half.completed() && half.warnings().stream().anyMatch(w -> w.matches(
+            "no data for 3\\d s: no connected peer has the missing pieces \\(1 peer\\)")), half.toString());
+        SwarmSimulation.Result choked = run(new SwarmSimulation(7001, tmp.resolve("c"), 32, 32 << 10)
+            .peer(new PeerSpec(Kind.SEED, 50, LATENCY, Long.MAX_VALUE, 2000)), 120_000);
+        assertTrue(!choked.completed() && choked.warnings().stream().anyMatch(w -> w.endsWith(
+            ": the one peer with missing pieces is choking us")), choked.toString());
+        SwarmSimulation.Result silent = run(new SwarmSimulation(7002, tmp.resolve("s"), 32, 32 << 10)
+            .peer(PeerSpec.of(Kind.SILENT_LIAR, SEED_RATE, LATENCY)), 120_000);
+        assertTrue(!silent.completed() && silent.warnings().stream().anyMatch(w -> w.endsWith(
+            ": the peer unchoking us sends nothing")), silent.toString());
+    }
 }
