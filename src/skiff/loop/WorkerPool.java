@@ -19,9 +19,13 @@ public final class WorkerPool {
     private WorkerPool() {
     }
 
-    /** Default size: min(2, cores), as the design asks; hashing rarely needs more. */
+    /**
+     * Two, whatever the cores: on a one-core board a single worker stuck in an fsync of the data
+     * (seconds on an SD card) or a slow DNS lookup held every hash job behind it. A blocked thread
+     * costs no CPU, and hashing rarely needs more than two.
+     */
     public static int defaultThreads() {
-        return Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        return 2;
     }
 
     public static ExecutorService create(int threads) {

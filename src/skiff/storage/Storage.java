@@ -217,29 +217,6 @@ public final class Storage implements AutoCloseable {
         return total;
     }
 
-    /** CRC-32C of a range as it is in the files now (padding counts as zeros); for blame after a bad piece. */
-    public long checksum(long offset, int length) throws IOException {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        int done = 0;
-        while (done < length) {
-            FileMap.Segment s = map.first(offset + done, length - done);
-            if (s == null) {
-                throw new IOException("read past the end of the torrent");
-            }
-            if (s.padding()) {
-                ByteBuffer zeros = ZEROS.duplicate();
-                zeros.limit(Math.min(zeros.capacity(), s.length()));
-                done += zeros.remaining();
-                crc.update(zeros);
-            } else {
-                ByteBuffer w = readAt(s);
-                done += w.remaining();
-                crc.update(w);
-            }
-        }
-        return crc.getValue();
-    }
-
     /** Copies bytes already in memory (the part of a block that came with its header) to the files. */
     public void write(long offset, ByteBuffer src) throws IOException {
         while (src.hasRemaining()) {

@@ -20,18 +20,23 @@ final class Blame {
     private record Suspects(InetSocketAddress[] peers, long[] checksums) {
     }
 
+    /** A block checksum we do not know: never compared (CRC-32C values are never negative). */
+    private static final long UNKNOWN = -1;
+
     private final IntFunction<Integer> blockCount;
-    private final IntFunction<long[]> checksums;
     private final Map<Integer, InetSocketAddress[]> contributors = new HashMap<>();
     /** The last piece a block came for, and its senders: consecutive blocks skip the map. */
     private int lastPiece = -1;
     private InetSocketAddress[] lastSenders;
     private final Map<Integer, Suspects> suspects = new HashMap<>();
 
-    /** {@code checksums}: the CRC-32C of each block of a piece as it is on disk now. */
-    Blame(IntFunction<Integer> blockCount, IntFunction<long[]> checksums) {
+    Blame(IntFunction<Integer> blockCount) {
         this.blockCount = blockCount;
-        this.checksums = checksums;
+    }
+
+    /** Whether the piece's verdict must come with block checksums: an earlier bad version awaits comparison. */
+    boolean needsChecksums(int piece) {
+        return suspects.containsKey(piece);
     }
 
     void received(int piece, int block, InetSocketAddress from) {
@@ -43,12 +48,15 @@ final class Blame {
     }
 
     /** The piece verified: returns the peers an earlier bad version of it proves guilty. */
-    List<InetSocketAddress> good(int piece) {
-        return good(piece, a -> { });
+    List<InetSocketAddress> good(int piece, long[] checksums) {
+        return good(piece, checksums, a -> { });
     }
 
-    /** As above; {@code credited} hears each peer that sent a block of the good version. */
-    List<InetSocketAddress> good(int piece, java.util.function.Consumer<InetSocketAddress> credited) {
+    /**
+     * As above; {@code checksums}: each block's CRC-32C as verified (null when nobody asked for
+     * them); {@code credited} hears each peer that sent a block of the good version.
+     */
+    List<InetSocketAddress> good(int piece, long[] checksums, java.util.function.Consumer<InetSocketAddress> credited) {
         forgetLast(piece);
         InetSocketAddress[] senders = contributors.remove(piece);
         if (senders != null) {
@@ -60,10 +68,11 @@ final class Blame {
         }
         Suspects earlier = suspects.remove(piece);
         List<InetSocketAddress> guilty = new ArrayList<>();
-        if (earlier != null) {
-            long[] now = checksums.apply(piece);
+        if (earlier != null && checksums != null) {
+            long[] now = checksums;
             for (int b = 0; b < now.length; b++) {
-                if (earlier.peers[b] != null && earlier.checksums[b] != now[b] && !guilty.contains(earlier.peers[b])) {
+                if (earlier.peers[b] != null && earlier.checksums[b] != UNKNOWN && earlier.checksums[b] != now[b]
+                        && !guilty.contains(earlier.peers[b])) {
                     guilty.add(earlier.peers[b]);
                 }
             }
@@ -71,8 +80,11 @@ final class Blame {
         return guilty;
     }
 
-    /** The piece failed: returns its sole contributor if there was one (guilty), else remembers the suspects. */
-    List<InetSocketAddress> bad(int piece) {
+    /**
+     * The piece failed: returns its sole contributor if there was one (guilty), else remembers the
+     * suspects with {@code checksums}, each block's CRC-32C as it failed (null if unreadable).
+     */
+    List<InetSocketAddress> bad(int piece, long[] checksums) {
         forgetLast(piece);
         InetSocketAddress[] who = contributors.remove(piece);
         if (who == null) {
@@ -87,7 +99,12 @@ final class Blame {
         if (distinct.size() == 1) {
             return List.copyOf(distinct);
         }
-        suspects.putIfAbsent(piece, new Suspects(who, checksums.apply(piece)));
+        long[] sums = checksums;
+        if (sums == null) {
+            sums = new long[who.length];
+            Arrays.fill(sums, UNKNOWN);
+        }
+        suspects.putIfAbsent(piece, new Suspects(who, sums));
         return List.of();
     }
 
@@ -116,7 +133,7 @@ final class Blame {
         InetSocketAddress[] more = Arrays.copyOf(s.peers, s.peers.length + 1);
         more[s.peers.length] = peer;
         long[] sums = Arrays.copyOf(s.checksums, s.checksums.length + 1);
-        sums[s.checksums.length] = Long.MIN_VALUE; // no block of the failed version: never compared
+        sums[s.checksums.length] = UNKNOWN; // no block of the failed version: never compared
         suspects.put(piece, new Suspects(more, sums));
     }
 

@@ -119,7 +119,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     private void allocateThenRun(Bitfield good) {
         have = good;
         picker = new Picker(metainfo, have, random);
-        fetcher = new Fetcher(picker, storage, connections.values(), loop::nowMillis);
+        fetcher = new Fetcher(picker, connections.values(), loop::nowMillis);
         for (int p = have.nextSet(0); p >= 0; p = have.nextSet(p + 1)) {
             haveBytes += metainfo.pieceSize(p);
         }
@@ -429,7 +429,7 @@ public final class Download implements PeerListener, Announcer.Stats {
         lastBlockMillis = loop.nowMillis();
         ((PeerState) c.attachment).lastBlockMillis = lastBlockMillis;
         if (fetcher.received(c, piece, begin, length)) {
-            hashes.verify(piece, v -> verified(piece, v));
+            hashes.verify(piece, fetcher.needsChecksums(piece), (v, sums) -> verified(piece, v, sums));
         }
         fill(c);
     }
@@ -441,14 +441,14 @@ public final class Download implements PeerListener, Announcer.Stats {
         }
     }
 
-    private void verified(int piece, HashPool.Verdict verdict) {
+    private void verified(int piece, HashPool.Verdict verdict, long[] checksums) {
         if (stopped) {
             fetcher.forget(piece);
             return;
         }
         if (verdict == HashPool.Verdict.GOOD) {
             haveBytes += metainfo.pieceSize(piece);
-            fetcher.good(piece).forEach(admission::ban);
+            fetcher.good(piece, checksums).forEach(admission::ban);
             for (PeerConnection c : List.copyOf(connections.values())) {
                 if (c.handshakeDone()) {
                     c.sendHave(piece);
@@ -466,7 +466,7 @@ public final class Download implements PeerListener, Announcer.Stats {
         }
         events.warn("piece " + piece + " failed its hash check; fetching it again");
         stallWatch.failed(loop.nowMillis());
-        fetcher.bad(piece).forEach(admission::ban);
+        fetcher.bad(piece, checksums).forEach(admission::ban);
         if (!finished) {
             fetcher.fillAll();
         }

@@ -1,13 +1,11 @@
 package skiff.swarm;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.LongSupplier;
 import skiff.peer.PeerConnection;
 import skiff.peer.Wire;
-import skiff.storage.Storage;
 
 /**
  * What we ask of peers and what they send back: tops up each peer's requests, checks an arriving
@@ -16,18 +14,16 @@ import skiff.storage.Storage;
  */
 final class Fetcher {
     private final Picker picker;
-    private final Storage storage;
     private final Collection<PeerConnection> connections;
     private final LongSupplier clock;
     private final Blame blame;
 
     /** {@code connections}: a live view of the download's connections. */
-    Fetcher(Picker picker, Storage storage, Collection<PeerConnection> connections, LongSupplier clock) {
+    Fetcher(Picker picker, Collection<PeerConnection> connections, LongSupplier clock) {
         this.picker = picker;
-        this.storage = storage;
         this.connections = connections;
         this.clock = clock;
-        this.blame = new Blame(picker::blockCount, this::blockChecksums);
+        this.blame = new Blame(picker::blockCount);
         picker.retryOwners((piece, who) -> mayRetry(piece, (PeerConnection) who));
         picker.onRevoke((piece, who) -> blame.gaveUp(piece, ((PeerConnection) who).address()));
     }
@@ -116,10 +112,18 @@ final class Fetcher {
         picker.disown(c);
     }
 
-    /** The piece verified. Returns the peers its earlier, bad version now proves guilty. */
-    List<InetSocketAddress> good(int piece) {
+    /** Whether the piece's hash check must also checksum its blocks, for blame. */
+    boolean needsChecksums(int piece) {
+        return blame.needsChecksums(piece);
+    }
+
+    /**
+     * The piece verified. Returns the peers its earlier, bad version now proves guilty;
+     * {@code checksums}: its blocks' CRC-32C, when {@link #needsChecksums} asked for them.
+     */
+    List<InetSocketAddress> good(int piece, long[] checksums) {
         picker.verified(piece);
-        return blame.good(piece, a -> {
+        return blame.good(piece, checksums, a -> {
             for (PeerConnection c : connections) {
                 if (c.address().equals(a)) {
                     ((PeerState) c.attachment).goodPieces++;
@@ -129,8 +133,8 @@ final class Fetcher {
     }
 
     /** The piece failed its hash check. Returns the peers certainly guilty; the piece is fetched again. */
-    List<InetSocketAddress> bad(int piece) {
-        List<InetSocketAddress> guilty = blame.bad(piece);
+    List<InetSocketAddress> bad(int piece, long[] checksums) {
+        List<InetSocketAddress> guilty = blame.bad(piece, checksums);
         picker.failed(piece); // refetched from one peer alone, so that blame is certain next time
         for (PeerConnection c : connections) {
             // A peer that had nothing else for us heard "not interested" while this piece was being
@@ -170,19 +174,5 @@ final class Fetcher {
 
     private int retryRank(int piece, PeerConnection c) {
         return (((PeerState) c.attachment).goodPieces > 0 ? 2 : 0) + (blame.suspected(piece, c.address()) ? 0 : 1);
-    }
-
-    /** CRC-32C of each block of a piece as it is on disk now. */
-    private long[] blockChecksums(int piece) {
-        long[] out = new long[picker.blockCount(piece)];
-        long base = storage.map().pieceOffset(piece);
-        for (int b = 0; b < out.length; b++) {
-            try {
-                out[b] = storage.checksum(base + (long) b * Wire.BLOCK_BYTES, picker.blockLength(piece, b));
-            } catch (IOException e) {
-                out[b] = -1;
-            }
-        }
-        return out;
     }
 }

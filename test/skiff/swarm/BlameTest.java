@@ -14,26 +14,26 @@ class BlameTest {
 
     @Test
     void aSoleContributorIsGuilty() {
-        Blame b = new Blame(piece -> 2, piece -> new long[] {1, 2});
+        Blame b = new Blame(piece -> 2);
         b.received(0, 0, LIAR);
         b.received(0, 1, LIAR);
-        assertEquals(List.of(LIAR), b.bad(0));
+        assertEquals(List.of(LIAR), b.bad(0, new long[] {1, 2}));
     }
 
     @Test
     void sharedBlameIsSettledWhenThePieceVerifies() {
         long[][] disk = {{10, 99}}; // block 1 was corrupt when the piece failed
-        Blame b = new Blame(piece -> 2, piece -> disk[0].clone());
+        Blame b = new Blame(piece -> 2);
         b.received(0, 0, HONEST);
         b.received(0, 1, LIAR);
-        assertEquals(List.of(), b.bad(0), "two contributors: nobody is certain yet");
+        assertEquals(List.of(), b.bad(0, disk[0].clone()), "two contributors: nobody is certain yet");
         assertTrue(b.suspected(0, LIAR) && b.suspected(0, HONEST), "both sent blocks of the bad version");
         assertFalse(b.suspected(1, LIAR), "another piece");
         disk[0] = new long[] {10, 20}; // refetched; block 0 came out the same, block 1 differs
         b.received(0, 0, HONEST);
         b.received(0, 1, HONEST);
-        assertEquals(List.of(LIAR), b.good(0));
-        assertEquals(List.of(), b.good(1), "nothing to settle for a piece that never failed");
+        assertEquals(List.of(LIAR), b.good(0, disk[0].clone()));
+        assertEquals(List.of(), b.good(1, null), "nothing to settle for a piece that never failed");
     }
 
     /** A peer that owned a retry and gave it up (choked, stalled, left) is a suspect of that piece. */
@@ -41,10 +41,10 @@ class BlameTest {
     void aRetryOwnerThatGaveUpBecomesASuspect() {
         InetSocketAddress staller = new InetSocketAddress("127.0.0.1", 1003);
         long[][] disk = {{10, 99}};
-        Blame b = new Blame(piece -> 2, piece -> disk[0].clone());
+        Blame b = new Blame(piece -> 2);
         b.received(0, 0, HONEST);
         b.received(0, 1, LIAR);
-        b.bad(0);
+        b.bad(0, disk[0].clone());
         assertFalse(b.suspected(0, staller));
         b.gaveUp(0, staller);
         assertTrue(b.suspected(0, staller));
@@ -53,6 +53,6 @@ class BlameTest {
         disk[0] = new long[] {10, 20};
         b.received(0, 0, HONEST);
         b.received(0, 1, HONEST);
-        assertEquals(List.of(LIAR), b.good(0), "the staller sent no block of the bad version: never named");
+        assertEquals(List.of(LIAR), b.good(0, disk[0].clone()), "the staller sent no block of the bad version: never named");
     }
 }
