@@ -19,6 +19,22 @@ public final class Dns {
         this.workers = workers;
     }
 
+    /**
+     * Runs CPU-heavy or blocking {@code work} (a TLS engine's certificate checks, say) on a worker,
+     * then {@code after} on the loop; in place if the pool refuses it, which only happens as it stops.
+     */
+    public void offLoop(Runnable work, Runnable after) {
+        try {
+            workers.execute(() -> {
+                work.run();
+                loop.execute(after);
+            });
+        } catch (RejectedExecutionException e) {
+            work.run();
+            loop.execute(after);
+        }
+    }
+
     /** Calls {@code found} or {@code failed} on the loop thread, later. */
     public void resolve(String host, Consumer<InetAddress> found, Consumer<String> failed) {
         try {

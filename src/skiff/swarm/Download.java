@@ -113,6 +113,10 @@ public final class Download implements PeerListener, Announcer.Stats {
     /** Checks existing data (resume file or hashing), allocates files, then starts the swarm. */
     public void start() {
         state = "checking";
+        workers.execute(() -> {
+            java.util.Set<java.net.InetAddress> local = PeerSet.lookUpLocalAddresses();
+            loop.execute(() -> peers.localAddresses(local));
+        });
         Checker.existing(workers, loop, storage, hashes, resume, events, this::allocateThenRun);
     }
 

@@ -42,6 +42,8 @@ final class PeerSet {
 
     private final LinkedHashMap<InetSocketAddress, Peer> known = new LinkedHashMap<>();
     private final int ourPort;
+    /** This host's addresses, looked up once on a worker (the lookup walks every interface). */
+    private java.util.Set<InetAddress> local = java.util.Set.of();
 
     PeerSet(int ourPort) {
         this.ourPort = ourPort;
@@ -87,14 +89,26 @@ final class PeerSet {
             return false;
         }
         InetAddress ip = a.getAddress();
-        if (ip.isLoopbackAddress() || ip.isAnyLocalAddress()) {
-            return true;
-        }
+        return ip.isLoopbackAddress() || ip.isAnyLocalAddress() || local.contains(ip);
+    }
+
+    /** Sets this host's addresses, from {@link #lookUpLocalAddresses()}. */
+    void localAddresses(java.util.Set<InetAddress> addresses) {
+        this.local = addresses;
+    }
+
+    /** Every address of this host's interfaces. Blocking enough to keep off the loop: call it on a worker. */
+    static java.util.Set<InetAddress> lookUpLocalAddresses() {
+        java.util.Set<InetAddress> out = new java.util.HashSet<>();
         try {
-            return NetworkInterface.getByInetAddress(ip) != null;
+            java.util.Enumeration<NetworkInterface> all = NetworkInterface.getNetworkInterfaces();
+            while (all != null && all.hasMoreElements()) {
+                out.addAll(java.util.Collections.list(all.nextElement().getInetAddresses()));
+            }
         } catch (SocketException e) {
-            return false;
+            // loopback and wildcard are still recognised
         }
+        return java.util.Set.copyOf(out);
     }
 
     /** Up to {@code max} addresses that may be dialled now. */

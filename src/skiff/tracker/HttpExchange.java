@@ -88,7 +88,8 @@ final class HttpExchange implements Handler {
         try {
             channel = SocketChannel.open();
             channel.configureBlocking(false);
-            transport = https ? new TlsTransport(channel, context(), host, address.getPort()) : new PlainTransport(channel);
+            transport = https ? new TlsTransport(channel, context(), host, address.getPort(), dns, this::advance)
+                : new PlainTransport(channel);
             boolean connected = channel.connect(address);
             key = loop.register(channel, connected ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
         } catch (IOException e) {
@@ -116,6 +117,19 @@ final class HttpExchange implements Handler {
                 }
                 k.interestOps(SelectionKey.OP_WRITE | SelectionKey.OP_READ);
             }
+        } catch (IOException e) {
+            fail(e.getMessage() == null ? e.toString() : e.getMessage());
+            return;
+        }
+        advance();
+    }
+
+    /** One more step of the exchange: from a ready socket, or when TLS work done on a worker wakes it. */
+    private void advance() {
+        if (finished || key == null || !key.isValid()) {
+            return;
+        }
+        try {
             step();
         } catch (SSLHandshakeException e) {
             fail("TLS handshake failed: " + e.getMessage());
@@ -128,7 +142,7 @@ final class HttpExchange implements Handler {
 
     private void step() throws IOException, TrackerException {
         if (!transport.handshake()) {
-            key.interestOps(transport.wantsWrite() ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ);
+            idle();
             return;
         }
         if (request.hasRemaining()) {
@@ -140,6 +154,9 @@ final class HttpExchange implements Handler {
             readBuffer.clear();
             int n = transport.read(readBuffer);
             if (n == 0) {
+                if (transport.working()) {
+                    idle();
+                }
                 return;
             }
             if (n < 0) {
@@ -151,6 +168,12 @@ final class HttpExchange implements Handler {
             }
         }
         complete();
+    }
+
+    /** Waits for the socket, or for nothing while TLS work runs on a worker (a readable socket would spin the loop). */
+    private void idle() {
+        int ops = transport.working() ? 0 : transport.wantsWrite() ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ;
+        key.interestOps(ops);
     }
 
     private void complete() {

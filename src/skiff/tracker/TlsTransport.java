@@ -14,7 +14,8 @@ import javax.net.ssl.SSLParameters;
 /**
  * TLS driven by the loop through an {@link SSLEngine}: certificates are checked against the
  * context's trust store, SNI is sent and the host name is verified. The engine's delegated tasks
- * (certificate checks) are CPU work of a few milliseconds, run in place.
+ * (key exchange, certificate path checks: milliseconds to tens of them on a small board) run on a
+ * worker; the exchange is woken on the loop when they are done.
  */
 final class TlsTransport implements Transport {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -24,11 +25,18 @@ final class TlsTransport implements Transport {
     private ByteBuffer netIn;  // write mode: bytes from the socket not yet unwrapped
     private final ByteBuffer netOut; // read mode: encrypted bytes not yet on the socket
     private ByteBuffer appIn;  // read mode: decrypted bytes not yet handed out
+    private final skiff.loop.Dns workers;
+    private final Runnable wake;
     private boolean handshakeDone;
     private boolean inboundClosed;
+    private boolean tasksRunning;
 
-    TlsTransport(SocketChannel channel, SSLContext context, String host, int port) throws SSLException {
+    /** {@code workers} runs the engine's delegated tasks; {@code wake} is called on the loop when they finish. */
+    TlsTransport(SocketChannel channel, SSLContext context, String host, int port, skiff.loop.Dns workers, Runnable wake)
+            throws SSLException {
         this.channel = channel;
+        this.workers = workers;
+        this.wake = wake;
         this.engine = context.createSSLEngine(host, port);
         engine.setUseClientMode(true);
         SSLParameters params = engine.getSSLParameters();
@@ -47,12 +55,15 @@ final class TlsTransport implements Transport {
     @Override
     public boolean handshake() throws IOException {
         while (!handshakeDone) {
-            if (!flush()) {
+            if (tasksRunning || !flush()) {
                 return false;
             }
             switch (engine.getHandshakeStatus()) {
                 case NOT_HANDSHAKING, FINISHED -> handshakeDone = true;
-                case NEED_TASK -> runTasks();
+                case NEED_TASK -> {
+                    runTasks();
+                    return false;
+                }
                 case NEED_WRAP -> wrap(EMPTY);
                 case NEED_UNWRAP, NEED_UNWRAP_AGAIN -> {
                     if (!unwrap()) {
@@ -71,11 +82,15 @@ final class TlsTransport implements Transport {
             if (inboundClosed) {
                 return -1;
             }
+            if (tasksRunning) {
+                return 0;
+            }
             if (!unwrap()) {
                 return inboundClosed ? -1 : 0;
             }
             if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
                 runTasks();
+                return 0;
             }
             if (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
                 wrap(EMPTY);
@@ -181,10 +196,25 @@ final class TlsTransport implements Transport {
         return bigger;
     }
 
+    @Override
+    public boolean working() {
+        return tasksRunning;
+    }
+
+    /** Hands the engine's tasks to a worker; the engine is left alone until they are done. */
     private void runTasks() {
+        if (tasksRunning) {
+            return;
+        }
+        List<Runnable> tasks = new java.util.ArrayList<>();
         Runnable task;
         while ((task = engine.getDelegatedTask()) != null) {
-            task.run();
+            tasks.add(task);
         }
+        tasksRunning = true;
+        workers.offLoop(() -> tasks.forEach(Runnable::run), () -> {
+            tasksRunning = false;
+            wake.run();
+        });
     }
 }

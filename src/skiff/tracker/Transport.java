@@ -16,4 +16,9 @@ interface Transport {
 
     /** Whether encoded bytes still wait for the socket to accept them. */
     boolean wantsWrite();
+
+    /** Whether work runs off the loop (TLS tasks): the socket must not be selected until it wakes the exchange. */
+    default boolean working() {
+        return false;
+    }
 }
