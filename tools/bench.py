@@ -84,6 +84,25 @@ def rss_anon_kib(pids):
     return total
 
 
+def transmission_command(work, tag, dl, port, torrent, bind):
+    """transmission-cli leeching torrent into dl, bound to bind, with everything else off; its
+    command and the marker file its done-script touches (it never exits by itself)."""
+    cfg = os.path.join(work, "tr-%s" % tag)
+    os.makedirs(cfg)
+    marker = os.path.join(work, "tr-done-%s" % tag)
+    script = os.path.join(work, "tr-done-%s.sh" % tag)
+    with open(script, "w") as f:
+        f.write("#!/bin/sh\ntouch %s\n" % marker)
+    os.chmod(script, 0o755)
+    with open(os.path.join(cfg, "settings.json"), "w") as f:
+        json.dump({"dht-enabled": False, "lpd-enabled": False, "pex-enabled": False,
+                   "utp-enabled": False, "port-forwarding-enabled": False,
+                   "bind-address-ipv4": bind, "bind-address-ipv6": "::1",
+                   "peer-port": port, "peer-port-random-on-start": False,
+                   "speed-limit-down-enabled": False, "message-level": 0}, f)
+    return ["transmission-cli", "-g", cfg, "-w", dl, "-p", str(port), "-f", script, torrent], marker
+
+
 def run_client(name, cmd, done_marker, env=None, dial=None):
     """Runs until the process exits 0 or done_marker appears; returns (seconds, cpu, peak_kib)."""
     start = time.time()
@@ -185,20 +204,7 @@ def main():
                         "--enable-peer-exchange=false", "--listen-port=%d" % port, "--interface=127.0.0.1",
                         "--disable-ipv6=true", "--seed-time=0", "--file-allocation=none",
                         "--summary-interval=0", "--console-log-level=error", "-d", dl, torrent], None
-            cfg = os.path.join(work, "tr-%s" % tag)
-            os.makedirs(cfg)
-            marker = os.path.join(work, "tr-done-%s" % tag)
-            script = os.path.join(work, "tr-done-%s.sh" % tag)
-            with open(script, "w") as f:
-                f.write("#!/bin/sh\ntouch %s\n" % marker)
-            os.chmod(script, 0o755)
-            with open(os.path.join(cfg, "settings.json"), "w") as f:
-                json.dump({"dht-enabled": False, "lpd-enabled": False, "pex-enabled": False,
-                           "utp-enabled": False, "port-forwarding-enabled": False,
-                           "bind-address-ipv4": "127.0.0.1", "bind-address-ipv6": "::1",
-                           "peer-port": port, "peer-port-random-on-start": False,
-                           "speed-limit-down-enabled": False, "message-level": 0}, f)
-            return ["transmission-cli", "-g", cfg, "-w", dl, "-p", str(port), "-f", script, torrent], marker
+            return transmission_command(work, tag, dl, port, torrent, "127.0.0.1")
 
         def download(name, tag):
             dl = os.path.join(work, "dl-%s-%s" % (name, tag))

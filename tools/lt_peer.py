@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A libtorrent peer for skiff's interop tests and benchmarks, on 127.0.0.1 only.
+"""A libtorrent peer for skiff's interop tests and benchmarks, on loopback only (127.0.0.1, or --bind).
 
 Seeds (or leeches) one torrent with DHT, local peer discovery, UPnP, NAT-PMP, PEX and uTP off,
 until it is killed, --seconds pass, or (with --exit-when-done) the download completes.
@@ -21,6 +21,7 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--seconds", type=float, default=600)
     ap.add_argument("--exit-when-done", action="store_true")
+    ap.add_argument("--bind", default="127.0.0.1", help="a loopback address to listen and dial from")
     ap.add_argument("--upload-limit", type=int, default=0, help="bytes per second, 0 = none")
     ap.add_argument("--peer", action="append", default=[], help="HOST:PORT to connect to")
     ap.add_argument("--reannounce-seconds", type=float, default=0,
@@ -34,8 +35,8 @@ def main():
         "enable_natpmp": False,
         "enable_outgoing_utp": False,
         "enable_incoming_utp": False,
-        "listen_interfaces": "127.0.0.1:%d" % args.port,
-        "outgoing_interfaces": "127.0.0.1",
+        "listen_interfaces": "%s:%d" % (args.bind, args.port),
+        "outgoing_interfaces": args.bind,
         "allow_multiple_connections_per_ip": True,
         "announce_to_all_trackers": True,
         "announce_to_all_tiers": True,

@@ -40,10 +40,12 @@ class HostileCrowdInteropTest {
         int runs = Integer.parseInt(System.getenv().getOrDefault("SKIFF_CROWD_RUNS", Interop.shortRun() ? "2" : "10"));
         long size = 64L << 20;
         List<Double> seconds = new ArrayList<>();
-        try (SeededTorrent t = SeededTorrent.create(tmp, size, 16, 256 << 10)) {
-            t.libtorrent("--upload-limit", String.valueOf(LIMIT_BYTES_PER_SEC));
-            for (int run = 0; run < runs; run++) {
-                long seed = 1000 + run;
+        for (int run = 0; run < runs; run++) {
+            // A fresh tracker and seeder each run: the crowds of earlier runs, gone, would fill the
+            // tracker's 50-peer answer, and the honest seeder might not be in it.
+            try (SeededTorrent t = SeededTorrent.create(tmp.resolve("run" + run), size, 16, 256 << 10)) {
+                t.libtorrent("--upload-limit", String.valueOf(LIMIT_BYTES_PER_SEC));
+                long seed = Long.parseLong(System.getenv().getOrDefault("SKIFF_CROWD_FIRST_SEED", "1000")) + run;
                 List<HostilePeer> crowd = new ArrayList<>();
                 try {
                     for (HostilePeer.Behaviour b : List.of(HostilePeer.Behaviour.CORRUPT_DATA, HostilePeer.Behaviour.UNREQUESTED_PIECES,
@@ -54,7 +56,7 @@ class HostileCrowdInteropTest {
                         bad.announce(t.tracker.http());
                     }
                     t.tracker.awaitSeeders(t.meta.infoHashHex(), 8, 30);
-                    Path dir = tmp.resolve("dl" + run);
+                    Path dir = tmp.resolve("run" + run).resolve("dl");
                     long start = System.nanoTime();
                     SkiffProcess skiff = SkiffProcess.command(tmp.resolve("skiff" + run + ".log"), List.of(image.toString(),
                         "-l", "DEBUG", "-d", dir.toString(), "--port", String.valueOf(Ports.free()), t.torrent.toString()));
@@ -66,6 +68,10 @@ class HostileCrowdInteropTest {
                         System.out.printf("crowd run %d (seed %d): exit %d in %.1f s, %.2f CPU s, peak RssAnon %.1f MiB%n",
                             run, seed, code, s, stats.cpuSeconds(), stats.peakRssAnonMib());
                         String log = skiff.output();
+                        if (code != 0) { // the whole log, for the replay (SKIFF_CROWD_FIRST_SEED=seed SKIFF_CROWD_RUNS=1)
+                            Files.createDirectories(Path.of("build"));
+                            Files.writeString(Path.of("build/crowd-failure-" + seed + ".log"), log);
+                        }
                         System.out.printf("  %d hash failures, %d bans, %d connections to the crowd%n",
                             log.lines().filter(l -> l.contains("failed its hash check")).count(),
                             log.lines().filter(l -> l.contains("banned")).count(),

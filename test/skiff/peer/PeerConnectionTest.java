@@ -49,7 +49,7 @@ class PeerConnectionTest {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             SocketChannel local = SocketChannel.open(server.getLocalAddress());
             remote = server.accept();
-            conn = new PeerConnection(loop, new skiff.peer.TcpStream(loop, local), (InetSocketAddress) local.getRemoteAddress(), false, meta, listener(), sink());
+            conn = new PeerConnection(loop, new TcpStream(loop, local), (InetSocketAddress) local.getRemoteAddress(), false, meta, listener(), sink());
             conn.register(Wire.handshake(meta.infoHash(), "-SK0100-ourselves000".getBytes(), new byte[8]).array());
         }
     }
@@ -182,47 +182,18 @@ class PeerConnectionTest {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             SocketChannel local = SocketChannel.open(server.getLocalAddress());
             remote = server.accept();
-            conn = new PeerConnection(loop, new skiff.peer.TcpStream(loop, local), (InetSocketAddress) local.getRemoteAddress(), false, meta, new PeerListener() {
-                public void connected(PeerConnection c) {
-                }
-
-                public CloseReason handshaken(PeerConnection c, byte[] id, byte[] reserved) {
-                    return null;
-                }
-
-                public void choked(PeerConnection c, boolean choked) {
-                }
-
-                public void interested(PeerConnection c, boolean interested) {
-                }
-
-                public void have(PeerConnection c, int piece) {
-                }
-
-                public void bitfield(PeerConnection c, Bitfield b) {
-                }
-
-                public void request(PeerConnection c, int piece, int begin, int length) {
-                    c.queueUpload(piece, begin, length);
-                }
-
-                public void cancel(PeerConnection c, int piece, int begin, int length) {
-                }
-
-                public boolean blockStarting(PeerConnection c, int piece, int begin, int length) {
-                    return false;
-                }
-
-                public void blockReceived(PeerConnection c, int piece, int begin, int length) {
-                }
-
-                public void blockAbandoned(PeerConnection c, int piece, int begin, int length) {
-                }
-
-                public void closed(PeerConnection c, CloseReason reason, String detail) {
-                    closedWith = reason;
-                }
-            }, sink());
+            // queues every request, as the uploader does; hears the close
+            PeerListener queueing = (PeerListener) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {PeerListener.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "request" -> ((PeerConnection) args[0]).queueUpload((int) args[1], (int) args[2], (int) args[3]);
+                        case "closed" -> closedWith = (CloseReason) args[1];
+                        default -> { }
+                    }
+                    return method.getReturnType() == boolean.class ? false : null;
+                });
+            conn = new PeerConnection(loop, new TcpStream(loop, local), (InetSocketAddress) local.getRemoteAddress(), false, meta,
+                queueing, sink());
             conn.register(Wire.handshake(meta.infoHash(), "-SK0100-ourselves000".getBytes(), Wire.ourReserved()).array());
         }
         send(Wire.handshake(meta.infoHash(), "-XX0000-remotepeer00".getBytes(), Wire.ourReserved()).array());

@@ -86,7 +86,7 @@ public final class PeerFuzzTarget implements AutoCloseable {
         loop.runOnce(0);
         remote = SocketChannel.open(server.getLocalAddress());
         SocketChannel local = server.accept();
-        conn = new PeerConnection(loop, new skiff.peer.TcpStream(loop, local), (InetSocketAddress) local.getRemoteAddress(), false, meta, listener(), sink());
+        conn = new PeerConnection(loop, new TcpStream(loop, local), (InetSocketAddress) local.getRemoteAddress(), false, meta, listener(), sink());
         conn.source(source());
         conn.register(Wire.handshake(meta.infoHash(), "-SK0100-fuzzfuzzfuzz".getBytes(), new byte[8]).array());
         remote.write(Wire.handshake(meta.infoHash(), "-XX0000-fuzzpeer0000".getBytes(), new byte[8]));
