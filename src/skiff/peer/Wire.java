@@ -57,7 +57,8 @@ public final class Wire {
      * seconds of blocks) overrun any limit we keep.
      */
     static byte[] extensionHandshake(int reqq) {
-        byte[] dict = ("d1:md4:reqqi" + reqq + "ee").getBytes(StandardCharsets.US_ASCII);
+        byte[] dict = skiff.bencode.Encoder.encode(skiff.bencode.Dicts.builder()
+            .put("m", skiff.bencode.Dicts.builder().build()).put("reqq", reqq).build());
         return ByteBuffer.allocate(4 + 2 + dict.length).putInt(2 + dict.length).put((byte) EXTENDED).put((byte) 0)
             .put(dict).array();
     }

@@ -483,11 +483,10 @@ public final class Download implements PeerListener, Announcer.Stats {
         PeerState s = (PeerState) c.attachment;
         traffic.closed(c, s);
         if (picker != null) {
-            fetcher.release(c);
+            fetcher.release(c); // its requests and any retry it owned go back
             if (c.handshakeDone()) {
                 picker.peerGone(c.peerPieces);
             }
-            picker.disown(c);
         }
         if (reason == CloseReason.BOTH_SEEDS) {
             PeerSet.Peer p = peers.get(c.address());

@@ -203,7 +203,11 @@ class PeerConnectionTest {
             remote.read(theirs);
         }
         assertArrayEquals(ext, Arrays.copyOfRange(theirs.array(), 68, 68 + ext.length), "the extension handshake");
-        assertTrue(new String(ext, java.nio.charset.StandardCharsets.US_ASCII).contains("4:reqqi2000e"));
+        // length, id 20, extension 0 (the handshake), then {"m": {}, "reqq": 2000}: aria2 drops a peer whose dict is malformed
+        assertEquals("d1:mde4:reqqi2000ee", new String(ext, 6, ext.length - 6, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(ext.length - 4, ByteBuffer.wrap(ext).getInt());
+        skiff.bencode.BDict parsed = (skiff.bencode.BDict) skiff.bencode.Decoder.decode(Arrays.copyOfRange(ext, 6, ext.length));
+        assertTrue(parsed != null);
         // still choked by us: nothing is sent, so every request stays queued
         ByteBuffer many = ByteBuffer.allocate(3000 * 17);
         for (int i = 0; i < 3000; i++) {
