@@ -4,8 +4,9 @@
 libtorrent seeder and once from a skiff seeder (the jlink image, --seed), the order alternating
 from round to round; prints the leecher's MiB/s from each and the ratio skiff / libtorrent.
 
-Everything runs on a loopback address added to `lo` (10.77.0.1 by default, LEECH_ADDR): Transmission
-never dials 127/8 peers it learns from a tracker, and on the internet it dials its seeders. Each
+The seeders and trackers run on a loopback address added to `lo` (10.77.0.1 by default,
+LEECH_ADDR), the leechers on 127.0.0.1: Transmission never dials 127/8 peers it learns from a
+tracker (nor, it turned out, a peer on its own address), and on the internet it dials its seeders. Each
 seeder has its own opentracker, so a leecher meets one seeder only: the two .torrent files differ
 in their announce URL alone, so the info-hash is the same. aria2 tries encryption first and falls
 back to plain: its time includes that fallback.
@@ -114,18 +115,18 @@ def main():
             t = torrents[seeder]
             if client == "libtorrent":
                 return ["/usr/bin/python3", os.path.join(ROOT, "tools/lt_peer.py"), "--torrent", t, "--save-path", dl,
-                        "--port", str(port), "--bind", ADDR, "--seconds", str(bench.TIMEOUT), "--exit-when-done"], None
+                        "--port", str(port), "--seconds", str(bench.TIMEOUT), "--exit-when-done"], None
             if client == "aria2":
                 return ["aria2c", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
-                        "--enable-peer-exchange=false", "--listen-port=%d" % port, "--interface=" + ADDR,
+                        "--enable-peer-exchange=false", "--listen-port=%d" % port, "--interface=127.0.0.1",
                         "--disable-ipv6=true", "--seed-time=0", "--file-allocation=none",
                         "--summary-interval=0", "--console-log-level=error", "-d", dl, t], None
-            return bench.transmission_command(work, tag, dl, port, t, ADDR)
+            return bench.transmission_command(work, tag, dl, port, t, "127.0.0.1")
 
         def leech(client, seeder, tag):
             dl = os.path.join(work, "dl-%s" % tag)
             os.makedirs(dl)
-            cmd, marker = command(client, seeder, dl, free_port(), tag)
+            cmd, marker = command(client, seeder, dl, bench.free_port(), tag)
             secs, cpu, peak = bench.run_client(client, cmd, marker)
             got = os.path.join(dl, "leech.bin")
             if os.path.getsize(got) != size_mb << 20 or subprocess.run(["cmp", "-s", data, got]).returncode:
