@@ -5,6 +5,7 @@ import java.util.List;
 import skiff.metainfo.FileEntry;
 import skiff.metainfo.PathSafety;
 import skiff.swarm.Status;
+import skiff.swarm.TorrentState;
 
 /**
  * The status the user watches. On a terminal: one line redrawn in place, fitted to the width
@@ -144,8 +145,8 @@ final class Progress {
         String eta = s.stalled() != null ? "stalled: " + s.stalled() : "ETA " + eta(s);
         String peers = "peers " + s.connections() + "/" + s.knownPeers() + " seeds " + s.seeds();
         String core = pct + " " + sizes + " " + rates + " " + eta + " " + peers;
-        if (!s.state().equals("downloading")) {
-            core = s.state() + " " + core;
+        if (s.state() != TorrentState.DOWNLOADING) {
+            core = s.state().label() + " " + core;
         }
         int barWidth = Math.min(30, max - core.length() - 3);
         if (barWidth >= 8) {
@@ -158,7 +159,7 @@ final class Progress {
     static String json(Status s) {
         long left = s.totalBytes() - s.haveBytes();
         long etaSeconds = left == 0 ? 0 : s.downRate() < 1 ? -1 : (long) (left / s.downRate());
-        return "{\"state\":\"" + s.state() + "\",\"percent\":" + Units.decimal(100 * s.fraction(), 2)
+        return "{\"state\":\"" + s.state().label() + "\",\"percent\":" + Units.decimal(100 * s.fraction(), 2)
                 + ",\"have_bytes\":" + s.haveBytes() + ",\"total_bytes\":" + s.totalBytes()
                 + ",\"downloaded_bytes\":" + s.downloadedBytes() + ",\"uploaded_bytes\":" + s.uploadedBytes()
                 + ",\"down_rate\":" + (long) s.downRate() + ",\"up_rate\":" + (long) s.upRate()

@@ -61,7 +61,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     private Picker picker;
     private Fetcher fetcher;
     private Bitfield have;
-    private String state = "starting";
+    private TorrentState state = TorrentState.STARTING;
     private Timer tick;
     private long lastBlockMillis; // when any peer last sent a block we asked for
     private final Traffic traffic = new Traffic();
@@ -112,7 +112,7 @@ public final class Download implements PeerListener, Announcer.Stats {
 
     /** Checks existing data (resume file or hashing), allocates files, then starts the swarm. */
     public void start() {
-        state = "checking";
+        state = TorrentState.CHECKING;
         workers.execute(() -> {
             java.util.Set<java.net.InetAddress> local = PeerSet.lookUpLocalAddresses();
             loop.execute(() -> peers.localAddresses(local));
@@ -155,12 +155,12 @@ public final class Download implements PeerListener, Announcer.Stats {
         if (have.complete()) {
             startedComplete = true;
             if (!settings.seed()) {
-                state = "complete";
+                state = TorrentState.COMPLETE;
                 finish();
                 return;
             }
         }
-        state = have.complete() ? "seeding" : "downloading";
+        state = have.complete() ? TorrentState.SEEDING : TorrentState.DOWNLOADING;
         if (announcer != null) {
             events.debug("announcing to " + announcer.tierUrls());
             announcer.start();
@@ -174,7 +174,7 @@ public final class Download implements PeerListener, Announcer.Stats {
 
     private void fail(String reason) {
         if (!stopped) {
-            state = "failed";
+            state = TorrentState.FAILED;
             events.failed(reason);
         }
     }
@@ -184,7 +184,7 @@ public final class Download implements PeerListener, Announcer.Stats {
             return;
         }
         finished = true;
-        state = settings.seed() ? "seeding" : "complete";
+        state = settings.seed() ? TorrentState.SEEDING : TorrentState.COMPLETE;
         for (PeerConnection c : List.copyOf(connections.values())) {
             c.sendInterested(false);
             if (c.peerPieces.complete()) {

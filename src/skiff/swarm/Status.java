@@ -5,7 +5,7 @@ package skiff.swarm;
  * data arrives, or null; {@code closes}: connections closed per reason (lower case), non-zero only;
  * {@code droppedTrackerReplies}: UDP tracker replies dropped as late, foreign or malformed.
  */
-public record Status(String state, long totalBytes, long haveBytes, long downloadedBytes, long uploadedBytes,
+public record Status(TorrentState state, long totalBytes, long haveBytes, long downloadedBytes, long uploadedBytes,
                      double downRate, double upRate, int connections, int knownPeers, int seeds,
                      int havePieces, int pieceCount, int peersUsed, String stalled, java.util.Map<String, Integer> closes,
                      long droppedTrackerReplies) {

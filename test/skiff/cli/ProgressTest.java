@@ -21,7 +21,7 @@ class ProgressTest {
 
     @Test
     void theStatusComesBackAfterALogLineAndNotAfterTheEnd() {
-        Status s = new Status("downloading", 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
+        Status s = new Status(skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
         progress.show(s, null, null);
         String line = take();
         assertTrue(line.contains("50.0%"), line);
@@ -42,7 +42,7 @@ class ProgressTest {
     /** A stall says why on the status line and in JSON; JSON counts closed connections by reason and dropped tracker replies. */
     @Test
     void aStallSaysWhyAndJsonCountsCloses() {
-        Status s = new Status("downloading", 1 << 20, 1 << 19, 1 << 19, 0, 0, 0, 2, 9, 0, 8, 16, 3,
+        Status s = new Status(skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 0, 0, 2, 9, 0, 8, 16, 3,
             "all 2 peers with missing pieces are choking us", java.util.Map.of("banned", 1), 4);
         String line = Progress.line(s, 200);
         assertTrue(line.endsWith("stalled: all 2 peers with missing pieces are choking us peers 2/9 seeds 0")
@@ -50,7 +50,7 @@ class ProgressTest {
         String json = Progress.json(s);
         assertTrue(json.contains("\"stalled\":\"all 2 peers with missing pieces are choking us\"")
             && json.contains("\"closed_connections\":{\"banned\":1}") && json.contains("\"dropped_tracker_replies\":4"), json);
-        Status fine = new Status("downloading", 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
+        Status fine = new Status(skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
         assertTrue(Progress.json(fine).contains("\"stalled\":null,\"closed_connections\":{}"), Progress.json(fine));
     }
 }
