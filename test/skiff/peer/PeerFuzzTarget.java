@@ -1,12 +1,9 @@
 package skiff.peer;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ScatteringByteChannel;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,28 +11,29 @@ import skiff.loop.Clock;
 import skiff.loop.EventLoop;
 import skiff.metainfo.Bitfield;
 import skiff.metainfo.Metainfo;
+import skiff.sim.MemoryLink;
 
 /**
- * Feeds the peer wire codec a hostile stream on a real loopback socket: the bytes after a valid
- * handshake, written in two cuts. A connection is reused until the input makes it close.
+ * Feeds the peer wire codec a hostile stream over memory (a {@link MemoryLink}, no socket): the
+ * bytes after a valid handshake, written in two cuts. A connection is reused until the input makes it close.
  * Failures: an exception escaping a handler (the loop reports it) or a payload written outside
  * the torrent.
  */
 public final class PeerFuzzTarget implements AutoCloseable {
     private final Metainfo meta;
     private final EventLoop loop;
-    private final ServerSocketChannel server;
     private final List<String> warnings = new ArrayList<>();
     private final byte[] storage;
-    private SocketChannel remote;
+    private final ByteBuffer drain = ByteBuffer.allocate(1 << 16);
+    private final long[] nowMillis = {0};
+    /** Our end is the connection's; the fuzzer writes into and drains the other. */
+    private MemoryLink.End remote;
     private PeerConnection conn;
 
     public PeerFuzzTarget(Metainfo meta) throws IOException {
         this.meta = meta;
         this.storage = new byte[(int) meta.totalLength()];
-        this.loop = new EventLoop(Clock.system(), warnings::add);
-        this.server = ServerSocketChannel.open();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.loop = new EventLoop(() -> nowMillis[0], warnings::add); // moved by pump() only
     }
 
     public void run(byte[] input) throws IOException {
@@ -47,12 +45,7 @@ public final class PeerFuzzTarget implements AutoCloseable {
         pump();
         write(ByteBuffer.wrap(input, cut, input.length - cut));
         pump();
-        ByteBuffer drain = ByteBuffer.allocate(1 << 16);
-        remote.configureBlocking(false);
-        while (remote.read(drain) > 0) {
-            drain.clear();
-        }
-        remote.configureBlocking(true);
+        drain();
         if (!warnings.isEmpty()) {
             String w = warnings.get(0);
             warnings.clear();
@@ -61,32 +54,51 @@ public final class PeerFuzzTarget implements AutoCloseable {
         }
     }
 
-    private void write(ByteBuffer b) throws IOException {
+    private void write(ByteBuffer b) {
         try {
-            while (b.hasRemaining()) {
-                remote.write(b);
+            for (int i = 0; i < 1000 && b.hasRemaining(); i++) {
+                if (remote.write(b) == 0) {
+                    pump(); // the window is full: let the connection read
+                    drain();
+                }
             }
         } catch (IOException e) {
             conn = null; // closed by our side mid-write: the input was refused, as it may be
         }
     }
 
+    private void drain() {
+        try {
+            while (remote.read(drain.clear()) > 0) {
+                // what the connection sends back (handshake, blocks) is not checked here
+            }
+        } catch (IOException e) {
+            conn = null;
+        }
+    }
+
+    /** Runs the loop until idle, moving the clock to the link's next delivery (a millisecond away) when nothing else is due. */
     private void pump() {
-        for (int i = 0; i < 8; i++) {
-            if (loop.runOnce(0) == 0 && i > 1) {
-                return;
+        for (int i = 0; i < 200; i++) {
+            if (loop.runOnce(0) == 0) {
+                long next = loop.nextTimerMillis();
+                if (next == Long.MAX_VALUE || next > nowMillis[0] + 10) {
+                    return;
+                }
+                nowMillis[0] = Math.max(nowMillis[0], next);
             }
         }
     }
 
     private void open() throws IOException {
         if (remote != null) {
-            remote.close();
+            remote.release();
         }
-        loop.runOnce(0);
-        remote = SocketChannel.open(server.getLocalAddress());
-        SocketChannel local = server.accept();
-        conn = new PeerConnection(loop, new TcpStream(loop, local), (InetSocketAddress) local.getRemoteAddress(), false, meta, listener(), sink());
+        pump();
+        MemoryLink link = new MemoryLink(loop, 1 << 30, 0);
+        remote = link.b;
+        link.a.acceptConnected(); // an incoming connection
+        conn = new PeerConnection(loop, link.a, new InetSocketAddress("127.0.0.1", 6881), false, meta, listener(), sink());
         conn.source(source());
         conn.register(Wire.handshake(meta.infoHash(), "-SK0100-fuzzfuzzfuzz".getBytes(), new byte[8]).array());
         remote.write(Wire.handshake(meta.infoHash(), "-XX0000-fuzzpeer0000".getBytes(), new byte[8]));
@@ -190,6 +202,5 @@ public final class PeerFuzzTarget implements AutoCloseable {
             remote.close();
         }
         loop.closeAll();
-        server.close();
     }
 }

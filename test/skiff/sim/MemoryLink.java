@@ -79,7 +79,7 @@ public final class MemoryLink {
         }
 
         /** The accepting side: connected from the start. */
-        void acceptConnected() {
+        public void acceptConnected() {
             connected = true;
         }
 
