@@ -299,6 +299,15 @@ public final class Download implements PeerListener, Announcer.Stats {
             String stall = stallWatch.check(now, lastBlockMillis, connections.values(), picker);
             if (stall != null) {
                 events.warn("no data for " + (now - lastBlockMillis) / 1000 + " s: " + stall);
+                if (events.debugging()) {
+                    for (PeerConnection c : connections.values()) {
+                        PeerState s = (PeerState) c.attachment;
+                        events.debug(c + ": " + (c.peerChoking ? "choking" : "unchoking") + " us, we are "
+                                + (c.amInterested ? "" : "not ") + "interested, " + s.requests.size() + " requests out"
+                                + (s.snubbedUntilMillis > now ? ", snubbed" : "") + ", " + s.goodPieces + " good pieces, has "
+                                + c.peerPieces.count() + "; missing pieces: " + picker.missingSummary());
+                    }
+                }
             }
         }
         checkSeedingLimits(now);

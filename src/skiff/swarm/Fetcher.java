@@ -25,7 +25,8 @@ final class Fetcher {
         this.clock = clock;
         this.blame = new Blame(picker::blockCount);
         picker.retryOwners((piece, who) -> mayRetry(piece, (PeerConnection) who));
-        picker.onRevoke((piece, who) -> blame.gaveUp(piece, ((PeerConnection) who).address()));
+        picker.onRevoke((piece, who) -> revoked(piece, (PeerConnection) who));
+        picker.retryPreemption((who, owner) -> retryRank(-1, (PeerConnection) who) > retryRank(-1, (PeerConnection) owner));
     }
 
     /** Tops up a peer's requests to its queue depth. */
@@ -172,7 +173,24 @@ final class Fetcher {
         return true;
     }
 
+    /** The rank for a piece; for {@code piece} -1, the same without the suspicion (both owner and taker sent its bad version, or neither). */
     private int retryRank(int piece, PeerConnection c) {
-        return (((PeerState) c.attachment).goodPieces > 0 ? 2 : 0) + (blame.suspected(piece, c.address()) ? 0 : 1);
+        int proven = ((PeerState) c.attachment).goodPieces > 0 ? 2 : 0;
+        return piece < 0 ? proven : proven + (blame.suspected(piece, c.address()) ? 0 : 1);
+    }
+
+    /**
+     * A retry was taken from {@code c}: it becomes a suspect of the piece, and its requests for it are
+     * cancelled, so that a block it sends late cannot land in the next owner's try.
+     */
+    private void revoked(int piece, PeerConnection c) {
+        blame.gaveUp(piece, c.address());
+        PeerState s = (PeerState) c.attachment;
+        s.requests.removePiece(piece, key -> {
+            int block = (int) key;
+            if (!c.isClosed()) {
+                c.sendCancel(piece, block * Wire.BLOCK_BYTES, picker.blockLength(piece, block));
+            }
+        });
     }
 }

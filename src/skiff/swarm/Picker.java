@@ -60,6 +60,7 @@ public final class Picker {
     private final Map<Integer, Object> retryOwner = new java.util.HashMap<>();
     private static final Object UNOWNED = new Object();
     private BiPredicate<Integer, Object> mayOwnRetry = (piece, who) -> true;
+    private BiPredicate<Object, Object> outranks = (who, owner) -> false;
     private java.util.function.BiConsumer<Integer, Object> revoked = (piece, who) -> { };
     private final int extentPieces;
     private int lastStarted = -1;
@@ -158,7 +159,30 @@ public final class Picker {
         if (owner == UNOWNED) {
             return !mayOwnRetry.test(piece, who);
         }
-        return owner != null && owner != who;
+        if (owner == null || owner == who) {
+            return false;
+        }
+        if (who == UNOWNED || !outranks.test(who, owner)) {
+            return true;
+        }
+        // A better peer came (a seed that choked us for a moment while a liar took the retry): the
+        // retry moves to it and starts over, so that it stays one peer's work.
+        retryOwner.put(piece, who);
+        if (active.containsKey(piece)) {
+            active.put(piece, new Progress(blockCount(piece))); // a value replaced: safe inside fromActive's loop
+        }
+        revoked.accept(piece, owner);
+        return false;
+    }
+
+    /** Whether a peer may take a retry from its owner: {@code outranks(who, owner)}. */
+    public void retryPreemption(BiPredicate<Object, Object> outranks) {
+        this.outranks = outranks;
+    }
+
+    /** Whether {@code who} owns the retry of a failed piece: its stalls must be noticed fast, nobody else may help. */
+    public boolean ownsRetry(Object who) {
+        return retryOwner.containsValue(who);
     }
 
     /** Hears each retried piece taken from its owner by {@link #disown}. */
@@ -331,6 +355,20 @@ public final class Picker {
         hashing.clear(piece);
         active.remove(piece);
         retryOwner.put(piece, UNOWNED);
+    }
+
+    /** For the debug log of a stall: which pieces are missing, and which of those are retries and whose. */
+    String missingSummary() {
+        StringBuilder b = new StringBuilder();
+        int shown = 0;
+        for (int i = have.nextClear(0); i >= 0 && i < metainfo.pieceCount() && shown < 8; i = have.nextClear(i + 1)) {
+            Object owner = retryOwner.get(i);
+            Progress p = active.get(i);
+            b.append(shown++ == 0 ? "" : ", ").append(i).append(hashing.get(i) ? " hashing" : "")
+                .append(p != null ? " " + p.receivedCount + "/" + p.blocks + " blocks" : "")
+                .append(owner == null ? "" : owner == UNOWNED ? " retry unowned" : " retry owned by " + owner);
+        }
+        return b.toString();
     }
 
     public int activePieces() {

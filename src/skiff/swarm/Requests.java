@@ -82,6 +82,20 @@ final class Requests {
         live = 0;
     }
 
+    /** Removes every request for blocks of {@code piece}, handing each key to {@code into}. */
+    void removePiece(int piece, LongConsumer into) {
+        int mask = keys.length - 1;
+        for (int k = 0; k < used; k++) {
+            int i = (head + k) & mask;
+            if (keys[i] != HOLE && (int) (keys[i] >>> 32) == piece) {
+                into.accept(keys[i]);
+                keys[i] = HOLE;
+                live--;
+            }
+        }
+        skipHoles();
+    }
+
     /** Removes the requests sent at or before {@code cutoffMillis}, handing each key to {@code into}; returns how many. */
     int expire(long cutoffMillis, LongConsumer into) {
         int mask = keys.length - 1;

@@ -40,7 +40,10 @@ final class Timeouts {
             return;
         }
         boolean othersDeliver = now - lastBlockMillis <= STALL_MILLIS;
-        long cutoff = othersDeliver && s.stalled(now, STALL_MILLIS) ? now : now - REQUEST_TIMEOUT_MILLIS;
+        // The owner of a failed piece's retry holds it alone (no endgame copies): its stall costs
+        // the whole download, so it is noticed as fast as a stall beside delivering peers.
+        boolean fast = othersDeliver || picker.ownsRetry(c);
+        long cutoff = fast && s.stalled(now, STALL_MILLIS) ? now : now - REQUEST_TIMEOUT_MILLIS;
         int expired = s.requests.expire(cutoff, key -> {
             int piece = (int) (key >>> 32);
             int begin = (int) key * Wire.BLOCK_BYTES;

@@ -35,8 +35,16 @@ final class ScriptedPeer implements PeerStream.Events {
         /** Accepts the connection and never says a word. */
         MUTE,
         /** An honest seed that has only the first half of the pieces. */
-        HALF_SEED
+        HALF_SEED,
+        /**
+         * A seed as libtorrent is one: it chokes a peer that says "not interested", and unchokes
+         * one that is interested only at its next choking round (every 10 s).
+         */
+        ROUND_SEED
     }
+
+    /** A choking round of {@link Kind#ROUND_SEED}. */
+    static final long ROUND_MILLIS = 10_000;
 
     private final EventLoop loop;
     private final Metainfo meta;
@@ -229,9 +237,25 @@ final class ScriptedPeer implements PeerStream.Events {
     private void onMessage(int id, ByteBuffer body) {
         switch (id) {
             case 2 -> { // interested
-                if (!unchoked && loop.nowMillis() < chokeAtMillis && kind != Kind.FLAPPER && kind != Kind.MUTE) {
+                if (kind == Kind.ROUND_SEED && !unchoked) {
+                    long wait = ROUND_MILLIS - loop.nowMillis() % ROUND_MILLIS;
+                    loop.schedule(wait, () -> {
+                        if (!closed && !unchoked) {
+                            unchoked = true;
+                            send(1, new byte[0]);
+                            flush();
+                        }
+                    });
+                } else if (!unchoked && loop.nowMillis() < chokeAtMillis && kind != Kind.FLAPPER && kind != Kind.MUTE) {
                     unchoked = true;
                     send(1, new byte[0]);
+                    flush();
+                }
+            }
+            case 3 -> { // not interested
+                if (kind == Kind.ROUND_SEED && unchoked) {
+                    unchoked = false;
+                    send(0, new byte[0]);
                     flush();
                 }
             }
@@ -256,7 +280,7 @@ final class ScriptedPeer implements PeerStream.Events {
             return;
         }
         switch (kind) {
-            case SEED, HALF_SEED -> {
+            case SEED, HALF_SEED, ROUND_SEED -> {
                 if (kind == Kind.HALF_SEED && piece >= meta.pieceCount() / 2) {
                     return;
                 }

@@ -81,7 +81,7 @@ final class SwarmSimulation {
     Result run(long limitMillis) throws Exception {
         SplittableRandom random = new SplittableRandom(seed);
         byte[] content = new byte[pieces * pieceLength - random.nextInt(pieceLength / 2)]; // a short last piece
-        random.nextBytes(content);
+        fill(content, random.nextLong());
         Metainfo meta = torrent(content);
         long[] now = {1_000_000};
         List<String> warnings = new ArrayList<>();
@@ -163,6 +163,21 @@ final class SwarmSimulation {
         loop.closeAll();
         boolean exact = done[0] && Arrays.equals(content, Files.readAllBytes(dir.resolve("sim.bin")));
         return new Result(seed, done[0], failed[0], now[0] - start, turns, exact, warnings, infos, status);
+    }
+
+    /** Pseudo-random bytes from a splitmix64 stream: several times faster than nextBytes, which dominated short runs. */
+    private static void fill(byte[] content, long seed) {
+        java.nio.LongBuffer longs = java.nio.ByteBuffer.wrap(content).asLongBuffer();
+        long x = seed;
+        while (longs.hasRemaining()) {
+            x += 0x9e3779b97f4a7c15L;
+            long z = (x ^ (x >>> 30)) * 0xbf58476d1ce4e5b9L;
+            z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+            longs.put(z ^ (z >>> 31));
+        }
+        for (int i = content.length & ~7; i < content.length; i++) {
+            content[i] = (byte) (seed >>> (i & 7) * 8);
+        }
     }
 
     private Metainfo torrent(byte[] content) throws Exception {

@@ -183,7 +183,7 @@ public final class HostilePeer implements AutoCloseable {
 
     private byte[] handshake(byte[] hash) {
         return ByteBuffer.allocate(68).put((byte) 19).put("BitTorrent protocol".getBytes(StandardCharsets.US_ASCII))
-            .put(new byte[8]).put(hash).put("-HO0000-hostilepeer0".getBytes(StandardCharsets.US_ASCII)).array();
+            .put(new byte[8]).put(hash).put(peerId()).array();
     }
 
     private static void message(DataOutputStream out, int id, byte[] payload) throws IOException {
@@ -192,13 +192,18 @@ public final class HostilePeer implements AutoCloseable {
         out.write(payload);
     }
 
+    /** Each hostile peer its own id: with one id for all, skiff kept one at a time (the others closed as DUPLICATE). */
+    private byte[] peerId() {
+        return String.format("-HO0000-%-6.6s%06d", behaviour.name(), port()).replace(' ', '-').getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** Tells the tracker this peer is a seeder, so that skiff learns of it. */
     public void announce(String announceUrl) throws IOException {
         StringBuilder q = new StringBuilder();
         for (byte b : meta.infoHash()) {
             q.append('%').append(String.format("%02x", b & 0xff));
         }
-        java.net.URL url = new java.net.URL(announceUrl + "?info_hash=" + q + "&peer_id=-HO0000-hostilepeer0&port=" + port()
+        java.net.URL url = new java.net.URL(announceUrl + "?info_hash=" + q + "&peer_id=" + new String(peerId(), StandardCharsets.US_ASCII) + "&port=" + port()
             + "&uploaded=0&downloaded=0&left=0&compact=1&event=started");
         java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.openConnection();
         c.setConnectTimeout(2000);
