@@ -134,7 +134,7 @@ final class Client implements Events {
             } finally {
                 restoreSignals.run();
             }
-            if (!args.quiet && exitCode != ExitCode.FAILED) {
+            if (exitCode != ExitCode.FAILED) {
                 summary();
             } else if (progress != null) {
                 progress.end();
@@ -233,12 +233,18 @@ final class Client implements Events {
         }
         double secs = Math.max(0.001, (loop.nowMillis() - startMillis) / 1000.0);
         double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
-        out.println((complete ? "done: " : "stopped: ") + download.metainfo().name() + ", "
+        String line = (complete ? "done: " : "stopped: ") + download.metainfo().name() + ", "
                 + Units.bytes(s.haveBytes()) + " of " + Units.bytes(s.totalBytes()) + " in "
                 + Units.decimal(secs, 1) + " s, average "
                 + Units.bytes((long) (s.downloadedBytes() / secs)) + "/s, downloaded " + Units.bytes(s.downloadedBytes())
                 + ", uploaded " + Units.bytes(s.uploadedBytes()) + ", peers used " + s.peersUsed()
-                + ", ratio " + Units.decimal(ratio, 2));
+                + ", ratio " + Units.decimal(ratio, 2);
+        if (!args.quiet) {
+            out.println(line);
+        }
+        if (args.logFile != null) {
+            log.info(line); // -q is about the terminal: the log file gets the summary too
+        }
     }
 
     @Override

@@ -113,7 +113,9 @@ public final class Main {
         if (args.logFile != null) {
             logStream = new PrintStream(new java.io.FileOutputStream(args.logFile, true), true, java.nio.charset.StandardCharsets.UTF_8);
         }
-        Log.Level level = args.quiet && args.logLevel.compareTo(Log.Level.ERROR) < 0 ? Log.Level.ERROR : args.logLevel;
+        // -q quiets the terminal; a log file gets what its level says
+        boolean quietLog = args.quiet && args.logFile == null;
+        Log.Level level = quietLog && args.logLevel.compareTo(Log.Level.ERROR) < 0 ? Log.Level.ERROR : args.logLevel;
         log = new Log(level, logStream, args.logFile != null);
         try {
             return new Client(args, log, out, err).run(m);

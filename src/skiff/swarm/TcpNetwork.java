@@ -35,10 +35,24 @@ public final class TcpNetwork implements PeerNetwork, Handler {
             s.bind(address, 64);
             return new TcpNetwork(loop, s);
         } catch (BindException e) {
-            throw new StorageException("port " + address.getPort() + " is in use (choose another with --port)");
+            String why = e.getMessage() == null ? "" : e.getMessage();
+            if (why.contains("in use")) {
+                throw new StorageException("port " + address.getPort() + " is in use (choose another with --port)");
+            }
+            // not a local address (--bind), or a privileged port: say what the system said
+            throw new StorageException("cannot listen on " + where(address) + ": " + lowerFirst(why));
         } catch (IOException e) {
-            throw new StorageException("cannot listen on " + address + ": " + e.getMessage());
+            throw new StorageException("cannot listen on " + where(address) + ": " + lowerFirst(String.valueOf(e.getMessage())));
         }
+    }
+
+    private static String where(InetSocketAddress a) {
+        return a.getAddress() == null || a.getAddress().isAnyLocalAddress() ? "port " + a.getPort()
+            : a.getAddress().getHostAddress() + " port " + a.getPort();
+    }
+
+    private static String lowerFirst(String s) {
+        return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
     @Override

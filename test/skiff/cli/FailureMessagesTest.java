@@ -42,6 +42,16 @@ class FailureMessagesTest {
         }
     }
 
+    /** A bind failure says what failed: an address that is not this host's is not a port in use. */
+    @Test
+    void bindingAnAddressThatIsNotOursSaysSo() throws Exception {
+        int port = skiff.testutil.Ports.free();
+        Result r = run("-q", "-d", tmp.toString(), "--bind", "192.0.2.1", "--port", String.valueOf(port),
+            "test/fixtures/torrents/mk-single.torrent"); // 192.0.2.0/24: documentation addresses, never local
+        assertEquals(1, r.code);
+        assertEquals("skiff: cannot listen on 192.0.2.1 port " + port + ": cannot assign requested address", r.err.strip());
+    }
+
     /** Mounts a tmpfs (root only; CI runs as root). */
     private Path mount(String name, String options) throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {

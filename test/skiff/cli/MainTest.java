@@ -72,6 +72,20 @@ class MainTest {
         assertTrue(again.err.contains("3 of 3 pieces verified earlier"), again.err);
     }
 
+    /** -q is about the terminal: the log file still gets what its level says, and the summary. */
+    @Test
+    void quietLeavesTheLogFileItsLevelAndTheSummary() throws Exception {
+        Path dir = tmp.resolve("dl");
+        Files.createDirectories(dir);
+        Files.copy(Path.of("test/fixtures/content/single.bin"), dir.resolve("single.bin"));
+        Path logFile = tmp.resolve("skiff.log");
+        Result r = run("-q", "--log-file", logFile.toString(), "-d", dir.toString(), "test/fixtures/torrents/mk-single.torrent");
+        assertEquals(0, r.code, r.err);
+        assertEquals("", r.out, "nothing on the terminal");
+        String logged = Files.readString(logFile);
+        assertTrue(logged.contains(" INFO check: 3 of 3 pieces are good") && logged.contains(" INFO done: single.bin, "), logged);
+    }
+
     @Test
     void unwritableDownloadDirectoryIsOneLineExit1() throws Exception {
         Path file = Files.writeString(tmp.resolve("not-a-dir"), "x");

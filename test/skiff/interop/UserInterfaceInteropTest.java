@@ -114,6 +114,18 @@ class UserInterfaceInteropTest {
         });
     }
 
+    /** The launcher linked into a folder on PATH (twice, the second link relative) finds its runtime. */
+    @Test
+    void jlinkImageRunsThroughASymlink() throws Exception {
+        Path image = Path.of("build/image/bin/skiff").toAbsolutePath();
+        assertTrue(Files.isExecutable(image), "make interop builds the image first");
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path first = Files.createSymbolicLink(bin.resolve("skiff-real"), image);
+        Path link = Files.createSymbolicLink(bin.resolve("skiff"), first.getFileName());
+        String version = run(List.of(link.toString(), "--version"), tmp.resolve("link.log"), 30);
+        assertTrue(version.matches("skiff \\S+\n"), version);
+    }
+
     /** The image's 32 MiB heap holds a torrent near the 16 MiB size limit: it is not copied whole. */
     @Test
     void jlinkImageReadsATorrentNearTheSizeLimit() throws Exception {
