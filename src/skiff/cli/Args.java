@@ -38,8 +38,19 @@ final class Args {
     boolean isPrivate;
     String comment;
     boolean noDate;
+    boolean force;
 
     private final List<String> rest = new ArrayList<>();
+    /** Every option given, to check at the end that it belongs to the command. */
+    private final List<String> given = new ArrayList<>();
+
+    /** Options each command takes; -h, --help and --version go with any. */
+    private static final java.util.Set<String> DOWNLOAD_OPTIONS = java.util.Set.of("-d", "--download-dir", "-p", "--max-peers",
+        "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
+        "--upload-limit", "--unchoke-slots", "--status-interval", "--peer", "--disk-io", "--status", "--json", "--files");
+    private static final java.util.Set<String> SHOW_OPTIONS = java.util.Set.of("--scrape");
+    private static final java.util.Set<String> CREATE_OPTIONS = java.util.Set.of("-o", "--output", "-t", "--tracker", "-w",
+        "--web-seed", "-c", "--comment", "--piece-size", "--private", "--no-date", "--force");
 
     static Args parse(String[] argv) throws UsageException {
         Args a = new Args();
@@ -74,20 +85,18 @@ final class Args {
                 name = arg.substring(0, 2);
                 inline = arg.length() > 2 ? arg.substring(2) : null;
             }
+            if (!isFlag(name) && !takesValue(name)) {
+                throw new UsageException("unknown option '" + name + "'");
+            }
+            if (isFlag(name) && inline != null && name.startsWith("--")) {
+                throw new UsageException("option '" + name + "' takes no value");
+            }
+            if (isFlag(name) && inline != null) {
+                i = bundle(argv, i); // -qh, -qd DIR, -qdDIR
+                continue;
+            }
             if (isFlag(name)) {
-                if (inline != null) {
-                    if (name.startsWith("--")) {
-                        throw new UsageException("option '" + name + "' takes no value");
-                    }
-                    // bundled short flags such as -qh
-                    for (char c : arg.substring(1).toCharArray()) {
-                        if (!isFlag("-" + c)) {
-                            throw new UsageException("unknown option '-" + c + "' in '" + arg + "'");
-                        }
-                        flag("-" + c);
-                    }
-                    continue;
-                }
+                given.add(name);
                 flag(name);
                 continue;
             }
@@ -98,14 +107,50 @@ final class Args {
                 }
                 value = argv[++i];
             }
+            given.add(name);
             option(name, value);
         }
         finish();
     }
 
-    private boolean isFlag(String name) {
+    /**
+     * Short options bundled in {@code argv[i]}: flags, the last of which may be an option whose
+     * value is the rest of the bundle or the next argument. Returns the index of the last argument used.
+     */
+    private int bundle(String[] argv, int i) throws UsageException {
+        String arg = argv[i];
+        for (int k = 1; k < arg.length(); k++) {
+            String name = "-" + arg.charAt(k);
+            if (isFlag(name)) {
+                given.add(name);
+                flag(name);
+                continue;
+            }
+            if (!takesValue(name)) {
+                throw new UsageException("unknown option '" + name + "' in '" + arg + "'");
+            }
+            String value = arg.substring(k + 1);
+            if (value.isEmpty()) {
+                if (i + 1 >= argv.length) {
+                    throw new UsageException("option '" + name + "' needs a value");
+                }
+                value = argv[++i];
+            }
+            given.add(name);
+            option(name, value);
+            return i;
+        }
+        return i;
+    }
+
+    private static boolean takesValue(String name) {
+        return !isFlag(name) && (DOWNLOAD_OPTIONS.contains(name) || SHOW_OPTIONS.contains(name) || CREATE_OPTIONS.contains(name));
+    }
+
+    private static boolean isFlag(String name) {
         return switch (name) {
-            case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date", "--seed", "--json", "--files", "--scrape" -> true;
+            case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date", "--seed", "--json", "--files", "--scrape",
+                 "--force" -> true;
             default -> false;
         };
     }
@@ -121,6 +166,7 @@ final class Args {
             case "--json" -> json = true;
             case "--files" -> files = true;
             case "--scrape" -> scrape = true;
+            case "--force" -> force = true;
             default -> throw new IllegalStateException(name);
         }
     }
@@ -133,7 +179,7 @@ final class Args {
             case "-l", "--log-level" -> logLevel = level(value);
             case "--log-file" -> logFile = nonEmpty(name, value);
             case "-o", "--output" -> output = nonEmpty(name, value);
-            case "-t", "--tracker" -> trackers.add(List.of(nonEmpty(name, value).split(",")));
+            case "-t", "--tracker" -> trackers.add(trackerUrls(value));
             case "-w", "--web-seed" -> webSeeds.add(nonEmpty(name, value));
             case "-c", "--comment" -> comment = value;
             case "--piece-size" -> pieceSize = pieceSize(value);
@@ -163,6 +209,19 @@ final class Args {
         if (command == Command.HELP || command == Command.VERSION) {
             return;
         }
+        java.util.Set<String> allowed = switch (command) {
+            case SHOW -> SHOW_OPTIONS;
+            case CREATE -> CREATE_OPTIONS;
+            default -> DOWNLOAD_OPTIONS;
+        };
+        for (String name : given) {
+            if (!allowed.contains(name)) {
+                String where = DOWNLOAD_OPTIONS.contains(name) ? "a download" : SHOW_OPTIONS.contains(name) ? "'skiff show'"
+                    : "'skiff create'";
+                String here = command == Command.SHOW ? "'skiff show'" : command == Command.CREATE ? "'skiff create'" : "a download";
+                throw new UsageException("option '" + name + "' is for " + where + ", not " + here);
+            }
+        }
         if ((seedRatio > 0 || seedTimeMinutes > 0) && !seed) {
             seed = true; // asking for a ratio or a time means asking to seed
         }
@@ -181,6 +240,26 @@ final class Args {
             throw new UsageException("option '" + name + "' needs a non-empty value");
         }
         return value;
+    }
+
+    /** A tier of tracker URLs, comma-separated: each http(s), udp or ws(s) with a host, so that the torrent is usable. */
+    static List<String> trackerUrls(String value) throws UsageException {
+        List<String> tier = new ArrayList<>();
+        for (String url : value.split(",")) {
+            java.net.URI u;
+            try {
+                u = new java.net.URI(url);
+            } catch (java.net.URISyntaxException e) {
+                u = null;
+            }
+            String scheme = u == null || u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (u == null || u.getHost() == null || !List.of("http", "https", "udp", "ws", "wss").contains(scheme)) {
+                throw new UsageException("a tracker is a URL such as http://tracker.example:6969/announce or "
+                    + "udp://tracker.example:1337, not '" + url + "'");
+            }
+            tier.add(url);
+        }
+        return List.copyOf(tier);
     }
 
     /** HOST:PORT or [IPv6]:PORT, unresolved. */

@@ -130,6 +130,10 @@ public final class Main {
         Path source = Paths.get(args.torrent);
         Path output = Paths.get(args.output != null ? args.output
                 : source.toAbsolutePath().normalize().getFileName() + ".torrent");
+        if (Files.exists(output) && !args.force) {
+            err.println("skiff: " + output + " exists (use --force to replace it)");
+            return ExitCode.FAILED;
+        }
         TorrentCreator.Options options = new TorrentCreator.Options(args.trackers, args.pieceSize, args.isPrivate,
                 args.comment, "skiff " + VERSION, args.noDate ? null : System.currentTimeMillis() / 1000,
                 args.webSeeds);

@@ -60,6 +60,19 @@ class ArgsTest {
         assertEquals(32768, Args.pieceSize("32768"));
     }
 
+    /** Short options bundle like GNU's: flags, then at most one option with its value. */
+    @Test
+    void bundledShortOptionsTakeAValueAtTheEnd() throws Exception {
+        Args a = Args.parse(new String[] {"-qd", "dl", "t"});
+        assertTrue(a.quiet);
+        assertEquals("dl", a.downloadDir);
+        Args b = Args.parse(new String[] {"-qddl2", "t"});
+        assertTrue(b.quiet);
+        assertEquals("dl2", b.downloadDir);
+        assertEquals(List.of(List.of("udp://c:1", "wss://d/x")), Args.parse(new String[] {"create", "-t", "udp://c:1,wss://d/x", "d"}).trackers);
+        assertTrue(Args.parse(new String[] {"create", "--force", "d"}).force);
+    }
+
     @Test
     void badUsageSaysWhatIsWrong() {
         String[][] cases = {
@@ -77,6 +90,16 @@ class ArgsTest {
             {"--peer needs HOST:PORT", "--peer", "::1", "t"},
             {"--peer needs HOST:PORT", "--peer", "6881", "t"},
             {"from 1 to 65535", "--peer", "h:0", "t"},
+            {"unknown option '-v'", "-v"},
+            {"unknown option '-v'", "-v", "t"},
+            {"option '-d' is for a download, not 'skiff show'", "show", "-d", "x", "t"},
+            {"option '--seed' is for a download, not 'skiff show'", "show", "--seed", "t"},
+            {"option '-o' is for 'skiff create', not a download", "-o", "f", "t"},
+            {"option '--piece-size' is for 'skiff create', not a download", "--piece-size", "1M", "t"},
+            {"option '--scrape' is for 'skiff show', not 'skiff create'", "create", "--scrape", "d"},
+            {"a tracker is a URL such as", "create", "-t", "foo", "d"},
+            {"a tracker is a URL such as", "create", "-t", "http://a/,ftp://b/", "d"},
+            {"needs a value", "-qd"},
         };
         for (String[] c : cases) {
             String[] argv = java.util.Arrays.copyOfRange(c, 1, c.length);

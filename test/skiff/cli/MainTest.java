@@ -117,6 +117,10 @@ class MainTest {
         assertEquals(0, r.code, r.err);
         assertTrue(r.out.contains("d80b1b8092a2eccc79e80a91c7140923ff74c7a3"), r.out);
         assertEquals(0, run("show", out.toString()).code);
+        Result again = run("create", "--no-date", "-o", out.toString(), "test/fixtures/content/data");
+        assertEquals(1, again.code, "an existing file is not replaced without --force");
+        assertEquals("skiff: " + out + " exists (use --force to replace it)", again.err.strip());
+        assertEquals(0, run("create", "--no-date", "--force", "-o", out.toString(), "test/fixtures/content/data").code);
     }
 
     /** The real jar in a real process: a hostile file never yields a stack trace. */
