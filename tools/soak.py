@@ -66,7 +66,9 @@ def main():
         def read():
             for line in skiff.stdout:
                 if line.startswith("{"):
-                    statuses.append((time.time(), json.loads(line)))
+                    o = json.loads(line)
+                    if o.get("event") == "status":  # the last line is the run's summary
+                        statuses.append((time.time(), o))
         threading.Thread(target=read, daemon=True).start()
         time.sleep(3)
         swarm = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "tools/lt_swarm.py"), "--torrent", torrent,

@@ -240,7 +240,7 @@ final class Client implements Events {
                 + ", uploaded " + Units.bytes(s.uploadedBytes()) + ", peers used " + s.peersUsed()
                 + ", ratio " + Units.decimal(ratio, 2);
         if (!args.quiet) {
-            out.println(line);
+            out.println(args.json ? Progress.jsonSummary(s, complete, secs, ratio) : line); // --json: every stdout line an object
         }
         if (args.logFile != null) {
             log.info(line); // -q is about the terminal: the log file gets the summary too

@@ -54,7 +54,7 @@ final class Progress {
     /** Draws the status; {@code files}/{@code fileDone} are null unless the per-file view is on. */
     void show(Status s, List<FileEntry> files, long[] fileDone) {
         if (json) {
-            out.println(json(s));
+            out.println(json(s, files, fileDone));
             out.flush();
             return;
         }
@@ -156,16 +156,53 @@ final class Progress {
         return core.length() > max ? core.substring(0, max) : core;
     }
 
-    static String json(Status s) {
+    /**
+     * One status object: every field's unit is in its name (README, "JSON status"). {@code files}
+     * and {@code fileDone}: the per-file view, or null.
+     */
+    static String json(Status s, List<FileEntry> files, long[] fileDone) {
         long left = s.totalBytes() - s.haveBytes();
         long etaSeconds = left == 0 ? 0 : s.downRate() < 1 ? -1 : (long) (left / s.downRate());
-        return "{\"state\":\"" + s.state().label() + "\",\"percent\":" + Units.decimal(100 * s.fraction(), 2)
-                + ",\"have_bytes\":" + s.haveBytes() + ",\"total_bytes\":" + s.totalBytes()
+        StringBuilder b = new StringBuilder(256).append("{\"event\":\"status\",").append(identity(s))
+                .append(",\"state\":\"").append(s.state().label()).append("\",\"percent\":").append(Units.decimal(100 * s.fraction(), 2))
+                .append(",\"have_bytes\":").append(s.haveBytes()).append(",\"total_bytes\":").append(s.totalBytes())
+                .append(",\"downloaded_bytes\":").append(s.downloadedBytes()).append(",\"uploaded_bytes\":").append(s.uploadedBytes())
+                .append(",\"down_rate_bytes_per_s\":").append((long) s.downRate())
+                .append(",\"up_rate_bytes_per_s\":").append((long) s.upRate())
+                .append(",\"peers\":").append(s.connections()).append(",\"known_peers\":").append(s.knownPeers())
+                .append(",\"seeds\":").append(s.seeds()).append(",\"eta_seconds\":").append(etaSeconds)
+                .append(",\"stalled\":").append(s.stalled() == null ? "null" : Units.json(s.stalled()))
+                .append(",\"closed_connections\":").append(closes(s.closes()))
+                .append(",\"dropped_tracker_replies\":").append(s.droppedTrackerReplies());
+        if (files != null) {
+            b.append(",\"files\":[");
+            boolean first = true;
+            for (int i = 0; i < files.size(); i++) {
+                if (!files.get(i).padding()) {
+                    b.append(first ? "" : ",").append("{\"path\":").append(Units.json(files.get(i).displayPath()))
+                        .append(",\"total_bytes\":").append(files.get(i).length()).append(",\"have_bytes\":").append(fileDone[i]).append('}');
+                    first = false;
+                }
+            }
+            b.append(']');
+        }
+        return b.append('}').toString();
+    }
+
+    /** The run's end as one object: {@code event} done or stopped, the download's totals. */
+    static String jsonSummary(Status s, boolean complete, double seconds, double ratio) {
+        return "{\"event\":\"" + (complete ? "done" : "stopped") + "\"," + identity(s) + ",\"state\":\"" + s.state().label()
+                + "\",\"have_bytes\":" + s.haveBytes() + ",\"total_bytes\":" + s.totalBytes()
                 + ",\"downloaded_bytes\":" + s.downloadedBytes() + ",\"uploaded_bytes\":" + s.uploadedBytes()
-                + ",\"down_rate\":" + (long) s.downRate() + ",\"up_rate\":" + (long) s.upRate()
-                + ",\"peers\":" + s.connections() + ",\"known_peers\":" + s.knownPeers() + ",\"seeds\":" + s.seeds()
-                + ",\"eta_seconds\":" + etaSeconds + ",\"stalled\":" + (s.stalled() == null ? "null" : "\"" + s.stalled() + "\"")
-                + ",\"closed_connections\":" + closes(s.closes()) + ",\"dropped_tracker_replies\":" + s.droppedTrackerReplies() + "}";
+                + ",\"seconds\":" + Units.decimal(seconds, 1)
+                + ",\"average_down_bytes_per_s\":" + (long) (s.downloadedBytes() / Math.max(0.001, seconds))
+                + ",\"peers_used\":" + s.peersUsed() + ",\"ratio\":" + Units.decimal(ratio, 2)
+                + ",\"closed_connections\":" + closes(s.closes()) + "}";
+    }
+
+    private static String identity(Status s) {
+        return "\"name\":" + Units.json(s.name()) + ",\"info_hash\":\"" + s.infoHashHex() + "\",\"elapsed_seconds\":"
+                + Units.decimal(s.elapsedMillis() / 1000.0, 1);
     }
 
     /** Close reasons are enum names: no escaping needed. */

@@ -43,4 +43,28 @@ final class Units {
     static String padLeft(String s, int width) {
         return s.length() >= width ? s : " ".repeat(width - s.length()) + s;
     }
+
+    /** A JSON string literal: quotes, backslashes and control characters escaped (names come from torrents). */
+    static String json(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        String hex = Integer.toHexString(c);
+                        b.append("\\u").append("0".repeat(4 - hex.length())).append(hex);
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
 }

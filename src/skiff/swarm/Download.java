@@ -54,6 +54,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     /** Connections closed, per reason, over the whole run: what --json and the debug log show. */
     private final int[] closeCounts = new int[CloseReason.values().length];
     private long seedingSinceMillis = -1;
+    private long startedMillis = -1;
     private boolean startedComplete;
     /** Peers that completed a handshake with us, over the whole run. */
     private int peersUsed;
@@ -112,6 +113,7 @@ public final class Download implements PeerListener, Announcer.Stats {
 
     /** Checks existing data (resume file or hashing), allocates files, then starts the swarm. */
     public void start() {
+        startedMillis = loop.nowMillis();
         state = TorrentState.CHECKING;
         workers.execute(() -> {
             java.util.Set<java.net.InetAddress> local = PeerSet.lookUpLocalAddresses();
@@ -527,7 +529,8 @@ public final class Download implements PeerListener, Announcer.Stats {
                 closes.put(r.name().toLowerCase(java.util.Locale.ROOT), closeCounts[r.ordinal()]);
             }
         }
-        return new Status(state, metainfo.totalLength(), haveBytes, traffic.downloaded(), traffic.uploaded(),
+        return new Status(metainfo.name(), metainfo.infoHashHex(), startedMillis < 0 ? 0 : loop.nowMillis() - startedMillis,
+                state, metainfo.totalLength(), haveBytes, traffic.downloaded(), traffic.uploaded(),
                 traffic.downRate(), traffic.upRate(),
                 connections.size(), peers.size(), seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peersUsed,
                 finished ? null : stallWatch.reason(), closes, announcer == null ? 0 : announcer.droppedReplies());

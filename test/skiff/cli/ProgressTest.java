@@ -21,7 +21,7 @@ class ProgressTest {
 
     @Test
     void theStatusComesBackAfterALogLineAndNotAfterTheEnd() {
-        Status s = new Status(skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
+        Status s = new Status("file.bin", "00".repeat(20), 1500, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
         progress.show(s, null, null);
         String line = take();
         assertTrue(line.contains("50.0%"), line);
@@ -42,15 +42,41 @@ class ProgressTest {
     /** A stall says why on the status line and in JSON; JSON counts closed connections by reason and dropped tracker replies. */
     @Test
     void aStallSaysWhyAndJsonCountsCloses() {
-        Status s = new Status(skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 0, 0, 2, 9, 0, 8, 16, 3,
+        Status s = new Status("file.bin", "00".repeat(20), 1500, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 0, 0, 2, 9, 0, 8, 16, 3,
             "all 2 peers with missing pieces are choking us", java.util.Map.of("banned", 1), 4);
         String line = Progress.line(s, 200);
         assertTrue(line.endsWith("stalled: all 2 peers with missing pieces are choking us peers 2/9 seeds 0")
             || line.contains("stalled: all 2 peers with missing pieces are choking us"), line);
-        String json = Progress.json(s);
+        String json = Progress.json(s, null, null);
         assertTrue(json.contains("\"stalled\":\"all 2 peers with missing pieces are choking us\"")
             && json.contains("\"closed_connections\":{\"banned\":1}") && json.contains("\"dropped_tracker_replies\":4"), json);
-        Status fine = new Status(skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
-        assertTrue(Progress.json(fine).contains("\"stalled\":null,\"closed_connections\":{}"), Progress.json(fine));
+        Status fine = new Status("file.bin", "00".repeat(20), 1500, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
+        assertTrue(Progress.json(fine, null, null).contains("\"stalled\":null,\"closed_connections\":{}"), Progress.json(fine, null, null));
+    }
+
+    /**
+     * --json: every line a JSON object, the summary too (event "done"), with the torrent's name
+     * (escaped, whatever bytes it holds), info-hash and elapsed time, units in the field names, and
+     * the files with --files.
+     */
+    @Test
+    void jsonLinesParseWithTheirIdentityAndFiles() {
+        String name = "a \"quoted\" \\ name\nwith\u0001controls \u00e9\u2028";
+        Status s = new Status(name, "ab".repeat(20), 61_500, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0,
+            2048, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
+        java.util.List<skiff.metainfo.FileEntry> files = java.util.List.of(new skiff.metainfo.FileEntry(java.util.List.of("d", "x\"y"), 100, 0, false),
+            new skiff.metainfo.FileEntry(java.util.List.of(".pad", "5"), 5, 100, true), new skiff.metainfo.FileEntry(java.util.List.of("z"), 7, 105, false));
+        java.util.Map<String, Object> status = skiff.testutil.Json.object(Progress.json(s, files, new long[] {40, 5, 7}));
+        assertEquals("status", status.get("event"));
+        assertEquals(name, status.get("name"));
+        assertEquals("ab".repeat(20), status.get("info_hash"));
+        assertEquals(61.5, status.get("elapsed_seconds"));
+        assertEquals(2048.0, status.get("down_rate_bytes_per_s"));
+        assertEquals(java.util.List.of(java.util.Map.of("path", "d/x\"y", "total_bytes", 100.0, "have_bytes", 40.0),
+            java.util.Map.of("path", "z", "total_bytes", 7.0, "have_bytes", 7.0)), status.get("files"), "padding files left out");
+        java.util.Map<String, Object> done = skiff.testutil.Json.object(Progress.jsonSummary(s, true, 2.0, 0.5));
+        assertEquals("done", done.get("event"));
+        assertEquals(name, done.get("name"));
+        assertEquals(262144.0, done.get("average_down_bytes_per_s"));
     }
 }

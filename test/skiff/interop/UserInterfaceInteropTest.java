@@ -89,12 +89,21 @@ class UserInterfaceInteropTest {
 
             String json = run(skiff("-q", "--json", "-d", tmp.resolve("dl2").toString(), "--port", String.valueOf(Ports.free()),
                 "--status-interval", "1", torrent.toString()), tmp.resolve("json.log"), 120);
-            assertTrue(json.isEmpty() || json.lines().allMatch(l -> l.startsWith("{\"state\":") && l.endsWith("}")), json);
-            String json2 = run(skiff("--json", "-d", tmp.resolve("dl3").toString(), "--port", String.valueOf(Ports.free()),
-                "--status-interval", "1", "-l", "ERROR", torrent.toString()), tmp.resolve("json2.log"), 120);
-            List<String> objects = json2.lines().filter(l -> l.startsWith("{")).toList();
+            assertTrue(json.isEmpty(), "-q: nothing on stdout, JSON or not: " + json);
+            Process p = new ProcessBuilder(skiff("--json", "-d", tmp.resolve("dl3").toString(), "--port", String.valueOf(Ports.free()),
+                "--status-interval", "1", torrent.toString())).redirectOutput(tmp.resolve("json2.out").toFile())
+                .redirectError(tmp.resolve("json2.err").toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                Procs.stop(p);
+            }
+            assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("json2.err")));
+            String json2 = Files.readString(tmp.resolve("json2.out"), StandardCharsets.UTF_8);
+            // every stdout line is a JSON object (what jq needs), the summary too
+            List<java.util.Map<String, Object>> objects = json2.lines().map(skiff.testutil.Json::object).toList();
             assertFalse(objects.isEmpty(), json2);
-            assertTrue(objects.stream().allMatch(l -> l.endsWith("}") && l.contains("\"percent\":")), json2);
+            assertTrue(objects.subList(0, objects.size() - 1).stream().allMatch(o -> o.get("event").equals("status")
+                && o.get("name").equals("file.bin") && o.containsKey("percent") && o.containsKey("down_rate_bytes_per_s")), json2);
+            assertEquals("done", objects.get(objects.size() - 1).get("event"), json2);
         });
     }
 
