@@ -103,6 +103,17 @@ def transmission_command(work, tag, dl, port, torrent, bind):
     return ["transmission-cli", "-g", cfg, "-w", dl, "-p", str(port), "-f", script, torrent], marker
 
 
+def stop_all(procs, work):
+    """Stops the background processes (SIGTERM, then SIGKILL after 10 s) and removes the work folder."""
+    for p in procs:
+        p.terminate()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def run_client(name, cmd, done_marker, env=None, dial=None):
     """Runs until the process exits 0 or done_marker appears; returns (seconds, cpu, peak_kib)."""
     start = time.time()
@@ -260,13 +271,7 @@ def main():
                       % (name, " ".join("%.2f" % x for x in speed), statistics.median(speed),
                          " ".join("%.2f" % x for x in cpu), statistics.median(cpu)))
     finally:
-        for p in procs:
-            p.terminate()
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        shutil.rmtree(work, ignore_errors=True)
+        stop_all(procs, work)
 
 
 if __name__ == "__main__":

@@ -153,13 +153,7 @@ def main():
                                                 statistics.median(r[3] for r in mine),
                                                 " ".join("%.2f" % r[4] for r in mine)))
     finally:
-        for p in procs:
-            p.terminate()
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-        shutil.rmtree(work, ignore_errors=True)
+        bench.stop_all(procs, work)
 
 
 if __name__ == "__main__":
