@@ -518,9 +518,13 @@ public final class Download implements PeerListener, Announcer.Stats {
 
     public Status status() {
         int seeds = 0;
+        int incoming = 0; // not in the peer set: their ports are ephemeral, never dialled
         for (PeerConnection c : connections.values()) {
             if (c.handshakeDone() && c.peerPieces.complete()) {
                 seeds++;
+            }
+            if (!c.outgoing()) {
+                incoming++;
             }
         }
         java.util.Map<String, Integer> closes = new java.util.LinkedHashMap<>();
@@ -532,7 +536,7 @@ public final class Download implements PeerListener, Announcer.Stats {
         return new Status(metainfo.name(), metainfo.infoHashHex(), startedMillis < 0 ? 0 : loop.nowMillis() - startedMillis,
                 state, metainfo.totalLength(), haveBytes, traffic.downloaded(), traffic.uploaded(),
                 traffic.downRate(), traffic.upRate(),
-                connections.size(), peers.size(), seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peersUsed,
+                connections.size(), peers.size() + incoming, seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peersUsed,
                 finished ? null : stallWatch.reason(), closes, announcer == null ? 0 : announcer.droppedReplies());
     }
 

@@ -19,7 +19,8 @@ final class TrackerLink implements Announcer.Listener {
     @Override
     public void announced(String url, AnnounceResponse r) {
         int added = peers.add(r.peers());
-        events.info("tracker " + url + ": " + r.peers().size() + " peers (" + added + " new)"
+        int n = r.peers().size();
+        events.info("tracker " + url + ": " + n + (n == 1 ? " peer (" : " peers (") + added + " new)"
                 + (r.warning() != null ? ", warning: " + r.warning() : ""));
         dial.run();
     }

@@ -105,7 +105,9 @@ class MainTest {
 
     @Test
     void helpAndVersion() {
-        assertTrue(run("--help").out.contains("--download-dir"));
+        String help = run("--help").out;
+        assertTrue(help.contains("--download-dir"), help);
+        assertTrue(help.contains("skiff show [--scrape] TORRENT") && help.contains("--status text"), "every form documented: " + help);
         assertEquals("skiff " + Main.VERSION, run("--version").out.strip());
     }
 

@@ -60,6 +60,8 @@ final class ScriptedPeer implements PeerStream.Events {
     private final ByteBuffer in = ByteBuffer.allocate(64 << 10);
     private ByteBuffer out = ByteBuffer.allocate(64 << 10);
     private boolean handshakeIn;
+    private boolean dialsIn;
+    private boolean greeted;
     private boolean unchoked;
     private boolean closed;
     int blocksServed;
@@ -81,6 +83,9 @@ final class ScriptedPeer implements PeerStream.Events {
 
     void start() throws IOException {
         stream.start(this);
+        if (dialsIn) {
+            greet(); // the dialler speaks first; skiff answers once our handshake names its torrent
+        }
         if (leaveAtMillis != Long.MAX_VALUE) {
             loop.schedule(leaveAtMillis - loop.nowMillis(), this::leave);
         }
@@ -151,7 +156,9 @@ final class ScriptedPeer implements PeerStream.Events {
                 }
                 in.position(in.position() + 68);
                 handshakeIn = true;
-                greet();
+                if (!greeted) {
+                    greet();
+                }
                 continue;
             }
             if (in.remaining() < 4) {
@@ -177,7 +184,13 @@ final class ScriptedPeer implements PeerStream.Events {
         in.compact();
     }
 
+    /** This peer dialled skiff (an incoming connection for skiff): it sends its handshake first. */
+    void dialsIn() {
+        dialsIn = true;
+    }
+
     private void greet() {
+        greeted = true;
         if (kind == Kind.MUTE) {
             return;
         }

@@ -23,6 +23,7 @@ final class SimNetwork implements PeerNetwork {
     private final Map<InetSocketAddress, Host> hosts = new HashMap<>();
     final Map<InetSocketAddress, Integer> dials = new HashMap<>();
     private boolean closed;
+    private Acceptor acceptor;
 
     SimNetwork(EventLoop loop) {
         this.loop = loop;
@@ -34,7 +35,22 @@ final class SimNetwork implements PeerNetwork {
 
     @Override
     public void listen(Acceptor acceptor) {
-        // scripted peers never dial in
+        this.acceptor = acceptor;
+    }
+
+    /** A scripted peer at {@code from} dials the download (once it listens); false if it does not listen yet or any more. */
+    boolean dialIn(InetSocketAddress from, Host h) throws IOException {
+        if (acceptor == null || closed) {
+            return false;
+        }
+        MemoryLink link = new MemoryLink(loop, h.bytesPerMilli(), h.latencyMillis());
+        link.a.acceptConnected();
+        link.b.acceptConnected();
+        ScriptedPeer peer = h.peer().apply(link.b);
+        peer.dialsIn();
+        peer.start();
+        acceptor.accepted(link.a, from);
+        return true;
     }
 
     @Override

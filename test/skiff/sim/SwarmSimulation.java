@@ -29,15 +29,26 @@ import skiff.swarm.Status;
  */
 final class SwarmSimulation {
     /** One scripted peer of the swarm. */
-    record PeerSpec(ScriptedPeer.Kind kind, double bytesPerMilli, long latencyMillis, long leaveAtMillis, long chokeAtMillis) {
+    record PeerSpec(ScriptedPeer.Kind kind, double bytesPerMilli, long latencyMillis, long leaveAtMillis, long chokeAtMillis,
+                    boolean dialsIn) {
+        PeerSpec(ScriptedPeer.Kind kind, double bytesPerMilli, long latencyMillis, long leaveAtMillis, long chokeAtMillis) {
+            this(kind, bytesPerMilli, latencyMillis, leaveAtMillis, chokeAtMillis, false);
+        }
+
         static PeerSpec of(ScriptedPeer.Kind kind, double bytesPerMilli, long latencyMillis) {
             return new PeerSpec(kind, bytesPerMilli, latencyMillis, Long.MAX_VALUE, Long.MAX_VALUE);
+        }
+
+        /** A peer that dials the download (an incoming connection), not one the download dials. */
+        static PeerSpec incoming(ScriptedPeer.Kind kind, double bytesPerMilli, long latencyMillis) {
+            return new PeerSpec(kind, bytesPerMilli, latencyMillis, Long.MAX_VALUE, Long.MAX_VALUE, true);
         }
     }
 
     /** What a run came to. */
+    /** {@code samples}: the download's status once a simulated second. */
     record Result(long seed, boolean completed, String failure, long simulatedMillis, long turns, boolean byteExact,
-                  List<String> warnings, List<String> infos, Status status) {
+                  List<String> warnings, List<String> infos, Status status, List<Status> samples) {
         boolean banned(int peer) {
             return infos.stream().anyMatch(l -> l.startsWith("banned 10.0.0." + (peer + 1) + ":"));
         }
@@ -90,15 +101,33 @@ final class SwarmSimulation {
         loop.onTaskError(e -> warnings.add("task error: " + e));
         SimNetwork network = new SimNetwork(loop);
         List<InetSocketAddress> addresses = new ArrayList<>();
+        List<Runnable> dialsIn = new ArrayList<>();
         for (int i = 0; i < peers.size(); i++) {
             PeerSpec p = peers.get(i);
             InetSocketAddress a = new InetSocketAddress("10.0.0." + (i + 1), 6881);
-            addresses.add(a);
             int number = i;
             long peerSeed = random.nextLong();
-            network.host(a, new SimNetwork.Host(p.bytesPerMilli(), p.latencyMillis(), stream -> new ScriptedPeer(loop, meta,
+            SimNetwork.Host host = new SimNetwork.Host(p.bytesPerMilli(), p.latencyMillis(), stream -> new ScriptedPeer(loop, meta,
                 content, p.kind(), number, peerSeed, stream, p.leaveAtMillis() == Long.MAX_VALUE ? Long.MAX_VALUE
-                    : now[0] + p.leaveAtMillis(), p.chokeAtMillis() == Long.MAX_VALUE ? Long.MAX_VALUE : now[0] + p.chokeAtMillis())));
+                    : now[0] + p.leaveAtMillis(), p.chokeAtMillis() == Long.MAX_VALUE ? Long.MAX_VALUE : now[0] + p.chokeAtMillis()));
+            if (p.dialsIn()) {
+                InetSocketAddress from = new InetSocketAddress("10.0.1." + (i + 1), 40_000 + i); // an ephemeral port
+                dialsIn.add(new Runnable() {
+                    @Override
+                    public void run() {
+                        try {
+                            if (!network.dialIn(from, host)) {
+                                loop.schedule(100, this); // not listening yet: the check and allocation come first
+                            }
+                        } catch (java.io.IOException e) {
+                            warnings.add("dial in: " + e);
+                        }
+                    }
+                });
+            } else {
+                addresses.add(a);
+                network.host(a, host);
+            }
         }
         boolean[] done = {false};
         String[] failed = {null};
@@ -140,10 +169,17 @@ final class SwarmSimulation {
         Download download = new Download(loop, Runnable::run, meta, dir, settings, events, random.split(), network);
         download.addPeers(addresses);
         loop.execute(download::start);
+        dialsIn.forEach(d -> loop.schedule(100, d));
         long start = now[0];
         long turns = 0;
+        List<Status> samples = new ArrayList<>();
+        long nextSampleMillis = start + 1000;
         while (!done[0] && failed[0] == null && now[0] - start < limitMillis && turns < MAX_TURNS) {
             turns++;
+            if (now[0] >= nextSampleMillis) {
+                samples.add(download.status());
+                nextSampleMillis = now[0] + 1000;
+            }
             if (loop.runOnce(0) == 0) {
                 long next = loop.nextTimerMillis();
                 if (next == Long.MAX_VALUE) {
@@ -162,7 +198,7 @@ final class SwarmSimulation {
         }
         loop.closeAll();
         boolean exact = done[0] && Arrays.equals(content, Files.readAllBytes(dir.resolve("sim.bin")));
-        return new Result(seed, done[0], failed[0], now[0] - start, turns, exact, warnings, infos, status);
+        return new Result(seed, done[0], failed[0], now[0] - start, turns, exact, warnings, infos, status, samples);
     }
 
     /** Pseudo-random bytes from a splitmix64 stream: several times faster than nextBytes, which dominated short runs. */

@@ -200,6 +200,19 @@ class SwarmSimulationTest {
         }
     }
 
+    /**
+     * Peers that dial us are counted among the known ones: the status showed "peers 1/0" (one
+     * connection, no peer known) while a peer that had dialled in served the whole download.
+     */
+    @Test
+    void peersThatDialInAreServedAndCounted() throws Exception {
+        SwarmSimulation.Result r = run(new SwarmSimulation(9000, tmp.resolve("in"), 64, 32 << 10)
+            .peer(PeerSpec.incoming(Kind.SEED, 200, LATENCY)), 600_000);
+        check(r, 30_000);
+        assertTrue(r.samples().stream().anyMatch(s -> s.connections() == 1), "sampled while connected: " + r.samples());
+        assertTrue(r.samples().stream().allMatch(s -> s.knownPeers() >= s.connections()), r.samples().toString());
+    }
+
     /** A stall is never silent: the log says why, in the words of the peers' declared state. */
     @Test
     void aStallSaysWhy() throws Exception {
