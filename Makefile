@@ -83,7 +83,7 @@ soak: build/skiff.jar build/image/bin/skiff
 # took 2.5-3.4 CPU s instead of 3.7-4.2, and peak RssAnon 27 MiB instead of 67-69.
 run: build/skiff.jar
 	@test -n "$(TORRENT)" || { echo "usage: make run TORRENT=file.torrent [ARGS='...']" >&2; exit 2; }
-	$(JAVA) $(IMAGE_JVM_OPTS) -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:ArchiveRelocationMode=0 \
+	@$(JAVA) $(IMAGE_JVM_OPTS) -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:ArchiveRelocationMode=0 \
 	  -XX:CompilerDirectivesFile=tools/jit-directives.json $(SKIFF_OPTS) -jar build/skiff.jar $(ARGS) "$(TORRENT)"
 
 # Low-memory JVM defaults for routers and small boards; SKIFF_OPTS (in the environment) adds or overrides.

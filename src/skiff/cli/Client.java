@@ -233,18 +233,28 @@ final class Client implements Events {
         }
         double secs = Math.max(0.001, (loop.nowMillis() - startMillis) / 1000.0);
         double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
-        String line = (complete ? "done: " : "stopped: ") + download.metainfo().name() + ", "
-                + Units.bytes(s.haveBytes()) + " of " + Units.bytes(s.totalBytes()) + " in "
-                + Units.decimal(secs, 1) + " s, average "
-                + Units.bytes((long) (s.downloadedBytes() / secs)) + "/s, downloaded " + Units.bytes(s.downloadedBytes())
-                + ", uploaded " + Units.bytes(s.uploadedBytes()) + ", peers used " + s.peersUsed()
-                + ", ratio " + Units.decimal(ratio, 2);
+        String line = summaryLine(s, complete, secs);
         if (!args.quiet) {
             out.println(args.json ? Progress.jsonSummary(s, complete, secs, ratio) : line); // --json: every stdout line an object
         }
         if (args.logFile != null) {
             log.info(line); // -q is about the terminal: the log file gets the summary too
         }
+    }
+
+    /**
+     * The last line: the download's size, time and speed (up to completion, not counting the
+     * seeding after it), then seeding time, uploaded bytes and ratio.
+     */
+    static String summaryLine(Status s, boolean complete, double totalSeconds) {
+        double downloadSeconds = s.completedAfterMillis() >= 0 ? Math.max(0.001, s.completedAfterMillis() / 1000.0) : totalSeconds;
+        double seedingSeconds = s.completedAfterMillis() >= 0 ? Math.max(0, totalSeconds - downloadSeconds) : 0;
+        double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
+        return (complete ? "done: " : "stopped: ") + s.name() + ", " + Units.bytes(s.haveBytes()) + " of "
+                + Units.bytes(s.totalBytes()) + " in " + Units.decimal(downloadSeconds, 1) + " s, average "
+                + Units.bytes((long) (s.downloadedBytes() / downloadSeconds)) + "/s, downloaded " + Units.bytes(s.downloadedBytes())
+                + ", peers used " + s.peersUsed() + (seedingSeconds >= 0.05 ? "; seeded " + Units.decimal(seedingSeconds, 1) + " s" : "")
+                + ", uploaded " + Units.bytes(s.uploadedBytes()) + ", ratio " + Units.decimal(ratio, 2);
     }
 
     @Override

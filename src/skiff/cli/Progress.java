@@ -189,13 +189,14 @@ final class Progress {
         return b.append('}').toString();
     }
 
-    /** The run's end as one object: {@code event} done or stopped, the download's totals. */
+    /** The run's end as one object: {@code event} done or stopped, the download's totals (its speed over its own time, not the seeding after). */
     static String jsonSummary(Status s, boolean complete, double seconds, double ratio) {
+        double downloadSeconds = s.completedAfterMillis() >= 0 ? s.completedAfterMillis() / 1000.0 : seconds;
         return "{\"event\":\"" + (complete ? "done" : "stopped") + "\"," + identity(s) + ",\"state\":\"" + s.state().label()
                 + "\",\"have_bytes\":" + s.haveBytes() + ",\"total_bytes\":" + s.totalBytes()
                 + ",\"downloaded_bytes\":" + s.downloadedBytes() + ",\"uploaded_bytes\":" + s.uploadedBytes()
-                + ",\"seconds\":" + Units.decimal(seconds, 1)
-                + ",\"average_down_bytes_per_s\":" + (long) (s.downloadedBytes() / Math.max(0.001, seconds))
+                + ",\"seconds\":" + Units.decimal(seconds, 1) + ",\"download_seconds\":" + Units.decimal(downloadSeconds, 1)
+                + ",\"average_down_bytes_per_s\":" + (long) (s.downloadedBytes() / Math.max(0.001, downloadSeconds))
                 + ",\"peers_used\":" + s.peersUsed() + ",\"ratio\":" + Units.decimal(ratio, 2)
                 + ",\"closed_connections\":" + closes(s.closes()) + "}";
     }

@@ -55,6 +55,8 @@ public final class Download implements PeerListener, Announcer.Stats {
     private final int[] closeCounts = new int[CloseReason.values().length];
     private long seedingSinceMillis = -1;
     private long startedMillis = -1;
+    /** When every piece was verified and flushed: the download's time ends there, seeding's begins. */
+    private long completedAtMillis = -1;
     private boolean startedComplete;
     /** Peers that completed a handshake with us, over the whole run. */
     private int peersUsed;
@@ -222,6 +224,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     }
 
     private void flushedAtEnd() {
+        completedAtMillis = loop.nowMillis();
         if (announcer != null && !startedComplete) {
             announcer.completed();
         }
@@ -534,6 +537,7 @@ public final class Download implements PeerListener, Announcer.Stats {
             }
         }
         return new Status(metainfo.name(), metainfo.infoHashHex(), startedMillis < 0 ? 0 : loop.nowMillis() - startedMillis,
+                completedAtMillis < 0 || startedMillis < 0 ? -1 : completedAtMillis - startedMillis,
                 state, metainfo.totalLength(), haveBytes, traffic.downloaded(), traffic.uploaded(),
                 traffic.downRate(), traffic.upRate(),
                 connections.size(), peers.size() + incoming, seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peersUsed,

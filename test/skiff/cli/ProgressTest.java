@@ -21,7 +21,7 @@ class ProgressTest {
 
     @Test
     void theStatusComesBackAfterALogLineAndNotAfterTheEnd() {
-        Status s = new Status("file.bin", "00".repeat(20), 1500, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
+        Status s = new Status("file.bin", "00".repeat(20), 1500, -1, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
         progress.show(s, null, null);
         String line = take();
         assertTrue(line.contains("50.0%"), line);
@@ -42,7 +42,7 @@ class ProgressTest {
     /** A stall says why on the status line and in JSON; JSON counts closed connections by reason and dropped tracker replies. */
     @Test
     void aStallSaysWhyAndJsonCountsCloses() {
-        Status s = new Status("file.bin", "00".repeat(20), 1500, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 0, 0, 2, 9, 0, 8, 16, 3,
+        Status s = new Status("file.bin", "00".repeat(20), 1500, -1, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 0, 0, 2, 9, 0, 8, 16, 3,
             "all 2 peers with missing pieces are choking us", java.util.Map.of("banned", 1), 4);
         String line = Progress.line(s, 200);
         assertTrue(line.endsWith("stalled: all 2 peers with missing pieces are choking us peers 2/9 seeds 0")
@@ -50,7 +50,7 @@ class ProgressTest {
         String json = Progress.json(s, null, null);
         assertTrue(json.contains("\"stalled\":\"all 2 peers with missing pieces are choking us\"")
             && json.contains("\"closed_connections\":{\"banned\":1}") && json.contains("\"dropped_tracker_replies\":4"), json);
-        Status fine = new Status("file.bin", "00".repeat(20), 1500, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
+        Status fine = new Status("file.bin", "00".repeat(20), 1500, -1, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
         assertTrue(Progress.json(fine, null, null).contains("\"stalled\":null,\"closed_connections\":{}"), Progress.json(fine, null, null));
     }
 
@@ -62,7 +62,7 @@ class ProgressTest {
     @Test
     void jsonLinesParseWithTheirIdentityAndFiles() {
         String name = "a \"quoted\" \\ name\nwith\u0001controls \u00e9\u2028";
-        Status s = new Status(name, "ab".repeat(20), 61_500, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0,
+        Status s = new Status(name, "ab".repeat(20), 61_500, -1, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0,
             2048, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
         java.util.List<skiff.metainfo.FileEntry> files = java.util.List.of(new skiff.metainfo.FileEntry(java.util.List.of("d", "x\"y"), 100, 0, false),
             new skiff.metainfo.FileEntry(java.util.List.of(".pad", "5"), 5, 100, true), new skiff.metainfo.FileEntry(java.util.List.of("z"), 7, 105, false));
@@ -78,5 +78,22 @@ class ProgressTest {
         assertEquals("done", done.get("event"));
         assertEquals(name, done.get("name"));
         assertEquals(262144.0, done.get("average_down_bytes_per_s"));
+    }
+
+    /** The summary's speed is the download's, not diluted by the seeding after it; then seeding time, uploaded, ratio. */
+    @Test
+    void theSummarySpeedsTheDownloadAloneThenTellsTheSeeding() {
+        // 64 MiB done in 2 s, then seeded until 62 s had passed: 32 MiB/s, not 1.05
+        Status seeded = new Status("x.bin", "00".repeat(20), 62_000, 2_000, skiff.swarm.TorrentState.SEEDING, 64 << 20, 64 << 20,
+            64 << 20, 32 << 20, 0, 0, 0, 0, 0, 256, 256, 3, null, java.util.Map.of(), 0);
+        assertEquals("done: x.bin, 64.0 MiB of 64.0 MiB in 2.0 s, average 32.0 MiB/s, downloaded 64.0 MiB, peers used 3; "
+            + "seeded 60.0 s, uploaded 32.0 MiB, ratio 0.50", Client.summaryLine(seeded, true, 62.0));
+        Status stopped = new Status("x.bin", "00".repeat(20), 4_000, -1, skiff.swarm.TorrentState.DOWNLOADING, 64 << 20, 16 << 20,
+            16 << 20, 0, 0, 0, 0, 0, 0, 64, 256, 1, null, java.util.Map.of(), 0);
+        assertEquals("stopped: x.bin, 16.0 MiB of 64.0 MiB in 4.0 s, average 4.00 MiB/s, downloaded 16.0 MiB, peers used 1, "
+            + "uploaded 0 B, ratio 0.00", Client.summaryLine(stopped, false, 4.0));
+        java.util.Map<String, Object> json = skiff.testutil.Json.object(Progress.jsonSummary(seeded, true, 62.0, 0.5));
+        assertEquals(2.0, json.get("download_seconds"));
+        assertEquals((double) (32 << 20), json.get("average_down_bytes_per_s"));
     }
 }
