@@ -129,6 +129,25 @@ public final class ResumeFile {
         return out;
     }
 
+    /**
+     * On {@code workers}: forces the data to disk, then records {@code verified} (in that order, so
+     * the resume file never vouches for unflushed data); {@code after} hears the error, or null, on {@code loop}.
+     */
+    public void saveAfterFlush(Bitfield verified, java.util.concurrent.Executor workers, java.util.concurrent.Executor loop,
+                               java.util.function.Consumer<IOException> after) {
+        workers.execute(() -> {
+            IOException error = null;
+            try {
+                flushData();
+                save(verified);
+            } catch (IOException e) {
+                error = e;
+            }
+            IOException result = error;
+            loop.execute(() -> after.accept(result));
+        });
+    }
+
     /** Forces every file's data to disk. Blocking: run it on a worker. */
     public void flushData() throws IOException {
         List<FileEntry> files = storage.map().files();

@@ -51,8 +51,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     private final Admission admission;
     private final TrackerLink trackerLink;
     private final StallWatch stallWatch = new StallWatch();
-    /** Connections closed, per reason, over the whole run: what --json and the debug log show. */
-    private final int[] closeCounts = new int[CloseReason.values().length];
+    private final CloseCounts closeCounts = new CloseCounts();
     private long seedingSinceMillis = -1;
     private long startedMillis = -1;
     /** When every piece was verified and flushed: the download's time ends there, seeding's begins. */
@@ -204,23 +203,9 @@ public final class Download implements PeerListener, Announcer.Stats {
         });
     }
 
-    /**
-     * Forces the data to disk, then records the verified pieces (in that order, so the resume file
-     * never vouches for unflushed data). Runs on a worker; {@code after} hears the error, or null, on the loop.
-     */
+    /** Saves the resume file on a worker, after the data; {@code after} hears the error, or null, on the loop. */
     private void saveResume(java.util.function.Consumer<IOException> after) {
-        Bitfield snapshot = have.copy();
-        workers.execute(() -> {
-            IOException error = null;
-            try {
-                resume.flushData();
-                resume.save(snapshot);
-            } catch (IOException e) {
-                error = e;
-            }
-            IOException result = error;
-            loop.execute(() -> after.accept(result));
-        });
+        resume.saveAfterFlush(have.copy(), workers, loop, after);
     }
 
     private void flushedAtEnd() {
@@ -301,19 +286,7 @@ public final class Download implements PeerListener, Announcer.Stats {
         uploader.tick(seconds, now, finished, connections.values());
         connector.warnIfAlone(now, finished, events);
         if (!finished) {
-            String stall = stallWatch.check(now, lastBlockMillis, connections.values(), picker);
-            if (stall != null) {
-                events.warn("no data for " + (now - lastBlockMillis) / 1000 + " s: " + stall);
-                if (events.debugging()) {
-                    for (PeerConnection c : connections.values()) {
-                        PeerState s = (PeerState) c.attachment;
-                        events.debug(c + ": " + (c.peerChoking ? "choking" : "unchoking") + " us, we are "
-                                + (c.amInterested ? "" : "not ") + "interested, " + s.requests.size() + " requests out"
-                                + (s.snubbedUntilMillis > now ? ", snubbed" : "") + ", " + s.goodPieces + " good pieces, has "
-                                + c.peerPieces.count() + "; missing pieces: " + picker.missingSummary());
-                    }
-                }
-            }
+            stallWatch.report(now, lastBlockMillis, connections.values(), picker, events);
         }
         checkSeedingLimits(now);
         dial();
@@ -493,7 +466,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     @Override
     public void closed(PeerConnection c, CloseReason reason, String detail) {
         connections.remove(c.address());
-        closeCounts[reason.ordinal()]++;
+        closeCounts.count(reason);
         PeerState s = (PeerState) c.attachment;
         traffic.closed(c, s);
         if (picker != null) {
@@ -530,18 +503,12 @@ public final class Download implements PeerListener, Announcer.Stats {
                 incoming++;
             }
         }
-        java.util.Map<String, Integer> closes = new java.util.LinkedHashMap<>();
-        for (CloseReason r : CloseReason.values()) {
-            if (closeCounts[r.ordinal()] > 0) {
-                closes.put(r.name().toLowerCase(java.util.Locale.ROOT), closeCounts[r.ordinal()]);
-            }
-        }
         return new Status(metainfo.name(), metainfo.infoHashHex(), startedMillis < 0 ? 0 : loop.nowMillis() - startedMillis,
                 completedAtMillis < 0 || startedMillis < 0 ? -1 : completedAtMillis - startedMillis,
                 state, metainfo.totalLength(), haveBytes, traffic.downloaded(), traffic.uploaded(),
                 traffic.downRate(), traffic.upRate(),
                 connections.size(), peers.size() + incoming, seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peersUsed,
-                finished ? null : stallWatch.reason(), closes, announcer == null ? 0 : announcer.droppedReplies());
+                finished ? null : stallWatch.reason(), closeCounts.asMap(), announcer == null ? 0 : announcer.droppedReplies());
     }
 
     /** Verified bytes per file, for the per-file view. */

@@ -30,6 +30,27 @@ final class StallWatch {
     }
 
     /**
+     * Re-judges at {@code now} and, when the reason is new, says it once: a warning, and at DEBUG each
+     * connection's state and the missing pieces with their retry owners (what found a liar holding one).
+     */
+    void report(long now, long lastBlockMillis, Collection<PeerConnection> connections, Picker picker, Events events) {
+        String stall = check(now, lastBlockMillis, connections, picker);
+        if (stall == null) {
+            return;
+        }
+        events.warn("no data for " + (now - lastBlockMillis) / 1000 + " s: " + stall);
+        if (events.debugging()) {
+            for (PeerConnection c : connections) {
+                PeerState s = (PeerState) c.attachment;
+                events.debug(c + ": " + (c.peerChoking ? "choking" : "unchoking") + " us, we are "
+                        + (c.amInterested ? "" : "not ") + "interested, " + s.requests.size() + " requests out"
+                        + (s.snubbedUntilMillis > now ? ", snubbed" : "") + ", " + s.goodPieces + " good pieces, has "
+                        + c.peerPieces.count() + "; missing pieces: " + picker.missingSummary());
+            }
+        }
+    }
+
+    /**
      * Re-judges at {@code now}; returns the reason when it is new (to be logged once), else null.
      * {@code lastBlockMillis}: when any peer last sent a block we asked for.
      */
