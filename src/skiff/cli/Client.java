@@ -46,6 +46,7 @@ final class Client implements Events {
     private volatile int exitCode = ExitCode.FAILED;
     private volatile boolean stopping;
     private volatile boolean complete;
+    private boolean failedAlready;
     private long startMillis;
 
     Client(Args args, Log log, PrintStream out, PrintStream err) {
@@ -59,6 +60,9 @@ final class Client implements Events {
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
         loop = new EventLoop(Clock.system(), m -> log.warn(m));
         loop.onTaskError(e -> failed("internal error: " + e + " (please report it)"));
+        // the storage's own catch words this; a late fault (raised past that catch) is worded the same
+        loop.onMappedFault(e -> failed(download == null ? "internal error: " + e
+                : "disk full (or file truncated) writing " + download.root()));
         ExecutorService workers = WorkerPool.create(WorkerPool.defaultThreads());
         try {
             byte[] peerId = peerId(random);
@@ -259,6 +263,10 @@ final class Client implements Events {
 
     @Override
     public void failed(String reason) {
+        if (failedAlready) {
+            return; // the first reason is the one worth reading; late faults repeat it
+        }
+        failedAlready = true;
         if (progress != null) {
             progress.clear();
         }

@@ -41,6 +41,7 @@ public final class EventLoop implements Executor {
     private final Map<SelectionKey, Throwable> closing = new LinkedHashMap<>();
     private final List<ShutdownWork> shutdownWork = new ArrayList<>();
     private Consumer<RuntimeException> taskErrors = e -> { };
+    private Consumer<InternalError> mappedFaults = e -> { };
     private long timerSequence;
     private volatile boolean stopRequested;
     private volatile long stopGraceMillis;
@@ -99,6 +100,15 @@ public final class EventLoop implements Executor {
      */
     public void onTaskError(Consumer<RuntimeException> handler) {
         this.taskErrors = handler;
+    }
+
+    /**
+     * Who hears a fault on a memory-mapped page the disk could not back (disk full, file truncated).
+     * The JVM may raise it after the write that caused it, past that write's own catch, in
+     * whatever handler or task runs next; left alone it would kill the loop thread.
+     */
+    public void onMappedFault(Consumer<InternalError> handler) {
+        this.mappedFaults = handler;
     }
 
     /** Work that must run before the loop stops; each gets at most the stop's grace period. */
@@ -211,6 +221,9 @@ public final class EventLoop implements Executor {
             } catch (RuntimeException e) {
                 warnings.accept("handler failed, closing its channel: " + e); // a bug, not bad input
                 close(key, e);
+            } catch (InternalError e) {
+                close(key, null);
+                mappedFaults.accept(e);
             }
         }
         return n;
@@ -265,6 +278,8 @@ public final class EventLoop implements Executor {
         } catch (RuntimeException e) {
             warnings.accept("error on the loop: " + e);
             taskErrors.accept(e);
+        } catch (InternalError e) {
+            mappedFaults.accept(e);
         }
     }
 

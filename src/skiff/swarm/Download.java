@@ -106,6 +106,11 @@ public final class Download implements PeerListener, Announcer.Stats {
         this.announcer = a;
     }
 
+    /** Where the data goes: the file of a single-file torrent, the folder of a multi-file one. */
+    public Path root() {
+        return storage.root();
+    }
+
     public Metainfo metainfo() {
         return metainfo;
     }
