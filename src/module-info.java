@@ -8,5 +8,6 @@ module skiff {
     exports skiff.peer;
     exports skiff.storage;
     exports skiff.swarm;
+    exports skiff.session;
     exports skiff.cli;
 }

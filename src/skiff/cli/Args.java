@@ -11,7 +11,12 @@ final class Args {
     enum Command { DOWNLOAD, SHOW, CREATE, HELP, VERSION }
 
     Command command = Command.DOWNLOAD;
+    /** The .torrent (show), the file or folder to share (create), the first torrent (download). */
     String torrent;
+    /** Every torrent to download, in the order given. */
+    final List<String> torrents = new ArrayList<>();
+    /** Connections at most over all torrents (libtorrent's connections_limit). */
+    int maxConnections = skiff.swarm.GlobalLimits.DEFAULT_MAX_CONNECTIONS;
     String downloadDir = "downloads";
     int maxPeers = 50;
     int port = 6881;
@@ -46,7 +51,7 @@ final class Args {
 
     /** Options each command takes; -h, --help and --version go with any. */
     private static final java.util.Set<String> DOWNLOAD_OPTIONS = java.util.Set.of("-d", "--download-dir", "-p", "--max-peers",
-        "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
+        "--max-connections", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
         "--upload-limit", "--unchoke-slots", "--status-interval", "--peer", "--disk-io", "--status", "--json", "--files");
     private static final java.util.Set<String> SHOW_OPTIONS = java.util.Set.of("--scrape");
     private static final java.util.Set<String> CREATE_OPTIONS = java.util.Set.of("-o", "--output", "-t", "--tracker", "-w",
@@ -176,6 +181,7 @@ final class Args {
             case "-d", "--download-dir" -> downloadDir = nonEmpty(name, value);
             case "-p", "--max-peers" -> maxPeers = intIn(name, value, 1, 10_000);
             case "--port" -> port = intIn(name, value, 1, 65_535);
+            case "--max-connections" -> maxConnections = intIn(name, value, 1, 100_000);
             case "-l", "--log-level" -> logLevel = level(value);
             case "--log-file" -> logFile = nonEmpty(name, value);
             case "-o", "--output" -> output = nonEmpty(name, value);
@@ -229,10 +235,11 @@ final class Args {
         if (rest.isEmpty()) {
             throw new UsageException("missing " + what);
         }
-        if (rest.size() > 1) {
+        if (rest.size() > 1 && command != Command.DOWNLOAD) {
             throw new UsageException("unexpected argument '" + rest.get(1) + "' (give one " + what.substring(2) + ")");
         }
         torrent = rest.get(0);
+        torrents.addAll(rest);
     }
 
     private static String nonEmpty(String name, String value) throws UsageException {

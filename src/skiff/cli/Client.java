@@ -17,19 +17,20 @@ import skiff.loop.Dns;
 import skiff.loop.EventLoop;
 import skiff.loop.WorkerPool;
 import skiff.metainfo.Metainfo;
+import skiff.session.Session;
+import skiff.session.Torrent;
 import skiff.storage.StorageException;
-import skiff.swarm.Download;
-import skiff.swarm.Events;
+import skiff.swarm.GlobalLimits;
 import skiff.swarm.Settings;
 import skiff.swarm.Status;
-import skiff.swarm.TcpNetwork;
-import skiff.tracker.Announcer;
-import skiff.tracker.Tracker;
 import skiff.tracker.Trackers;
 import skiff.tracker.UdpTracker;
 
-/** Wires one download by hand (loop, workers, trackers, swarm, progress) and runs it to an exit code. */
-final class Client implements Events {
+/**
+ * Runs the torrents given on the command line in one session (loop, workers, port, trackers,
+ * progress) to an exit code: 0 only when every torrent is done.
+ */
+final class Client {
     /** Bounded wait for `stopped` announces and the resume file on shutdown (issue: a few seconds). */
     static final long STOP_GRACE_MILLIS = 4000;
     static final long HTTP_TRACKER_TIMEOUT_MILLIS = 30_000;
@@ -40,12 +41,12 @@ final class Client implements Events {
     private final Log log;
     private final PrintStream out;
     private final PrintStream err;
+    private final List<Job> jobs = new ArrayList<>();
     private EventLoop loop;
-    private Download download;
+    private Session session;
     private Progress progress;
     private volatile int exitCode = ExitCode.FAILED;
     private volatile boolean stopping;
-    private volatile boolean complete;
     private boolean failedAlready;
     private long startMillis;
 
@@ -56,13 +57,13 @@ final class Client implements Events {
         this.err = err;
     }
 
-    int run(Metainfo metainfo) throws IOException {
+    int run(List<Metainfo> metainfos) throws IOException {
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
         loop = new EventLoop(Clock.system(), m -> log.warn(m));
         loop.onTaskError(e -> failed("internal error: " + e + " (please report it)"));
         // the storage's own catch words this; a late fault (raised past that catch) is worded the same
-        loop.onMappedFault(e -> failed(download == null ? "internal error: " + e
-                : "disk full (or file truncated) writing " + download.root()));
+        loop.onMappedFault(e -> failed(jobs.isEmpty() || jobs.get(0).torrent.download() == null ? "internal error: " + e
+                : "disk full (or file truncated) writing " + jobs.get(0).torrent.download().root()));
         ExecutorService workers = WorkerPool.create(WorkerPool.defaultThreads());
         try {
             byte[] peerId = peerId(random);
@@ -82,39 +83,25 @@ final class Client implements Events {
                     return ExitCode.FAILED;
                 }
             }
-            Settings settings = new Settings(args.maxPeers, bind, args.port, peerId, Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
-                    Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.uploadLimitKib * 1024, args.seed, args.seedRatio,
-                    args.seedTimeMinutes * 60_000, args.diskIo);
+            Trackers trackers = new Trackers(loop, new Dns(loop, workers), random, null, HTTP_TRACKER_TIMEOUT_MILLIS,
+                    UdpTracker.DEFAULT_BASE_TIMEOUT_MILLIS, UdpTracker.DEFAULT_MAX_RETRANSMITS, "skiff/" + Main.VERSION);
+            GlobalLimits limits = new GlobalLimits(args.maxConnections, args.uploadLimitKib * 1024, loop::nowMillis);
             try {
-                TcpNetwork network = TcpNetwork.bind(loop, new InetSocketAddress(bind, args.port));
-                try {
-                    download = new Download(loop, workers, metainfo, Path.of(args.downloadDir), settings, this, random, network);
-                } catch (StorageException e) {
-                    network.close();
-                    throw e;
-                }
+                session = Session.open(loop, workers, new InetSocketAddress(bind, args.port), limits, trackers, log::warn);
             } catch (StorageException e) {
                 err.println("skiff: " + e.getMessage());
                 return ExitCode.FAILED;
             }
-            Dns dns = new Dns(loop, workers);
-            Trackers trackers = new Trackers(loop, dns, random, null, HTTP_TRACKER_TIMEOUT_MILLIS,
-                    UdpTracker.DEFAULT_BASE_TIMEOUT_MILLIS, UdpTracker.DEFAULT_MAX_RETRANSMITS, "skiff/" + Main.VERSION);
-            List<List<Tracker>> tiers = new ArrayList<>();
-            for (List<String> tier : metainfo.tiers()) {
-                List<Tracker> t = new ArrayList<>();
-                for (String url : tier) {
-                    Tracker tracker = trackers.create(url);
-                    if (tracker == null) {
-                        log.debug("skipping tracker " + url + ": unsupported scheme");
-                    } else {
-                        t.add(tracker);
-                    }
-                }
-                tiers.add(t);
+            Settings settings = new Settings(args.maxPeers, session.port(), peerId, Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
+                    Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.seed, args.seedRatio,
+                    args.seedTimeMinutes * 60_000, args.diskIo);
+            String clash = addTorrents(metainfos, settings, random, givenPeers);
+            if (clash != null) {
+                err.println("skiff: " + clash);
+                session.stop(() -> { });
+                return ExitCode.FAILED;
             }
-            download.announcer(new Announcer(loop, tiers, metainfo.infoHash(), peerId, args.port, random, download, download.trackerListener()));
-            loop.onShutdown(done -> download.stop(done));
+            loop.onShutdown(done -> session.stop(done));
             if (!args.quiet) {
                 boolean terminal = Progress.stdoutIsTerminal();
                 progress = new Progress(out, terminal, args.json, Progress.terminalWidth());
@@ -129,16 +116,19 @@ final class Client implements Events {
             }
             Runnable restoreSignals = Signals.install(this::interrupted);
             startMillis = loop.nowMillis();
-            log.info(metainfo.name() + ": " + Units.bytes(metainfo.totalLength()) + " in " + metainfo.pieceCount()
-                    + " pieces, info-hash " + metainfo.infoHashHex());
-            download.addPeers(givenPeers);
-            loop.execute(download::start);
+            for (Job j : jobs) {
+                Metainfo m = j.torrent.metainfo();
+                log.info(m.name() + ": " + Units.bytes(m.totalLength()) + " in " + m.pieceCount()
+                        + " pieces, info-hash " + m.infoHashHex());
+                j.torrent.start();
+            }
             try {
                 loop.run();
             } finally {
                 restoreSignals.run();
             }
-            if (exitCode != ExitCode.FAILED) {
+            log.debug("incoming connections: " + session.incoming());
+            if (exitCode != ExitCode.FAILED || jobs.size() > 1) {
                 summary();
             } else if (progress != null) {
                 progress.end();
@@ -147,6 +137,30 @@ final class Client implements Events {
         } finally {
             WorkerPool.shutdown(workers, 1000);
         }
+    }
+
+    /** Adds each torrent to the session; returns why they cannot run together, or null. */
+    private String addTorrents(List<Metainfo> metainfos, Settings settings, SplittableRandom random,
+                               List<InetSocketAddress> givenPeers) {
+        Path dir = Path.of(args.downloadDir);
+        for (Metainfo m : metainfos) {
+            Job job = new Job(m.name(), metainfos.size() > 1);
+            try {
+                job.torrent = session.add(m, dir, settings, job, random.split());
+            } catch (StorageException e) {
+                return e.getMessage();
+            }
+            for (Job other : jobs) {
+                Path a = other.torrent.download().root();
+                Path b = job.torrent.download().root();
+                if (a.startsWith(b) || b.startsWith(a)) {
+                    return "'" + other.name + "' and '" + m.name() + "' would write the same files in " + dir;
+                }
+            }
+            job.torrent.addPeers(givenPeers);
+            jobs.add(job);
+        }
+        return null;
     }
 
     /** Azureus-style peer id (BEP 20): client code and version, then random printable bytes. */
@@ -171,78 +185,77 @@ final class Client implements Events {
         }
     }
 
-    @Override
-    public boolean debugging() {
-        return log.enabled(Log.Level.DEBUG);
-    }
-
-    @Override
-    public void debug(String message) {
-        logged(Log.Level.DEBUG, message);
-    }
-
-    @Override
-    public void info(String message) {
-        logged(Log.Level.INFO, message);
-    }
-
-    @Override
-    public void warn(String message) {
-        logged(Log.Level.WARNING, message);
-    }
-
     /**
-     * Ctrl-C or SIGTERM: stop gracefully (announce `stopped`, flush, write the resume file) and
-     * exit 130, or 0 for SIGTERM once the download is complete (the user ends seeding). A second
-     * signal exits at once; the resume file on disk stays valid.
+     * Ctrl-C or SIGTERM: stop gracefully (announce `stopped`, flush, write the resume files) and
+     * exit 130, or 0 for SIGTERM once every download is complete (the user ends seeding). A second
+     * signal exits at once; the resume files on disk stay valid.
      */
     private void interrupted(String signal) {
         if (stopping) {
             Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
         }
         stopping = true;
-        exitCode = signal.equals("TERM") && complete ? ExitCode.OK : ExitCode.INTERRUPTED;
+        exitCode = signal.equals("TERM") && jobs.stream().allMatch(j -> j.complete) ? ExitCode.OK : ExitCode.INTERRUPTED;
         loop.stop(STOP_GRACE_MILLIS);
     }
 
-    @Override
-    public void completed() {
-        complete = true;
-        if (args.seed && !args.quiet) {
-            if (progress != null) {
-                progress.clear();
+    /** Ends the run once every torrent is done or failed: 0 only if none failed. */
+    private void endIfAllOver() {
+        for (Job j : jobs) {
+            if (!j.over()) {
+                return;
             }
-            log.info("download complete; seeding (Ctrl-C to stop)");
         }
+        exitCode = jobs.stream().anyMatch(j -> j.failure != null) ? ExitCode.FAILED : ExitCode.OK;
+        loop.stop(STOP_GRACE_MILLIS);
     }
 
-    @Override
-    public void done() {
-        exitCode = ExitCode.OK;
+    /** A failure of the whole process (a bug, a late disk fault): every torrent stops. */
+    private void failed(String reason) {
+        if (failedAlready) {
+            return; // the first reason is the one worth reading; late faults repeat it
+        }
+        failedAlready = true;
+        if (progress != null) {
+            progress.clear();
+        }
+        err.println("skiff: " + reason);
+        exitCode = ExitCode.FAILED;
         loop.stop(STOP_GRACE_MILLIS);
     }
 
     private void showProgress() {
-        boolean perFile = args.files && download.metainfo().files().size() > 1;
-        progress.show(download.status(), perFile ? download.metainfo().files() : null,
-                perFile ? download.fileBytesDone() : null);
+        progress.show(rows());
     }
 
-    /** One line at the end: size, time, average speed, peers used, ratio. */
+    private List<Progress.Row> rows() {
+        List<Progress.Row> rows = new ArrayList<>();
+        for (Job j : jobs) {
+            Metainfo m = j.torrent.metainfo();
+            boolean perFile = args.files && m != null && m.files().size() > 1;
+            rows.add(new Progress.Row(j.torrent.status(), perFile ? m.files() : null,
+                    perFile ? j.torrent.download().fileBytesDone() : null));
+        }
+        return rows;
+    }
+
+    /** The end: one line (or JSON object) per torrent: size, time, average speed, peers used, ratio. */
     private void summary() {
-        Status s = download.status();
+        double secs = Math.max(0.001, (loop.nowMillis() - startMillis) / 1000.0);
         if (progress != null) {
             showProgress();
             progress.end();
         }
-        double secs = Math.max(0.001, (loop.nowMillis() - startMillis) / 1000.0);
-        double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
-        String line = summaryLine(s, complete, secs);
-        if (!args.quiet) {
-            out.println(args.json ? Progress.jsonSummary(s, complete, secs, ratio) : line); // --json: every stdout line an object
-        }
-        if (args.logFile != null) {
-            log.info(line); // -q is about the terminal: the log file gets the summary too
+        for (Job j : jobs) {
+            Status s = j.torrent.status();
+            double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
+            String line = summaryLine(s, j.complete, secs);
+            if (!args.quiet) {
+                out.println(args.json ? Progress.jsonSummary(s, j.complete, secs, ratio) : line); // --json: every stdout line an object
+            }
+            if (args.logFile != null) {
+                log.info(line); // -q is about the terminal: the log file gets the summary too
+            }
         }
     }
 
@@ -261,17 +274,78 @@ final class Client implements Events {
                 + ", uploaded " + Units.bytes(s.uploadedBytes()) + ", ratio " + Units.decimal(ratio, 2);
     }
 
-    @Override
-    public void failed(String reason) {
-        if (failedAlready) {
-            return; // the first reason is the one worth reading; late faults repeat it
+    /** One torrent of the run, and what it tells the user interface (its log lines named when there are several). */
+    private final class Job implements skiff.swarm.Events {
+        final String name;
+        private final String prefix;
+        Torrent torrent;
+        boolean complete;
+        boolean done;
+        String failure;
+
+        Job(String name, boolean named) {
+            this.name = name;
+            this.prefix = named ? name + ": " : "";
         }
-        failedAlready = true;
-        if (progress != null) {
-            progress.clear();
+
+        boolean over() {
+            return done || failure != null;
         }
-        err.println("skiff: " + reason);
-        exitCode = ExitCode.FAILED;
-        loop.stop(STOP_GRACE_MILLIS);
+
+        @Override
+        public boolean debugging() {
+            return log.enabled(Log.Level.DEBUG);
+        }
+
+        @Override
+        public void debug(String message) {
+            logged(Log.Level.DEBUG, prefix + message);
+        }
+
+        @Override
+        public void info(String message) {
+            logged(Log.Level.INFO, prefix + message);
+        }
+
+        @Override
+        public void warn(String message) {
+            logged(Log.Level.WARNING, prefix + message);
+        }
+
+        @Override
+        public void completed() {
+            complete = true;
+            if (args.seed && !args.quiet) {
+                if (progress != null) {
+                    progress.clear();
+                }
+                log.info(prefix + "download complete; seeding (Ctrl-C to stop)");
+            }
+        }
+
+        @Override
+        public void done() {
+            done = true;
+            endIfAllOver();
+        }
+
+        /** Alone, the run ends with this line; among others, this torrent stops and the rest go on. */
+        @Override
+        public void failed(String reason) {
+            if (jobs.size() <= 1) {
+                Client.this.failed(reason);
+                return;
+            }
+            if (failure != null) {
+                return;
+            }
+            failure = reason;
+            if (progress != null) {
+                progress.clear();
+            }
+            err.println("skiff: " + name + ": " + reason);
+            torrent.stop(() -> { });
+            endIfAllOver();
+        }
     }
 }

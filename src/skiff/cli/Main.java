@@ -8,6 +8,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import skiff.loop.WorkerPool;
 import skiff.metainfo.Metainfo;
@@ -62,6 +64,8 @@ public final class Main {
                 case CREATE -> create(args);
                 case DOWNLOAD -> download(args);
             };
+        } catch (TorrentFileException e) {
+            err.println("skiff: " + e.file + ": " + e.getCause().getMessage());
         } catch (MetainfoException e) {
             err.println("skiff: " + args.torrent + ": " + e.getMessage());
         } catch (NoSuchFileException e) {
@@ -106,8 +110,35 @@ public final class Main {
         return ExitCode.OK;
     }
 
-    private int download(Args args) throws IOException, MetainfoException {
-        Metainfo m = load(args.torrent);
+    /** A torrent among several that cannot be read: the message names which. */
+    private static final class TorrentFileException extends Exception {
+        final String file;
+
+        TorrentFileException(String file, MetainfoException cause) {
+            super(cause);
+            this.file = file;
+        }
+    }
+
+    private int download(Args args) throws IOException, TorrentFileException {
+        List<Metainfo> metainfos = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (String file : args.torrents) {
+            Metainfo m;
+            try {
+                m = load(file);
+            } catch (MetainfoException e) {
+                throw new TorrentFileException(file, e);
+            }
+            int same = seen.indexOf(m.infoHashHex());
+            if (same >= 0) {
+                err.println("skiff: " + args.torrents.get(same) + " and " + file + " are the same torrent (info-hash "
+                        + m.infoHashHex() + ")");
+                return ExitCode.USAGE;
+            }
+            seen.add(m.infoHashHex());
+            metainfos.add(m);
+        }
         Log log;
         PrintStream logStream = err;
         if (args.logFile != null) {
@@ -118,7 +149,7 @@ public final class Main {
         Log.Level level = quietLog && args.logLevel.compareTo(Log.Level.ERROR) < 0 ? Log.Level.ERROR : args.logLevel;
         log = new Log(level, logStream, args.logFile != null);
         try {
-            return new Client(args, log, out, err).run(m);
+            return new Client(args, log, out, err).run(metainfos);
         } finally {
             if (logStream != err) {
                 logStream.close();

@@ -1,6 +1,7 @@
 package skiff.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import skiff.metainfo.FileEntry;
 import skiff.metainfo.PathSafety;
@@ -51,44 +52,103 @@ final class Progress {
         }
     }
 
-    /** Draws the status; {@code files}/{@code fileDone} are null unless the per-file view is on. */
+    /** One torrent's status; {@code files}/{@code fileDone} are null unless the per-file view is on. */
+    record Row(Status status, List<FileEntry> files, long[] fileDone) {
+    }
+
+    /** Draws one torrent's status. */
     void show(Status s, List<FileEntry> files, long[] fileDone) {
+        show(List.of(new Row(s, files, fileDone)));
+    }
+
+    /**
+     * Draws every torrent's status: alone, its line; among several, one line each led by its
+     * name, then a total. With --json, one object per torrent.
+     */
+    void show(List<Row> rows) {
         if (json) {
-            out.println(json(s, files, fileDone));
+            for (Row r : rows) {
+                out.println(json(r.status(), r.files(), r.fileDone()));
+            }
             out.flush();
             return;
         }
-        StringBuilder b = new StringBuilder();
-        String main = line(s, terminal ? width - 1 : Integer.MAX_VALUE);
-        if (terminal) {
-            clearLines(b);
-            int start = b.length();
-            b.append(main).append(" ".repeat(Math.max(0, width - 1 - main.length())));
-            int lines = 1;
-            if (files != null) {
-                for (int i = 0; i < files.size(); i++) {
-                    if (!files.get(i).padding()) {
-                        b.append('\n').append(fileLine(files.get(i), fileDone[i], width - 1));
-                        lines++;
+        List<String> lines = new ArrayList<>();
+        int max = terminal ? width - 1 : Integer.MAX_VALUE;
+        int nameWidth = rows.size() > 1 ? nameWidth(rows, width) : 0;
+        for (Row r : rows) {
+            String lead = nameWidth == 0 ? "" : Units.padRight(cut(r.status().name(), nameWidth), nameWidth) + " ";
+            lines.add(lead + line(r.status(), max - lead.length()));
+            if (r.files() != null) {
+                for (int i = 0; i < r.files().size(); i++) {
+                    if (!r.files().get(i).padding()) {
+                        lines.add((terminal ? "" : "  ") + fileLine(r.files().get(i), r.fileDone()[i], max));
                     }
                 }
             }
+        }
+        if (rows.size() > 1) {
+            lines.add(Units.padRight("total", nameWidth) + " " + total(rows, max - nameWidth - 1));
+        }
+        StringBuilder b = new StringBuilder();
+        if (terminal) {
+            clearLines(b);
+            int start = b.length();
+            for (int i = 0; i < lines.size(); i++) {
+                String l = lines.get(i);
+                b.append(i == 0 ? "" : "\n").append(l).append(" ".repeat(Math.max(0, width - 1 - l.length())));
+            }
             b.append('\r');
-            linesOpen = lines;
+            linesOpen = lines.size();
             drawn = b.substring(start);
-            drawnLines = lines;
+            drawnLines = lines.size();
         } else {
-            b.append(main).append('\n');
-            if (files != null) {
-                for (int i = 0; i < files.size(); i++) {
-                    if (!files.get(i).padding()) {
-                        b.append("  ").append(fileLine(files.get(i), fileDone[i], Integer.MAX_VALUE)).append('\n');
-                    }
-                }
+            for (String l : lines) {
+                b.append(l).append('\n');
             }
         }
         out.print(b);
         out.flush();
+    }
+
+    /** The name column among several torrents: the longest name, within a quarter of the width. */
+    private static int nameWidth(List<Row> rows, int width) {
+        int longest = 5; // "total"
+        for (Row r : rows) {
+            longest = Math.max(longest, r.status().name().length());
+        }
+        return Math.min(longest, Math.max(8, width / 4));
+    }
+
+    private static String cut(String s, int max) {
+        String p = PathSafety.printable(s);
+        return p.length() <= max ? p : p.substring(0, Math.max(0, max - 1)) + "~";
+    }
+
+    /** All torrents at once: bytes, rates, ETA of what is left, connections, and how many are done. */
+    static String total(List<Row> rows, int max) {
+        long have = 0;
+        long total = 0;
+        double down = 0;
+        double up = 0;
+        int peers = 0;
+        int done = 0;
+        for (Row r : rows) {
+            Status s = r.status();
+            have += s.haveBytes();
+            total += s.totalBytes();
+            down += s.downRate();
+            up += s.upRate();
+            peers += s.connections();
+            done += s.totalBytes() > 0 && s.haveBytes() == s.totalBytes() ? 1 : 0;
+        }
+        double fraction = total == 0 ? 0 : (double) have / total;
+        long left = total - have;
+        String eta = left == 0 ? "0s" : down < 1 ? "--" : duration((long) (left / down));
+        String text = Units.padLeft(Units.decimal(100 * fraction, 1), 5) + "% " + Units.bytes(have) + "/" + Units.bytes(total)
+                + " down " + Units.bytes((long) down) + "/s up " + Units.bytes((long) up) + "/s ETA " + eta + " peers " + peers
+                + ", " + done + " of " + rows.size() + " complete";
+        return text.length() > max ? text.substring(0, Math.max(0, max)) : text;
     }
 
     /** Moves back over what was drawn and blanks it (terminal only). */
@@ -223,7 +283,10 @@ final class Progress {
         if (s.downRate() < 1) {
             return "--";
         }
-        long secs = (long) (left / s.downRate());
+        return duration((long) (left / s.downRate()));
+    }
+
+    private static String duration(long secs) {
         if (secs >= 100 * 3600) {
             return "--";
         }

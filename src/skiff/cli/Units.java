@@ -44,6 +44,11 @@ final class Units {
         return s.length() >= width ? s : " ".repeat(width - s.length()) + s;
     }
 
+    /** {@code s} left-aligned in {@code width} characters, as {@code %-Ns} prints it. */
+    static String padRight(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+
     /** A JSON string literal: quotes, backslashes and control characters escaped (names come from torrents). */
     static String json(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');

@@ -5,16 +5,28 @@ import java.util.ArrayDeque;
 
 /**
  * The pool of direct buffers blocks are assembled in: bounded in how many are out at once and in
- * how many are kept for reuse. Loop thread only.
+ * how many are kept for reuse. One per process (the session's), shared by every torrent's
+ * storage, so that eight torrents take no more direct memory than one. Loop thread only.
  */
-final class BlockBuffers {
+public final class BlockBuffers {
     /** Buffers kept for reuse; more are made while more peers are mid-block at once. */
     private static final int MAX_SPARE = 16;
+    private static final int BLOCK_BYTES = 16 << 10;
+    /**
+     * Block buffers out at once at most (4 MiB of direct memory, a quarter of the image's cap);
+     * past it a payload takes the unbuffered path, so a thousand peers cannot exhaust direct memory.
+     */
+    static final int MAX_LENT = 256;
 
     private final int bytes;
     private final int maxLent;
     private final ArrayDeque<ByteBuffer> spare = new ArrayDeque<>();
     private int lent;
+
+    /** The process's pool: 16 KiB blocks, {@link #MAX_LENT} out at once. */
+    public BlockBuffers() {
+        this(BLOCK_BYTES, MAX_LENT);
+    }
 
     BlockBuffers(int bytes, int maxLent) {
         this.bytes = bytes;
@@ -23,7 +35,7 @@ final class BlockBuffers {
 
     /** A buffer with {@code length} bytes of room, or null when {@code maxLent} are out already. */
     ByteBuffer lend(int length) {
-        if (lent >= maxLent) {
+        if (lent >= maxLent || length > bytes) {
             return null;
         }
         ByteBuffer b = spare.poll();

@@ -46,13 +46,33 @@ public final class HashPool {
     private final Path[] paths;
     private final Executor workers;
     private final Executor loop;
-    private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK_BYTES));
-    /** One digest per worker: getInstance looks the provider up and constructs reflectively each call. */
-    private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(HashPool::newSha1);
+    private final ThreadLocal<ByteBuffer> buffers;
+    private final ThreadLocal<MessageDigest> digests;
     private final ArrayDeque<Job> waiting = new ArrayDeque<>();
     private int running;
 
+    /**
+     * What each worker thread hashes with: a read buffer and a digest. One per process (the
+     * session's), so that every torrent's pool shares them instead of 64 KiB of direct memory per
+     * torrent and worker.
+     */
+    public static final class Scratch {
+        private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK_BYTES));
+        /** One digest per worker: getInstance looks the provider up and constructs reflectively each call. */
+        private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(HashPool::newSha1);
+
+        public Scratch() {
+            // the thread-locals fill on each worker's first hash
+        }
+    }
+
     public HashPool(Storage storage, Executor workers, Executor loop) {
+        this(storage, workers, loop, new Scratch());
+    }
+
+    public HashPool(Storage storage, Executor workers, Executor loop, Scratch scratch) {
+        this.buffers = scratch.buffers;
+        this.digests = scratch.digests;
         this.map = storage.map();
         this.metainfo = map.metainfo();
         this.paths = new Path[map.files().size()];

@@ -27,11 +27,6 @@ public final class Storage implements AutoCloseable {
     /** Open file channels at most; torrents with thousands of files reopen as needed. */
     static final int MAX_OPEN_FILES = 64;
     private static final int SCRATCH_BYTES = 16 << 10;
-    /**
-     * Block buffers out at once at most (4 MiB of direct memory, a quarter of the image's cap);
-     * past it a payload takes the unbuffered path, so a thousand peers cannot exhaust direct memory.
-     */
-    static final int MAX_LENT_BLOCK_BUFFERS = 256;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(SCRATCH_BYTES).asReadOnlyBuffer();
 
     private final FileMap map;
@@ -42,7 +37,7 @@ public final class Storage implements AutoCloseable {
     private final ByteBuffer scratch = ByteBuffer.allocate(SCRATCH_BYTES);
     private final ByteBuffer[] pair = new ByteBuffer[2]; // a scattering read's targets
     private final DiskIo io;
-    private final BlockBuffers blockBuffers = new BlockBuffers(SCRATCH_BYTES, MAX_LENT_BLOCK_BUFFERS);
+    private final BlockBuffers blockBuffers;
     private ByteBuffer readBuffer;
 
     public Storage(FileMap map, Path downloadDir) throws StorageException {
@@ -50,7 +45,13 @@ public final class Storage implements AutoCloseable {
     }
 
     public Storage(FileMap map, Path downloadDir, DiskIo io) throws StorageException {
+        this(map, downloadDir, io, new BlockBuffers());
+    }
+
+    /** {@code blockBuffers}: the process's pool, shared with the other torrents. */
+    public Storage(FileMap map, Path downloadDir, DiskIo io, BlockBuffers blockBuffers) throws StorageException {
         this.map = map;
+        this.blockBuffers = blockBuffers;
         this.io = io;
         this.root = downloadDir.toAbsolutePath().normalize();
         List<FileEntry> files = map.files();

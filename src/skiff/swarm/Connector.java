@@ -31,12 +31,15 @@ final class Connector {
     private final PeerSet peers;
     private final Map<InetSocketAddress, PeerConnection> connections;
     private final int maxPeers;
+    private final GlobalLimits limits;
     /** Since when we have had no connection at all (while downloading). */
     private long aloneSinceMillis;
 
     /** {@code connections}: the download's own map, which this fills. */
     Connector(EventLoop loop, PeerNetwork network, Metainfo metainfo, PeerListener listener, BlockSink sink, BlockSource source,
-              byte[] handshake, PeerSet peers, Map<InetSocketAddress, PeerConnection> connections, int maxPeers) {
+              byte[] handshake, PeerSet peers, Map<InetSocketAddress, PeerConnection> connections, int maxPeers,
+              GlobalLimits limits) {
+        this.limits = limits;
         this.loop = loop;
         this.network = network;
         this.metainfo = metainfo;
@@ -54,7 +57,7 @@ final class Connector {
      * and the download is not {@code stopping}.
      */
     void accept(PeerStream stream, InetSocketAddress a, boolean stopping) {
-        if (stopping || a == null || connections.size() >= maxPeers || peers.banned(a) || connections.containsKey(a)) {
+        if (stopping || a == null || room() <= 0 || peers.banned(a) || connections.containsKey(a)) {
             stream.release();
             return;
         }
@@ -68,7 +71,7 @@ final class Connector {
 
     /** Dials candidates up to the peer limit; once we are {@code complete}, known seeds are left out. */
     void dial(boolean complete) {
-        int room = maxPeers - connections.size();
+        int room = room();
         if (room <= 0) {
             return;
         }
@@ -91,11 +94,17 @@ final class Connector {
         }
     }
 
+    /** Connections we may still make: under this torrent's --max-peers and the process's cap. */
+    private int room() {
+        return Math.min(maxPeers - connections.size(), limits.connectionRoom());
+    }
+
     private PeerConnection add(PeerStream stream, InetSocketAddress a, boolean outgoing) {
         PeerConnection c = new PeerConnection(loop, stream, a, outgoing, metainfo, listener, sink);
         c.attachment = new PeerState();
         c.source(source);
         connections.put(a, c);
+        limits.opened();
         return c;
     }
 

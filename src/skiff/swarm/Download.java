@@ -50,6 +50,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     private final StorageSink sink;
     private final Admission admission;
     private final TrackerLink trackerLink;
+    private final GlobalLimits limits;
     private final StallWatch stallWatch = new StallWatch();
     private final CloseCounts closeCounts = new CloseCounts();
     private long seedingSinceMillis = -1;
@@ -72,9 +73,12 @@ public final class Download implements PeerListener, Announcer.Stats {
     private boolean finished;
     private boolean stopped;
 
-    /** {@code network}: where connections come from (TCP, or memory in the simulation); the download closes it. */
+    /**
+     * {@code network}: where connections come from (TCP through the session, or memory in the
+     * simulation); the download closes it. {@code shared}: what it borrows from the session.
+     */
     public Download(EventLoop loop, Executor workers, Metainfo metainfo, Path downloadDir, Settings settings,
-                    Events events, RandomGenerator random, PeerNetwork network) throws StorageException {
+                    Events events, RandomGenerator random, PeerNetwork network, Shared shared) throws StorageException {
         this.loop = loop;
         this.workers = workers;
         this.metainfo = metainfo;
@@ -82,16 +86,17 @@ public final class Download implements PeerListener, Announcer.Stats {
         this.events = events;
         this.timeouts = new Timeouts(settings, events);
         this.random = random;
-        this.storage = new Storage(new FileMap(metainfo), downloadDir, settings.diskIo());
-        this.hashes = new HashPool(storage, workers, loop);
+        this.storage = new Storage(new FileMap(metainfo), downloadDir, settings.diskIo(), shared.blockBuffers());
+        this.hashes = new HashPool(storage, workers, loop, shared.hashScratch());
+        this.limits = shared.limits();
         this.sink = new StorageSink(storage, this::fail);
         this.resume = new ResumeFile(storage);
         this.peers = new PeerSet(settings.port());
-        this.uploader = new Uploader(settings, storage, new Choker(settings.unchokeSlots(), random));
+        this.uploader = new Uploader(settings, storage, new Choker(settings.unchokeSlots(), random), limits);
         this.network = network;
         this.connector = new Connector(loop, network, metainfo, this, sink, uploader,
                 Wire.handshake(metainfo.infoHash(), settings.peerId(), Wire.ourReserved()).array(), peers, connections,
-                settings.maxPeers());
+                settings.maxPeers(), limits);
         this.admission = new Admission(settings.peerId(), peers, connections, events);
         this.trackerLink = new TrackerLink(peers, events, this::dial);
     }
@@ -288,7 +293,7 @@ public final class Download implements PeerListener, Announcer.Stats {
             }
         }
         traffic.endTick(seconds);
-        uploader.tick(seconds, now, finished, connections.values());
+        uploader.tick(now, finished, connections.values());
         connector.warnIfAlone(now, finished, events);
         if (!finished) {
             stallWatch.report(now, lastBlockMillis, connections.values(), picker, events);
@@ -470,7 +475,9 @@ public final class Download implements PeerListener, Announcer.Stats {
 
     @Override
     public void closed(PeerConnection c, CloseReason reason, String detail) {
-        connections.remove(c.address());
+        if (connections.remove(c.address()) == c) {
+            limits.closed();
+        }
         closeCounts.count(reason);
         PeerState s = (PeerState) c.attachment;
         traffic.closed(c, s);

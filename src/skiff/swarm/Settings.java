@@ -1,14 +1,14 @@
 package skiff.swarm;
 
-import java.net.InetAddress;
 import skiff.storage.DiskIo;
 
 /**
  * How a download behaves; Main fills it from the command line. Zero means "no limit" for the
- * upload rate, seed ratio and seed time.
+ * seed ratio and seed time. {@code port} and {@code peerId} are the session's, the same for every
+ * torrent; what all torrents share (the upload limit, the connection cap) is in {@link GlobalLimits}.
  */
-public record Settings(int maxPeers, InetAddress bindAddress, int port, byte[] peerId, long connectTimeoutMillis,
-                       long tickMillis, int unchokeSlots, long uploadLimitBytesPerSec, boolean seed, double seedRatio,
+public record Settings(int maxPeers, int port, byte[] peerId, long connectTimeoutMillis,
+                       long tickMillis, int unchokeSlots, boolean seed, double seedRatio,
                        long seedTimeMillis, DiskIo diskIo) {
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
     public static final long DEFAULT_TICK_MILLIS = 1000;

@@ -27,12 +27,13 @@ final class Uploader implements BlockSource {
     private final Settings settings;
     private final Storage storage;
     private final Choker choker;
+    private final GlobalLimits limits;
     private Bitfield have;
     private long lastRoundMillis;
-    private long tokens;
 
-    Uploader(Settings settings, Storage storage, Choker choker) {
+    Uploader(Settings settings, Storage storage, Choker choker, GlobalLimits limits) {
         this.settings = settings;
+        this.limits = limits;
         this.storage = storage;
         this.choker = choker;
     }
@@ -42,10 +43,9 @@ final class Uploader implements BlockSource {
         this.lastRoundMillis = nowMillis;
     }
 
-    /** Each tick: refill the rate limit, wake peers it held back, and run the choker when due. */
-    void tick(double seconds, long nowMillis, boolean seeding, Collection<PeerConnection> connections) {
-        if (settings.uploadLimitBytesPerSec() > 0) {
-            tokens = Math.min(settings.uploadLimitBytesPerSec(), tokens + (long) (settings.uploadLimitBytesPerSec() * seconds));
+    /** Each tick: wake peers the rate limit held back, and run the choker when due. */
+    void tick(long nowMillis, boolean seeding, Collection<PeerConnection> connections) {
+        if (limits.uploadLimited()) {
             for (PeerConnection c : List.copyOf(connections)) {
                 if (c.uploadsWaiting()) {
                     c.flush();
@@ -114,13 +114,6 @@ final class Uploader implements BlockSource {
 
     @Override
     public boolean allowUpload(int bytes) {
-        if (settings.uploadLimitBytesPerSec() <= 0) {
-            return true;
-        }
-        if (tokens < bytes) {
-            return false;
-        }
-        tokens -= bytes;
-        return true;
+        return limits.takeUpload(bytes);
     }
 }

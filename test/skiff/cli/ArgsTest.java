@@ -82,7 +82,7 @@ class ArgsTest {
             {"from 1 to 65535", "--port", "0", "t"},
             {"from 1 to 65535", "--port", "http", "t"},
             {"log level", "-l", "LOUD", "t"},
-            {"unexpected argument", "a", "b"},
+            {"unexpected argument", "show", "a", "b"},
             {"takes no value", "--quiet=yes", "t"},
             {"power of two", "create", "--piece-size", "1000", "d"},
             {"unknown option '-z'", "-qz", "t"},

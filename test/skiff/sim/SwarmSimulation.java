@@ -18,6 +18,7 @@ import skiff.storage.DiskIo;
 import skiff.swarm.Download;
 import skiff.swarm.Events;
 import skiff.swarm.Settings;
+import skiff.swarm.Shared;
 import skiff.swarm.Status;
 
 /**
@@ -164,9 +165,10 @@ final class SwarmSimulation {
                 failed[0] = reason;
             }
         };
-        Settings settings = new Settings(50, null, 6881, "-SK0000-simulation00".getBytes(), Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
-            Settings.DEFAULT_TICK_MILLIS, Settings.DEFAULT_UNCHOKE_SLOTS, 0, false, 0, 0, DiskIo.POSITIONAL);
-        Download download = new Download(loop, Runnable::run, meta, dir, settings, events, random.split(), network);
+        Settings settings = new Settings(50, 6881, "-SK0000-simulation00".getBytes(), Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
+            Settings.DEFAULT_TICK_MILLIS, Settings.DEFAULT_UNCHOKE_SLOTS, false, 0, 0, DiskIo.POSITIONAL);
+        Download download = new Download(loop, Runnable::run, meta, dir, settings, events, random.split(), network,
+            Shared.alone(loop::nowMillis));
         download.addPeers(addresses);
         loop.execute(download::start);
         dialsIn.forEach(d -> loop.schedule(100, d));

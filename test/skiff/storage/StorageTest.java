@@ -178,7 +178,7 @@ class StorageTest {
     void lentBlockBuffersAreCappedAndReused() throws Exception {
         Storage st = new Storage(new FileMap(torrent(data())), dir, DiskIo.POSITIONAL);
         List<ByteBuffer> out = new ArrayList<>();
-        for (int i = 0; i < Storage.MAX_LENT_BLOCK_BUFFERS; i++) {
+        for (int i = 0; i < BlockBuffers.MAX_LENT; i++) {
             out.add(st.lendBlockBuffer(16384));
         }
         assertFalse(out.contains(null));

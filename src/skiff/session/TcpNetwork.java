@@ -1,4 +1,4 @@
-package skiff.swarm;
+package skiff.session;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -11,9 +11,13 @@ import skiff.loop.Handler;
 import skiff.peer.PeerStream;
 import skiff.peer.TcpStream;
 import skiff.storage.StorageException;
+import skiff.swarm.PeerNetwork;
 
-/** Peers over TCP: the listening socket (bound early, so a port in use is reported at once) and dials. */
-public final class TcpNetwork implements PeerNetwork, Handler {
+/**
+ * Peers over TCP: the session's listening socket (bound early, so a port in use is reported at
+ * once) and dials. Incoming connections go to the session's {@link Router}.
+ */
+final class TcpNetwork implements PeerNetwork, Handler {
     /** Connections accepted per readiness event, so that a connect flood cannot hold the loop. */
     static final int ACCEPTS_PER_TURN = 32;
 
@@ -28,7 +32,7 @@ public final class TcpNetwork implements PeerNetwork, Handler {
     }
 
     /** Binds {@code address}; a port in use becomes a one-line error that suggests --port. */
-    public static TcpNetwork bind(EventLoop loop, InetSocketAddress address) throws StorageException {
+    static TcpNetwork bind(EventLoop loop, InetSocketAddress address) throws StorageException {
         try {
             ServerSocketChannel s = ServerSocketChannel.open();
             s.configureBlocking(false);

@@ -1,0 +1,212 @@
+package skiff.session;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import skiff.loop.Timer;
+import skiff.peer.PeerStream;
+
+/**
+ * An incoming stream while the {@link Router} reads the start of the peer's handshake, and after:
+ * the bytes read to route it are replayed to the torrent's connection, so its codec sees the
+ * whole handshake as if it had read it itself. Loop thread only.
+ */
+final class RoutedStream implements PeerStream {
+    /** BEP 3: pstrlen, "BitTorrent protocol", 8 reserved bytes, then the 20-byte info-hash. */
+    static final int HEAD_BYTES = 1 + 19 + 8 + 20;
+    private static final byte[] PROTOCOL = "\u0013BitTorrent protocol".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private final Router router;
+    private final PeerStream inner;
+    private final InetSocketAddress from;
+    private final ByteBuffer head = ByteBuffer.allocate(HEAD_BYTES);
+    private Events target;
+    private Timer timeout;
+    private boolean routed;
+    private boolean released;
+
+    RoutedStream(Router router, PeerStream inner, InetSocketAddress from) {
+        this.router = router;
+        this.inner = inner;
+        this.from = from;
+    }
+
+    /** Starts reading the head, for at most {@code timeoutMillis}. */
+    void sniff(long timeoutMillis) throws IOException {
+        timeout = router.loop().schedule(timeoutMillis, () -> drop(Router.Outcome.TIMED_OUT));
+        inner.start(new Beneath());
+    }
+
+    /** The stream beneath could not even start: counted as closed early. */
+    void closedBeforeRouting() {
+        drop(Router.Outcome.CLOSED_EARLY);
+    }
+
+    private void drop(Router.Outcome why) {
+        if (!routed && !released) {
+            released = true;
+            timeout.cancel();
+            router.unrouted(why);
+            inner.release();
+        }
+    }
+
+    /** The head is in: a BitTorrent handshake for a torrent we run goes to it, anything else is dropped. */
+    private void route() throws IOException {
+        byte[] h = head.array();
+        if (!java.util.Arrays.equals(h, 0, PROTOCOL.length, PROTOCOL, 0, PROTOCOL.length)) {
+            drop(Router.Outcome.NOT_BITTORRENT); // where an encrypted (MSE) handshake will be told apart
+            return;
+        }
+        skiff.swarm.PeerNetwork.Acceptor torrent = router.torrent(java.util.Arrays.copyOfRange(h, 28, HEAD_BYTES));
+        if (torrent == null) {
+            drop(Router.Outcome.UNKNOWN_TORRENT);
+            return;
+        }
+        routed = true;
+        timeout.cancel();
+        router.unrouted(Router.Outcome.ROUTED);
+        head.flip();
+        torrent.accepted(this, from);
+        if (target != null && !released) {
+            target.readable(); // the replayed head: the socket will not say readable for bytes we hold
+        }
+    }
+
+    // ---- PeerStream, for the torrent's connection once routed ----
+
+    @Override
+    public void start(Events events) {
+        target = events;
+        events.connected();
+    }
+
+    @Override
+    public boolean connected() {
+        return true;
+    }
+
+    @Override
+    public void wantWrite(boolean want) {
+        inner.wantWrite(want);
+    }
+
+    @Override
+    public void release() {
+        released = true;
+        inner.release();
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        int n = replay(dst);
+        if (dst.hasRemaining()) {
+            int more = inner.read(dst);
+            return more < 0 ? (n > 0 ? n : -1) : n + more;
+        }
+        return n;
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        long n = 0;
+        for (int i = offset; i < offset + length && head.hasRemaining(); i++) {
+            n += replay(dsts[i]);
+        }
+        if (head.hasRemaining()) {
+            return n;
+        }
+        long more = inner.read(dsts, offset, length);
+        return more < 0 ? (n > 0 ? n : -1) : n + more;
+    }
+
+    private int replay(ByteBuffer dst) {
+        if (!routed || !head.hasRemaining()) {
+            return 0;
+        }
+        int n = Math.min(head.remaining(), dst.remaining());
+        int limit = head.limit();
+        head.limit(head.position() + n);
+        dst.put(head);
+        head.limit(limit);
+        return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+        return inner.write(src);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        return inner.write(srcs, offset, length);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs) throws IOException {
+        return inner.write(srcs);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts) throws IOException {
+        return read(dsts, 0, dsts.length);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return inner.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+        released = true;
+        inner.close();
+    }
+
+    /** The events of the stream beneath: read the head while unrouted, then pass them on. */
+    private final class Beneath implements Events {
+        @Override
+        public void connected() {
+            // accepted streams start connected; the torrent's connection hears it in start()
+        }
+
+        @Override
+        public void connectFailed(String why) {
+            drop(Router.Outcome.NOT_BITTORRENT); // not for accepted streams; dropped if it ever came
+        }
+
+        @Override
+        public void readable() throws IOException {
+            if (routed) {
+                if (target != null) {
+                    target.readable();
+                }
+                return;
+            }
+            int n = inner.read(head);
+            if (n < 0) {
+                drop(Router.Outcome.CLOSED_EARLY);
+            } else if (!head.hasRemaining()) {
+                route();
+            }
+        }
+
+        @Override
+        public void writable() {
+            if (target != null) {
+                target.writable();
+            }
+        }
+
+        @Override
+        public void closed(Throwable cause) {
+            if (target != null) {
+                target.closed(cause);
+            } else if (!routed && !released) {
+                released = true;
+                timeout.cancel();
+                router.unrouted(Router.Outcome.CLOSED_EARLY);
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package skiff.session;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import skiff.loop.EventLoop;
+import skiff.metainfo.Metainfo;
+import skiff.peer.PeerStream;
+import skiff.storage.BlockBuffers;
+import skiff.storage.HashPool;
+import skiff.storage.StorageException;
+import skiff.swarm.Events;
+import skiff.swarm.GlobalLimits;
+import skiff.swarm.PeerNetwork;
+import skiff.swarm.Settings;
+import skiff.swarm.Shared;
+import skiff.tracker.Trackers;
+
+/**
+ * What is per process, above the torrents: the peer port (TCP, with incoming connections routed
+ * to a torrent by info-hash, and the UDP endpoint the DHT and uTP will share), the block buffers
+ * and hashing scratch every torrent borrows, the global limits, and the torrents themselves.
+ * Loop thread only, after {@link #open}.
+ */
+public final class Session {
+    /** Tries for a port free for both TCP and UDP when any port will do. */
+    static final int EPHEMERAL_PORT_TRIES = 8;
+
+    private final EventLoop loop;
+    private final Executor workers;
+    private final TcpNetwork tcp;
+    private final UdpEndpoint udp;
+    private final Router router;
+    private final Shared shared;
+    private final Trackers trackers;
+    private final List<Torrent> torrents = new ArrayList<>();
+
+    private Session(EventLoop loop, Executor workers, TcpNetwork tcp, UdpEndpoint udp, GlobalLimits limits, Trackers trackers) {
+        this.loop = loop;
+        this.workers = workers;
+        this.tcp = tcp;
+        this.udp = udp;
+        this.router = new Router(loop);
+        this.shared = new Shared(new BlockBuffers(), new HashPool.Scratch(), limits);
+        this.trackers = trackers;
+    }
+
+    /**
+     * Binds the peer port on {@code address} (port 0: any free one) for TCP, then UDP on the same
+     * port. A UDP port that cannot be had is a warning, not a failure: today only the DHT and uTP
+     * (to come) need it. {@code trackers}: makes each torrent's trackers, or null for none.
+     */
+    public static Session open(EventLoop loop, Executor workers, InetSocketAddress address, GlobalLimits limits,
+                               Trackers trackers, Consumer<String> warn) throws StorageException {
+        for (int attempt = 1; ; attempt++) {
+            TcpNetwork tcp = TcpNetwork.bind(loop, address);
+            InetSocketAddress udpAddress = new InetSocketAddress(address.getAddress(), tcp.port());
+            try {
+                UdpEndpoint udp = UdpEndpoint.open(loop, udpAddress);
+                return started(new Session(loop, workers, tcp, udp, limits, trackers));
+            } catch (IOException e) {
+                if (address.getPort() == 0 && attempt < EPHEMERAL_PORT_TRIES) {
+                    tcp.close(); // someone holds that UDP port: another free TCP port may have its UDP twin free
+                    continue;
+                }
+                warn.accept("UDP port " + tcp.port() + " unavailable (" + e.getMessage() + "); DHT and uTP off");
+                return started(new Session(loop, workers, tcp, null, limits, trackers));
+            }
+        }
+    }
+
+    private static Session started(Session s) throws StorageException {
+        try {
+            s.tcp.listen(s.router);
+        } catch (IOException e) {
+            s.close();
+            throw new StorageException("cannot listen for peers: " + e.getMessage());
+        }
+        return s;
+    }
+
+    /** The peer port, TCP and UDP. */
+    public int port() {
+        return tcp.port();
+    }
+
+    /** The UDP endpoint, or null when its port could not be had. */
+    public UdpEndpoint udp() {
+        return udp;
+    }
+
+    public GlobalLimits limits() {
+        return shared.limits();
+    }
+
+    /**
+     * A torrent from its metainfo: checked, then run, when {@link Torrent#start} is called. Its
+     * files are claimed now, so that a bad path or an unwritable folder fails before anything runs.
+     */
+    public Torrent add(Metainfo metainfo, Path downloadDir, Settings settings, Events events, RandomGenerator random)
+            throws StorageException {
+        Torrent t = add(metainfo.infoHash(), metainfo.name(), downloadDir, settings, events, random);
+        try {
+            t.metainfo(metainfo);
+        } catch (StorageException e) {
+            torrents.remove(t);
+            throw e;
+        }
+        return t;
+    }
+
+    /**
+     * A torrent known by its info-hash alone (a magnet link): it waits for its metainfo
+     * ({@link Torrent#metainfo(Metainfo)}) before it checks or downloads anything. {@code name}:
+     * what to call it meanwhile. A torrent already in the session is refused.
+     */
+    public Torrent add(byte[] infoHash, String name, Path downloadDir, Settings settings, Events events,
+                       RandomGenerator random) {
+        for (Torrent t : torrents) {
+            if (java.util.Arrays.equals(t.infoHash(), infoHash)) {
+                throw new IllegalArgumentException("torrent " + java.util.HexFormat.of().formatHex(infoHash) + " is already running");
+            }
+        }
+        Torrent t = new Torrent(loop, workers, infoHash, name, downloadDir, settings, events, random, network(infoHash),
+                shared, trackers);
+        torrents.add(t);
+        return t;
+    }
+
+    public List<Torrent> torrents() {
+        return Collections.unmodifiableList(torrents);
+    }
+
+    /** Stops every torrent (announce `stopped`, write resume files), then closes the port; {@code done} after, on the loop. */
+    public void stop(Runnable done) {
+        int[] pending = {torrents.size() + 1};
+        Runnable one = () -> {
+            if (--pending[0] == 0) {
+                close();
+                done.run();
+            }
+        };
+        for (Torrent t : torrents) {
+            t.stop(one);
+        }
+        one.run();
+    }
+
+    private void close() {
+        tcp.close();
+        if (udp != null) {
+            udp.close();
+        }
+    }
+
+    /** Incoming connections by what became of them (routed, unknown torrent, ...), for the debug log. */
+    public Map<String, Integer> incoming() {
+        Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        router.outcomes().forEach((k, v) -> m.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
+        return m;
+    }
+
+    /** One torrent's view of the port: dials go out over TCP, incoming connections come through the router. */
+    private PeerNetwork network(byte[] infoHash) {
+        return new PeerNetwork() {
+            @Override
+            public void listen(Acceptor acceptor) {
+                router.add(infoHash, acceptor);
+            }
+
+            @Override
+            public PeerStream dial(InetSocketAddress address) throws IOException {
+                return tcp.dial(address);
+            }
+
+            @Override
+            public int port() {
+                return tcp.port();
+            }
+
+            @Override
+            public void close() {
+                router.remove(infoHash);
+            }
+        };
+    }
+}

@@ -1,0 +1,15 @@
+package skiff.swarm;
+
+import skiff.storage.BlockBuffers;
+import skiff.storage.HashPool;
+
+/**
+ * What a download borrows from the session that runs it: the process's block buffers, the
+ * workers' hashing scratch and the global limits, so that per-torrent memory stays small.
+ */
+public record Shared(BlockBuffers blockBuffers, HashPool.Scratch hashScratch, GlobalLimits limits) {
+    /** A download alone in its process with nothing limited (tests, the simulation). */
+    public static Shared alone(java.util.function.LongSupplier clockMillis) {
+        return new Shared(new BlockBuffers(), new HashPool.Scratch(), GlobalLimits.none(clockMillis));
+    }
+}
