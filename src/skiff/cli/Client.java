@@ -151,9 +151,9 @@ final class Client {
                 return e.getMessage();
             }
             for (Job other : jobs) {
-                Path a = other.torrent.download().root();
-                Path b = job.torrent.download().root();
-                if (a.startsWith(b) || b.startsWith(a)) {
+                Path a = Path.of(other.name).normalize();
+                Path b = Path.of(m.name()).normalize();
+                if (a.startsWith(b) || b.startsWith(a)) { // one name inside the other: the same files, or one's within the other's folder
                     return "'" + other.name + "' and '" + m.name() + "' would write the same files in " + dir;
                 }
             }
