@@ -12,7 +12,7 @@ import skiff.metainfo.Metainfo;
  * messages we send (through the {@link Outbox}) and the connection's life from connect to close.
  * What the peer sends is framed, checked and recorded by its {@link Inbox}. Owned by the loop thread.
  */
-public final class PeerConnection implements PeerStream.Events {
+public final class PeerConnection<S> implements PeerStream.Events {
     /** Outgoing control bytes queued at most (about 3000 requests, or a huge bitfield); a peer that will not read is dropped. */
     static final int MAX_SEND_BUFFER_BYTES = 64 << 10;
     /**
@@ -25,44 +25,45 @@ public final class PeerConnection implements PeerStream.Events {
     private final PeerStream stream;
     private final InetSocketAddress address;
     private final boolean outgoing;
-    private final PeerListener listener;
+    private final PeerListener<S> listener;
+    private final S state;
     private BlockSource source;
     private boolean started;
 
-    private final Inbox inbox;
+    private final Inbox<S> inbox;
     private final Outbox outbox;
     private boolean handshakeSent;
     private byte[] pendingHandshake;
     private boolean closed;
     private final LongConsumer countUpload = n -> this.bytesUploaded += n;
 
-    // State both ends have declared (BEP 3).
-    public boolean amChoking = true;
-    public boolean amInterested;
-    public boolean peerChoking = true;
-    public boolean peerInterested;
-    public final Bitfield peerPieces;
-    public byte[] peerId;
+    // State both ends have declared (BEP 3): set here and by the inbox, read by the swarm.
+    private boolean amChoking = true;
+    private boolean amInterested;
+    boolean peerChoking = true;
+    boolean peerInterested;
+    final Bitfield peerPieces;
+    private byte[] peerId;
 
     // Counters the swarm turns into rates.
-    public long bytesDownloaded;
-    public long bytesUploaded;
-    public long lastReceiveMillis;
-    public long lastSendMillis;
-    public final long createdMillis;
-    /** Free for the swarm's per-connection bookkeeping. */
-    public Object attachment;
+    long bytesDownloaded;
+    private long bytesUploaded;
+    private long lastReceiveMillis;
+    private long lastSendMillis;
+    private final long createdMillis;
 
+    /** {@code state}: the swarm's own bookkeeping for this peer, handed back by {@link #state()}. */
     public PeerConnection(EventLoop loop, PeerStream stream, InetSocketAddress address, boolean outgoing,
-                          Metainfo metainfo, PeerListener listener, BlockSink sink) {
+                          Metainfo metainfo, PeerListener<S> listener, BlockSink sink, S state) {
         this.loop = loop;
+        this.state = state;
         this.stream = stream;
         this.address = address;
         this.outgoing = outgoing;
         this.listener = listener;
         this.peerPieces = new Bitfield(metainfo.pieceCount());
-        this.inbox = new Inbox(this, stream, metainfo, listener, sink);
-        int bitfieldMessage = Inbox.bitfieldMessageBytes(metainfo);
+        this.inbox = new Inbox<>(this, stream, metainfo, listener, sink);
+        int bitfieldMessage = FrameDecoder.bitfieldMessageBytes(metainfo.pieceCount());
         this.outbox = new Outbox(Math.max(MAX_SEND_BUFFER_BYTES, bitfieldMessage + 4 + 1024), metainfo.pieceLength());
         this.createdMillis = loop.nowMillis();
         this.lastReceiveMillis = createdMillis;
@@ -75,7 +76,63 @@ public final class PeerConnection implements PeerStream.Events {
     }
 
     /** Requests dropped because the peer had {@link #MAX_QUEUED_UPLOADS} queued already. */
-    public long droppedRequests;
+    private long droppedRequests;
+
+    /** The swarm's bookkeeping for this peer. */
+    public S state() {
+        return state;
+    }
+
+    public boolean amChoking() {
+        return amChoking;
+    }
+
+    public boolean amInterested() {
+        return amInterested;
+    }
+
+    public boolean peerChoking() {
+        return peerChoking;
+    }
+
+    public boolean peerInterested() {
+        return peerInterested;
+    }
+
+    /** The pieces the peer has declared (bitfield and haves); the swarm reads, never writes, it. */
+    public Bitfield peerPieces() {
+        return peerPieces;
+    }
+
+    /** The peer's id from its handshake, or null before it. */
+    public byte[] peerId() {
+        return peerId;
+    }
+
+    /** Payload and message bytes received and sent, for the swarm's rates. */
+    public long bytesDownloaded() {
+        return bytesDownloaded;
+    }
+
+    public long bytesUploaded() {
+        return bytesUploaded;
+    }
+
+    public long lastReceiveMillis() {
+        return lastReceiveMillis;
+    }
+
+    public long lastSendMillis() {
+        return lastSendMillis;
+    }
+
+    public long createdMillis() {
+        return createdMillis;
+    }
+
+    public long droppedRequests() {
+        return droppedRequests;
+    }
 
     /**
      * Queues a block to send; false when the peer already has too many queued. Honest deep

@@ -17,12 +17,12 @@ import skiff.peer.PeerConnection;
 final class Admission {
     private final byte[] ourId;
     private final PeerSet peers;
-    private final Map<InetSocketAddress, PeerConnection> connections;
+    private final Map<InetSocketAddress, PeerConnection<PeerState>> connections;
     private final Events events;
     private final Set<String> bannedIds = new HashSet<>();
 
     /** {@code connections}: the download's live map. */
-    Admission(byte[] ourId, PeerSet peers, Map<InetSocketAddress, PeerConnection> connections, Events events) {
+    Admission(byte[] ourId, PeerSet peers, Map<InetSocketAddress, PeerConnection<PeerState>> connections, Events events) {
         this.ourId = ourId;
         this.peers = peers;
         this.connections = connections;
@@ -30,7 +30,7 @@ final class Admission {
     }
 
     /** Why a peer that just completed its handshake must go, or null if it may stay. */
-    CloseReason refuse(PeerConnection c, byte[] peerId) {
+    CloseReason refuse(PeerConnection<PeerState> c, byte[] peerId) {
         if (Arrays.equals(peerId, ourId)) {
             peers.ban(c.address());
             return CloseReason.SELF;
@@ -38,8 +38,8 @@ final class Admission {
         if (bannedIds.contains(HexFormat.of().formatHex(peerId))) {
             return CloseReason.BANNED;
         }
-        for (PeerConnection other : connections.values()) {
-            if (other != c && other.peerId != null && Arrays.equals(other.peerId, peerId) && other.handshakeDone()) {
+        for (PeerConnection<PeerState> other : connections.values()) {
+            if (other != c && other.peerId() != null && Arrays.equals(other.peerId(), peerId) && other.handshakeDone()) {
                 return CloseReason.DUPLICATE;
             }
         }
@@ -52,9 +52,9 @@ final class Admission {
             return;
         }
         peers.ban(a);
-        PeerConnection c = connections.get(a);
-        if (c != null && c.peerId != null) {
-            bannedIds.add(HexFormat.of().formatHex(c.peerId));
+        PeerConnection<PeerState> c = connections.get(a);
+        if (c != null && c.peerId() != null) {
+            bannedIds.add(HexFormat.of().formatHex(c.peerId()));
         }
         if (c != null) {
             c.close(CloseReason.BANNED, "sent data that failed the hash check");

@@ -24,20 +24,20 @@ final class Connector {
     private final EventLoop loop;
     private final PeerNetwork network;
     private final Metainfo metainfo;
-    private final PeerListener listener;
+    private final PeerListener<PeerState> listener;
     private final BlockSink sink;
     private final BlockSource source;
     private final byte[] handshake;
     private final PeerSet peers;
-    private final Map<InetSocketAddress, PeerConnection> connections;
+    private final Map<InetSocketAddress, PeerConnection<PeerState>> connections;
     private final int maxPeers;
     private final GlobalLimits limits;
     /** Since when we have had no connection at all (while downloading). */
     private long aloneSinceMillis;
 
     /** {@code connections}: the download's own map, which this fills. */
-    Connector(EventLoop loop, PeerNetwork network, Metainfo metainfo, PeerListener listener, BlockSink sink, BlockSource source,
-              byte[] handshake, PeerSet peers, Map<InetSocketAddress, PeerConnection> connections, int maxPeers,
+    Connector(EventLoop loop, PeerNetwork network, Metainfo metainfo, PeerListener<PeerState> listener, BlockSink sink, BlockSource source,
+              byte[] handshake, PeerSet peers, Map<InetSocketAddress, PeerConnection<PeerState>> connections, int maxPeers,
               GlobalLimits limits) {
         this.limits = limits;
         this.loop = loop;
@@ -61,7 +61,7 @@ final class Connector {
             stream.release();
             return;
         }
-        PeerConnection c = add(stream, a, false); // not a dialable address: an incoming peer's port is ephemeral
+        PeerConnection<PeerState> c = add(stream, a, false); // not a dialable address: an incoming peer's port is ephemeral
         try {
             c.register(handshake);
         } catch (IOException e) {
@@ -84,7 +84,7 @@ final class Connector {
                 peers.disconnected(a, true, loop.nowMillis());
                 continue;
             }
-            PeerConnection c = add(stream, a, true);
+            PeerConnection<PeerState> c = add(stream, a, true);
             peers.connected(a);
             try {
                 c.register(handshake);
@@ -99,9 +99,8 @@ final class Connector {
         return Math.min(maxPeers - connections.size(), limits.connectionRoom());
     }
 
-    private PeerConnection add(PeerStream stream, InetSocketAddress a, boolean outgoing) {
-        PeerConnection c = new PeerConnection(loop, stream, a, outgoing, metainfo, listener, sink);
-        c.attachment = new PeerState();
+    private PeerConnection<PeerState> add(PeerStream stream, InetSocketAddress a, boolean outgoing) {
+        PeerConnection<PeerState> c = new PeerConnection<>(loop, stream, a, outgoing, metainfo, listener, sink, new PeerState());
         c.source(source);
         connections.put(a, c);
         limits.opened();

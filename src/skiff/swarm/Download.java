@@ -28,7 +28,7 @@ import skiff.tracker.Announcer;
  * One torrent on the loop: checks what is on disk, announces, dials peers, asks them for blocks,
  * verifies pieces and finishes. The glue between peers, picker, storage and trackers.
  */
-public final class Download implements PeerListener, Announcer.Stats {
+public final class Download implements PeerListener<PeerState>, Announcer.Stats {
     /** How often the resume file is rewritten while downloading. */
     static final long RESUME_SAVE_MILLIS = 60_000;
 
@@ -42,7 +42,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     private final HashPool hashes;
     private final ResumeFile resume;
     private final PeerSet peers;
-    private final Map<InetSocketAddress, PeerConnection> connections = new LinkedHashMap<>();
+    private final Map<InetSocketAddress, PeerConnection<PeerState>> connections = new LinkedHashMap<>();
     private final Connector connector;
     private final PeerNetwork network;
     private final Uploader uploader;
@@ -61,7 +61,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     /** Peers that completed a handshake with us, over the whole run. */
     private int peersUsed;
     private Announcer announcer;
-    private Picker picker;
+    private Picker<PeerConnection<PeerState>> picker;
     private Fetcher fetcher;
     private Bitfield have;
     private TorrentState state = TorrentState.STARTING;
@@ -135,7 +135,7 @@ public final class Download implements PeerListener, Announcer.Stats {
 
     private void allocateThenRun(Bitfield good) {
         have = good;
-        picker = new Picker(metainfo, have, random);
+        picker = new Picker<>(metainfo, have, random);
         fetcher = new Fetcher(picker, connections.values(), loop::nowMillis);
         for (int p = have.nextSet(0); p >= 0; p = have.nextSet(p + 1)) {
             haveBytes += metainfo.pieceSize(p);
@@ -198,9 +198,9 @@ public final class Download implements PeerListener, Announcer.Stats {
         }
         finished = true;
         state = settings.seed() ? TorrentState.SEEDING : TorrentState.COMPLETE;
-        for (PeerConnection c : List.copyOf(connections.values())) {
+        for (PeerConnection<PeerState> c : List.copyOf(connections.values())) {
             c.sendInterested(false);
-            if (c.peerPieces.complete()) {
+            if (c.peerPieces().complete()) {
                 c.close(CloseReason.BOTH_SEEDS, null);
             }
         }
@@ -254,7 +254,7 @@ public final class Download implements PeerListener, Announcer.Stats {
             tick.cancel();
         }
         network.close();
-        for (PeerConnection c : List.copyOf(connections.values())) {
+        for (PeerConnection<PeerState> c : List.copyOf(connections.values())) {
             c.close(CloseReason.SHUTDOWN, null);
         }
         int[] pending = {2};
@@ -284,8 +284,8 @@ public final class Download implements PeerListener, Announcer.Stats {
     private void tick() {
         long now = loop.nowMillis();
         double seconds = settings.tickMillis() / 1000.0;
-        for (PeerConnection c : List.copyOf(connections.values())) {
-            PeerState s = (PeerState) c.attachment;
+        for (PeerConnection<PeerState> c : List.copyOf(connections.values())) {
+            PeerState s = c.state();
             traffic.sample(c, s, seconds);
             timeouts.check(c, s, now, picker, lastBlockMillis);
             if (!c.isClosed()) {
@@ -341,12 +341,12 @@ public final class Download implements PeerListener, Announcer.Stats {
     // ---- PeerListener ----
 
     @Override
-    public void connected(PeerConnection c) {
+    public void connected(PeerConnection<PeerState> c) {
         events.debug(c + ": connected");
     }
 
     @Override
-    public CloseReason handshaken(PeerConnection c, byte[] peerId, byte[] reserved) {
+    public CloseReason handshaken(PeerConnection<PeerState> c, byte[] peerId, byte[] reserved) {
         CloseReason refused = admission.refuse(c, peerId);
         if (refused != null) {
             return refused;
@@ -359,7 +359,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     }
 
     @Override
-    public void choked(PeerConnection c, boolean choked) {
+    public void choked(PeerConnection<PeerState> c, boolean choked) {
         if (choked) {
             fetcher.release(c);
         } else {
@@ -368,18 +368,18 @@ public final class Download implements PeerListener, Announcer.Stats {
     }
 
     @Override
-    public void interested(PeerConnection c, boolean interested) {
+    public void interested(PeerConnection<PeerState> c, boolean interested) {
         events.debug(c + ": " + (interested ? "interested" : "not interested"));
         uploader.interested(c, interested, connections.values());
     }
 
     @Override
-    public void have(PeerConnection c, int piece) {
+    public void have(PeerConnection<PeerState> c, int piece) {
         picker.peerHas(piece);
-        if (!finished && !have.get(piece) && !c.amInterested) {
+        if (!finished && !have.get(piece) && !c.amInterested()) {
             c.sendInterested(true);
         }
-        if (finished && c.peerPieces.complete()) {
+        if (finished && c.peerPieces().complete()) {
             c.close(CloseReason.BOTH_SEEDS, null);
             return;
         }
@@ -387,7 +387,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     }
 
     @Override
-    public void bitfield(PeerConnection c, Bitfield pieces) {
+    public void bitfield(PeerConnection<PeerState> c, Bitfield pieces) {
         for (int i = pieces.nextSet(0); i >= 0; i = pieces.nextSet(i + 1)) {
             picker.peerHas(i);
         }
@@ -401,7 +401,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     }
 
     @Override
-    public void request(PeerConnection c, int piece, int begin, int length) {
+    public void request(PeerConnection<PeerState> c, int piece, int begin, int length) {
         if (events.debugging()) {
             events.debug(c + ": request " + piece + "/" + begin + "/" + length);
         }
@@ -409,26 +409,26 @@ public final class Download implements PeerListener, Announcer.Stats {
     }
 
     @Override
-    public void cancel(PeerConnection c, int piece, int begin, int length) {
+    public void cancel(PeerConnection<PeerState> c, int piece, int begin, int length) {
         c.cancelUpload(piece, begin, length);
     }
 
-    private void fill(PeerConnection c) {
+    private void fill(PeerConnection<PeerState> c) {
         if (!finished && !stopped) {
             fetcher.fill(c);
         }
     }
 
     @Override
-    public boolean blockStarting(PeerConnection c, int piece, int begin, int length) {
+    public boolean blockStarting(PeerConnection<PeerState> c, int piece, int begin, int length) {
         return fetcher.starting(c, piece, begin, length);
     }
 
     @Override
-    public void blockReceived(PeerConnection c, int piece, int begin, int length) {
+    public void blockReceived(PeerConnection<PeerState> c, int piece, int begin, int length) {
         traffic.received(length);
         lastBlockMillis = loop.nowMillis();
-        ((PeerState) c.attachment).lastBlockMillis = lastBlockMillis;
+        c.state().lastBlockMillis = lastBlockMillis;
         if (fetcher.received(c, piece, begin, length)) {
             hashes.verify(piece, fetcher.needsChecksums(piece), (v, sums) -> verified(piece, v, sums));
         }
@@ -436,7 +436,7 @@ public final class Download implements PeerListener, Announcer.Stats {
     }
 
     @Override
-    public void blockAbandoned(PeerConnection c, int piece, int begin, int length) {
+    public void blockAbandoned(PeerConnection<PeerState> c, int piece, int begin, int length) {
         if (fetcher != null) {
             fetcher.abandoned(piece, begin);
         }
@@ -450,7 +450,7 @@ public final class Download implements PeerListener, Announcer.Stats {
         if (verdict == HashPool.Verdict.GOOD) {
             haveBytes += metainfo.pieceSize(piece);
             fetcher.good(piece, checksums).forEach(admission::ban);
-            for (PeerConnection c : List.copyOf(connections.values())) {
+            for (PeerConnection<PeerState> c : List.copyOf(connections.values())) {
                 if (c.handshakeDone()) {
                     c.sendHave(piece);
                 }
@@ -474,17 +474,17 @@ public final class Download implements PeerListener, Announcer.Stats {
     }
 
     @Override
-    public void closed(PeerConnection c, CloseReason reason, String detail) {
+    public void closed(PeerConnection<PeerState> c, CloseReason reason, String detail) {
         if (connections.remove(c.address()) == c) {
             limits.closed();
         }
         closeCounts.count(reason);
-        PeerState s = (PeerState) c.attachment;
+        PeerState s = c.state();
         traffic.closed(c, s);
         if (picker != null) {
             fetcher.release(c); // its requests and any retry it owned go back
             if (c.handshakeDone()) {
-                picker.peerGone(c.peerPieces);
+                picker.peerGone(c.peerPieces());
             }
         }
         if (reason == CloseReason.BOTH_SEEDS) {
@@ -507,8 +507,8 @@ public final class Download implements PeerListener, Announcer.Stats {
     public Status status() {
         int seeds = 0;
         int incoming = 0; // not in the peer set: their ports are ephemeral, never dialled
-        for (PeerConnection c : connections.values()) {
-            if (c.handshakeDone() && c.peerPieces.complete()) {
+        for (PeerConnection<PeerState> c : connections.values()) {
+            if (c.handshakeDone() && c.peerPieces().complete()) {
                 seeds++;
             }
             if (!c.outgoing()) {

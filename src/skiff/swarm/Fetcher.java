@@ -13,27 +13,27 @@ import skiff.peer.Wire;
  * keeps who sent which block for the hash check's verdict.
  */
 final class Fetcher {
-    private final Picker picker;
-    private final Collection<PeerConnection> connections;
+    private final Picker<PeerConnection<PeerState>> picker;
+    private final Collection<PeerConnection<PeerState>> connections;
     private final LongSupplier clock;
     private final Blame blame;
 
     /** {@code connections}: a live view of the download's connections. */
-    Fetcher(Picker picker, Collection<PeerConnection> connections, LongSupplier clock) {
+    Fetcher(Picker<PeerConnection<PeerState>> picker, Collection<PeerConnection<PeerState>> connections, LongSupplier clock) {
         this.picker = picker;
         this.connections = connections;
         this.clock = clock;
         this.blame = new Blame(picker::blockCount);
-        picker.retryOwners((piece, who) -> mayRetry(piece, (PeerConnection) who));
-        picker.onRevoke((piece, who) -> revoked(piece, (PeerConnection) who));
-        picker.retryPreemption((who, owner) -> retryRank(-1, (PeerConnection) who) > retryRank(-1, (PeerConnection) owner));
+        picker.retryOwners((piece, who) -> mayRetry(piece, who));
+        picker.onRevoke((piece, who) -> revoked(piece, who));
+        picker.retryPreemption((who, owner) -> retryRank(-1, who) > retryRank(-1, owner));
     }
 
     /** Tops up a peer's requests to its queue depth. */
-    void fill(PeerConnection c) {
-        PeerState s = (PeerState) c.attachment;
+    void fill(PeerConnection<PeerState> c) {
+        PeerState s = c.state();
         long now = clock.getAsLong();
-        if (c.peerChoking || !c.amInterested || !c.handshakeDone() || s.snubbedUntilMillis > now) {
+        if (c.peerChoking() || !c.amInterested() || !c.handshakeDone() || s.snubbedUntilMillis > now) {
             return;
         }
         int room = s.queueDepth - s.requests.size();
@@ -41,19 +41,19 @@ final class Fetcher {
         if (room <= 0 || (!s.requests.isEmpty() && room < Math.max(1, s.queueDepth / 4))) {
             return;
         }
-        int n = picker.pick(c.peerPieces, room, s::has, (piece, begin, length) -> {
+        int n = picker.pick(c.peerPieces(), room, s::has, (piece, begin, length) -> {
             s.requests.add(Picker.key(piece, Picker.blockOf(begin)), now);
             c.queueRequest(piece, begin, length);
         }, c);
         if (n > 0) {
             c.flush();
-        } else if (s.requests.isEmpty() && !picker.wants(c.peerPieces)) {
+        } else if (s.requests.isEmpty() && !picker.wants(c.peerPieces())) {
             c.sendInterested(false);
         }
     }
 
     void fillAll() {
-        for (PeerConnection c : List.copyOf(connections)) {
+        for (PeerConnection<PeerState> c : List.copyOf(connections)) {
             if (!c.isClosed()) {
                 fill(c);
             }
@@ -61,8 +61,8 @@ final class Fetcher {
     }
 
     /** Whether a block's payload is one we asked this peer for and still want; false discards it. */
-    boolean starting(PeerConnection c, int piece, int begin, int length) {
-        PeerState s = (PeerState) c.attachment;
+    boolean starting(PeerConnection<PeerState> c, int piece, int begin, int length) {
+        PeerState s = c.state();
         if (!s.requests.remove(Picker.key(piece, Picker.blockOf(begin)))) {
             return false; // unrequested, or cancelled: BEP 3 tolerates late blocks, so discard quietly
         }
@@ -75,7 +75,7 @@ final class Fetcher {
     }
 
     /** A block is stored. Returns whether that completed its piece. */
-    boolean received(PeerConnection c, int piece, int begin, int length) {
+    boolean received(PeerConnection<PeerState> c, int piece, int begin, int length) {
         blame.received(piece, Picker.blockOf(begin), c.address());
         boolean duplicated = picker.askedOfOthers(piece, begin); // counts this peer's request until received
         boolean complete = picker.received(piece, begin);
@@ -91,10 +91,10 @@ final class Fetcher {
     }
 
     /** Endgame: the same block was asked of others; tell them not to bother. */
-    private void cancelDuplicates(PeerConnection from, int piece, int begin, int length) {
+    private void cancelDuplicates(PeerConnection<PeerState> from, int piece, int begin, int length) {
         long key = Picker.key(piece, Picker.blockOf(begin));
-        for (PeerConnection other : List.copyOf(connections)) {
-            if (other != from && ((PeerState) other.attachment).requests.remove(key)) {
+        for (PeerConnection<PeerState> other : List.copyOf(connections)) {
+            if (other != from && other.state().requests.remove(key)) {
                 picker.released(piece, begin);
                 other.sendCancel(piece, begin, length);
             }
@@ -106,8 +106,8 @@ final class Fetcher {
      * all), and the retried pieces it owned go to someone else. A peer that flaps choke and unchoke
      * never lets a request time out, so it kept a retry it never served.
      */
-    void release(PeerConnection c) {
-        PeerState s = (PeerState) c.attachment;
+    void release(PeerConnection<PeerState> c) {
+        PeerState s = c.state();
         s.requests.forEach(key -> picker.released((int) (key >>> 32), (int) key * Wire.BLOCK_BYTES));
         s.requests.clear();
         picker.disown(c);
@@ -125,9 +125,9 @@ final class Fetcher {
     List<InetSocketAddress> good(int piece, long[] checksums) {
         picker.verified(piece);
         return blame.good(piece, checksums, a -> {
-            for (PeerConnection c : connections) {
+            for (PeerConnection<PeerState> c : connections) {
                 if (c.address().equals(a)) {
-                    ((PeerState) c.attachment).goodPieces++;
+                    c.state().goodPieces++;
                 }
             }
         });
@@ -137,11 +137,11 @@ final class Fetcher {
     List<InetSocketAddress> bad(int piece, long[] checksums) {
         List<InetSocketAddress> guilty = blame.bad(piece, checksums);
         picker.failed(piece); // refetched from one peer alone, so that blame is certain next time
-        for (PeerConnection c : connections) {
+        for (PeerConnection<PeerState> c : connections) {
             // A peer that had nothing else for us heard "not interested" while this piece was being
             // hashed; it must hear that we want it again, or the piece waits for nobody (and a seed
             // closes on a peer that is not interested in it).
-            if (!c.isClosed() && c.handshakeDone() && c.peerPieces.get(piece) && !c.amInterested) {
+            if (!c.isClosed() && c.handshakeDone() && c.peerPieces().get(piece) && !c.amInterested()) {
                 c.sendInterested(true);
             }
         }
@@ -161,11 +161,11 @@ final class Fetcher {
      * honest peer that shared the bad piece with a corrupter. Between equals, one not suspected of
      * the failed version ranks higher.
      */
-    private boolean mayRetry(int piece, PeerConnection c) {
+    private boolean mayRetry(int piece, PeerConnection<PeerState> c) {
         int rank = retryRank(piece, c);
-        for (PeerConnection other : connections) {
-            if (other != c && other.handshakeDone() && !other.isClosed() && other.peerPieces.get(piece)
-                    && !other.peerChoking && ((PeerState) other.attachment).snubbedUntilMillis <= clock.getAsLong()
+        for (PeerConnection<PeerState> other : connections) {
+            if (other != c && other.handshakeDone() && !other.isClosed() && other.peerPieces().get(piece)
+                    && !other.peerChoking() && other.state().snubbedUntilMillis <= clock.getAsLong()
                     && retryRank(piece, other) > rank) {
                 return false;
             }
@@ -174,8 +174,8 @@ final class Fetcher {
     }
 
     /** The rank for a piece; for {@code piece} -1, the same without the suspicion (both owner and taker sent its bad version, or neither). */
-    private int retryRank(int piece, PeerConnection c) {
-        int proven = ((PeerState) c.attachment).goodPieces > 0 ? 2 : 0;
+    private int retryRank(int piece, PeerConnection<PeerState> c) {
+        int proven = c.state().goodPieces > 0 ? 2 : 0;
         return piece < 0 ? proven : proven + (blame.suspected(piece, c.address()) ? 0 : 1);
     }
 
@@ -183,9 +183,9 @@ final class Fetcher {
      * A retry was taken from {@code c}: it becomes a suspect of the piece, and its requests for it are
      * cancelled, so that a block it sends late cannot land in the next owner's try.
      */
-    private void revoked(int piece, PeerConnection c) {
+    private void revoked(int piece, PeerConnection<PeerState> c) {
         blame.gaveUp(piece, c.address());
-        PeerState s = (PeerState) c.attachment;
+        PeerState s = c.state();
         s.requests.removePiece(piece, key -> {
             int block = (int) key;
             if (!c.isClosed()) {

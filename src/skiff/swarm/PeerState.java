@@ -1,7 +1,10 @@
 package skiff.swarm;
 
-/** The swarm's bookkeeping for one connection: requests in flight and measured rates. */
-final class PeerState {
+/**
+ * The swarm's bookkeeping for one connection, carried by it ({@code PeerConnection.state()}):
+ * requests in flight and measured rates. Public as a type only; its members are the swarm's.
+ */
+public final class PeerState {
     static final int INITIAL_QUEUE_DEPTH = 16;
     static final int MIN_QUEUE_DEPTH = 4;
     /** libtorrent's default max_out_request_queue; plenty for loopback rates. */
@@ -26,6 +29,9 @@ final class PeerState {
     int goodPieces;
     /** When a block we asked this peer for last arrived. */
     long lastBlockMillis;
+
+    PeerState() {
+    }
 
     /** Takes the tick's download sample: smooths the rate and grows the queue to match it. Returns the bytes. */
     long sampleDown(long totalBytes, double seconds) {

@@ -16,8 +16,9 @@ import skiff.peer.Wire;
  * at the start so there is something to trade quickly, then rarest first with random ties; in
  * endgame, blocks already requested elsewhere are requested again. A tie among equally rare
  * pieces goes to a random extent, then in order within it (libtorrent's piece extent affinity).
+ * {@code P}: who asks (the download's connections), which the retry of a failed piece is kept for.
  */
-public final class Picker {
+public final class Picker<P> {
     /** Pieces picked at random before rarest-first takes over (libtorrent uses a similar threshold). */
     static final int RANDOM_FIRST_PIECES = 4;
     /**
@@ -57,11 +58,12 @@ public final class Picker {
     private final int[] availability;
     private final Map<Integer, Progress> active = new LinkedHashMap<>();
     /** Pieces that failed their hash: refetched from one peer alone, so blame is certain next time. */
-    private final Map<Integer, Object> retryOwner = new java.util.HashMap<>();
-    private static final Object UNOWNED = new Object();
-    private BiPredicate<Integer, Object> mayOwnRetry = (piece, who) -> true;
-    private BiPredicate<Object, Object> outranks = (who, owner) -> false;
-    private java.util.function.BiConsumer<Integer, Object> revoked = (piece, who) -> { };
+    private final java.util.Set<Integer> retrying = new java.util.HashSet<>();
+    /** Who holds each retried piece; a retried piece not in here waits for an owner. */
+    private final Map<Integer, P> retryOwner = new java.util.HashMap<>();
+    private BiPredicate<Integer, P> mayOwnRetry = (piece, who) -> true;
+    private BiPredicate<P, P> outranks = (who, owner) -> false;
+    private java.util.function.BiConsumer<Integer, P> revoked = (piece, who) -> { };
     private final int extentPieces;
     private int lastStarted = -1;
 
@@ -121,11 +123,11 @@ public final class Picker {
      * peer already has a request out for a block key. Returns how many were chosen.
      */
     public int pick(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out) {
-        return pick(peerPieces, max, mine, out, UNOWNED);
+        return pick(peerPieces, max, mine, out, null);
     }
 
     /** As above, for the peer {@code who}: a piece being retried after a hash failure goes to one peer only. */
-    public int pick(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out, Object who) {
+    public int pick(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out, P who) {
         int n = fromActive(peerPieces, max, mine, out, false, who);
         while (n < max) {
             int piece = newPiece(peerPieces, who);
@@ -134,7 +136,7 @@ public final class Picker {
             }
             active.put(piece, new Progress(blockCount(piece)));
             lastStarted = piece;
-            if (retryOwner.containsKey(piece)) {
+            if (retrying.contains(piece) && who != null) {
                 retryOwner.put(piece, who);
             }
             n += take(piece, active.get(piece), max - n, mine, out, false);
@@ -149,20 +151,23 @@ public final class Picker {
      * Which peers may take an unowned retried piece: the download keeps away those that sent its
      * bad version while someone else can serve it, so a liar cannot hold the retry hostage.
      */
-    public void retryOwners(BiPredicate<Integer, Object> mayOwn) {
+    public void retryOwners(BiPredicate<Integer, P> mayOwn) {
         this.mayOwnRetry = mayOwn;
     }
 
     /** Whether {@code who} must leave {@code piece} alone: a retried piece owned by, or kept for, another peer. */
-    private boolean ownedByOther(int piece, Object who) {
-        Object owner = retryOwner.get(piece);
-        if (owner == UNOWNED) {
-            return !mayOwnRetry.test(piece, who);
-        }
-        if (owner == null || owner == who) {
+    private boolean ownedByOther(int piece, P who) {
+        if (!retrying.contains(piece)) {
             return false;
         }
-        if (who == UNOWNED || !outranks.test(who, owner)) {
+        P owner = retryOwner.get(piece);
+        if (owner == null) {
+            return who != null && !mayOwnRetry.test(piece, who);
+        }
+        if (owner == who) {
+            return false;
+        }
+        if (who == null || !outranks.test(who, owner)) {
             return true;
         }
         // A better peer came (a seed that choked us for a moment while a liar took the retry): the
@@ -176,17 +181,17 @@ public final class Picker {
     }
 
     /** Whether a peer may take a retry from its owner: {@code outranks(who, owner)}. */
-    public void retryPreemption(BiPredicate<Object, Object> outranks) {
+    public void retryPreemption(BiPredicate<P, P> outranks) {
         this.outranks = outranks;
     }
 
     /** Whether {@code who} owns the retry of a failed piece: its stalls must be noticed fast, nobody else may help. */
-    public boolean ownsRetry(Object who) {
+    public boolean ownsRetry(P who) {
         return retryOwner.containsValue(who);
     }
 
     /** Hears each retried piece taken from its owner by {@link #disown}. */
-    public void onRevoke(java.util.function.BiConsumer<Integer, Object> listener) {
+    public void onRevoke(java.util.function.BiConsumer<Integer, P> listener) {
         this.revoked = listener;
     }
 
@@ -195,11 +200,12 @@ public final class Picker {
      * else, and start over, so that each retry stays one peer's work and its verdict names that peer.
      * (A retry half from a staller and half from the next owner failed again with nobody to blame, forever.)
      */
-    public void disown(Object who) {
+    public void disown(P who) {
         List<Integer> taken = new ArrayList<>();
-        for (Map.Entry<Integer, Object> e : retryOwner.entrySet()) {
+        for (var it = retryOwner.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, P> e = it.next();
             if (e.getValue() == who) {
-                e.setValue(UNOWNED);
+                it.remove();
                 taken.add(e.getKey());
             }
         }
@@ -209,14 +215,14 @@ public final class Picker {
         }
     }
 
-    private int fromActive(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out, boolean endgame, Object who) {
+    private int fromActive(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out, boolean endgame, P who) {
         int n = 0;
         for (Map.Entry<Integer, Progress> e : active.entrySet()) {
             if (n >= max) {
                 break;
             }
             if (peerPieces.get(e.getKey()) && !ownedByOther(e.getKey(), who)) {
-                if (retryOwner.get(e.getKey()) == UNOWNED) {
+                if (who != null && retrying.contains(e.getKey()) && !retryOwner.containsKey(e.getKey())) {
                     retryOwner.put(e.getKey(), who);
                 }
                 n += take(e.getKey(), e.getValue(), max - n, mine, out, endgame);
@@ -255,7 +261,7 @@ public final class Picker {
         return true;
     }
 
-    private int newPiece(Bitfield peerPieces, Object who) {
+    private int newPiece(Bitfield peerPieces, P who) {
         int count = metainfo.pieceCount();
         int start = random.nextInt(count);
         boolean randomFirst = have.count() < RANDOM_FIRST_PIECES;
@@ -289,7 +295,7 @@ public final class Picker {
     }
 
     /** The first piece of {@code piece}'s extent this peer can serve that is as rare as {@code rarity}; -1 if none. */
-    private int firstInExtent(int piece, int rarity, Bitfield peerPieces, Object who) {
+    private int firstInExtent(int piece, int rarity, Bitfield peerPieces, P who) {
         int start = piece / extentPieces * extentPieces;
         int end = (int) Math.min(metainfo.pieceCount(), (long) start + extentPieces);
         for (int i = start; i < end; i++) {
@@ -347,6 +353,7 @@ public final class Picker {
     public void verified(int piece) {
         hashing.clear(piece);
         have.set(piece);
+        retrying.remove(piece);
         retryOwner.remove(piece);
     }
 
@@ -354,7 +361,8 @@ public final class Picker {
     public void failed(int piece) {
         hashing.clear(piece);
         active.remove(piece);
-        retryOwner.put(piece, UNOWNED);
+        retrying.add(piece);
+        retryOwner.remove(piece);
     }
 
     /** For the debug log of a stall: which pieces are missing, and which of those are retries and whose. */
@@ -362,11 +370,11 @@ public final class Picker {
         StringBuilder b = new StringBuilder();
         int shown = 0;
         for (int i = have.nextClear(0); i >= 0 && i < metainfo.pieceCount() && shown < 8; i = have.nextClear(i + 1)) {
-            Object owner = retryOwner.get(i);
+            P owner = retryOwner.get(i);
             Progress p = active.get(i);
             b.append(shown++ == 0 ? "" : ", ").append(i).append(hashing.get(i) ? " hashing" : "")
                 .append(p != null ? " " + p.receivedCount + "/" + p.blocks + " blocks" : "")
-                .append(owner == null ? "" : owner == UNOWNED ? " retry unowned" : " retry owned by " + owner);
+                .append(!retrying.contains(i) ? "" : owner == null ? " retry unowned" : " retry owned by " + owner);
         }
         return b.toString();
     }

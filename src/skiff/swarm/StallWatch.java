@@ -33,19 +33,19 @@ final class StallWatch {
      * Re-judges at {@code now} and, when the reason is new, says it once: a warning, and at DEBUG each
      * connection's state and the missing pieces with their retry owners (what found a liar holding one).
      */
-    void report(long now, long lastBlockMillis, Collection<PeerConnection> connections, Picker picker, Events events) {
+    void report(long now, long lastBlockMillis, Collection<PeerConnection<PeerState>> connections, Picker<PeerConnection<PeerState>> picker, Events events) {
         String stall = check(now, lastBlockMillis, connections, picker);
         if (stall == null) {
             return;
         }
         events.warn("no data for " + (now - lastBlockMillis) / 1000 + " s: " + stall);
         if (events.debugging()) {
-            for (PeerConnection c : connections) {
-                PeerState s = (PeerState) c.attachment;
-                events.debug(c + ": " + (c.peerChoking ? "choking" : "unchoking") + " us, we are "
-                        + (c.amInterested ? "" : "not ") + "interested, " + s.requests.size() + " requests out"
+            for (PeerConnection<PeerState> c : connections) {
+                PeerState s = c.state();
+                events.debug(c + ": " + (c.peerChoking() ? "choking" : "unchoking") + " us, we are "
+                        + (c.amInterested() ? "" : "not ") + "interested, " + s.requests.size() + " requests out"
                         + (s.snubbedUntilMillis > now ? ", snubbed" : "") + ", " + s.goodPieces + " good pieces, has "
-                        + c.peerPieces.count() + "; missing pieces: " + picker.missingSummary());
+                        + c.peerPieces().count() + "; missing pieces: " + picker.missingSummary());
             }
         }
     }
@@ -54,25 +54,25 @@ final class StallWatch {
      * Re-judges at {@code now}; returns the reason when it is new (to be logged once), else null.
      * {@code lastBlockMillis}: when any peer last sent a block we asked for.
      */
-    String check(long now, long lastBlockMillis, Collection<PeerConnection> connections, Picker picker) {
+    String check(long now, long lastBlockMillis, Collection<PeerConnection<PeerState>> connections, Picker<PeerConnection<PeerState>> picker) {
         String next = now - lastBlockMillis < NOTICE_MILLIS ? null : judge(now, connections, picker);
         boolean changed = next != null && !next.equals(reason);
         reason = next;
         return changed ? next : null;
     }
 
-    private String judge(long now, Collection<PeerConnection> connections, Picker picker) {
+    private String judge(long now, Collection<PeerConnection<PeerState>> connections, Picker<PeerConnection<PeerState>> picker) {
         int peers = 0;
         int having = 0;
         int unchoking = 0;
-        for (PeerConnection c : connections) {
+        for (PeerConnection<PeerState> c : connections) {
             if (!c.handshakeDone()) {
                 continue;
             }
             peers++;
-            if (picker.wants(c.peerPieces)) {
+            if (picker.wants(c.peerPieces())) {
                 having++;
-                if (!c.peerChoking) {
+                if (!c.peerChoking()) {
                     unchoking++;
                 }
             }

@@ -20,9 +20,9 @@ final class Traffic {
     }
 
     /** One connection at a tick: its own rates, and its share of the swarm's. */
-    void sample(PeerConnection c, PeerState s, double seconds) {
-        tickDown += s.sampleDown(c.bytesDownloaded, seconds);
-        tickUp += s.sampleUp(c.bytesUploaded, seconds);
+    void sample(PeerConnection<PeerState> c, PeerState s, double seconds) {
+        tickDown += s.sampleDown(c.bytesDownloaded(), seconds);
+        tickUp += s.sampleUp(c.bytesUploaded(), seconds);
     }
 
     /** Once every connection is sampled. */
@@ -35,9 +35,9 @@ final class Traffic {
     }
 
     /** A connection closing: what it uploaded since its last sample still counts. */
-    void closed(PeerConnection c, PeerState s) {
-        uploaded += c.bytesUploaded - s.lastUpBytes;
-        s.lastUpBytes = c.bytesUploaded;
+    void closed(PeerConnection<PeerState> c, PeerState s) {
+        uploaded += c.bytesUploaded() - s.lastUpBytes;
+        s.lastUpBytes = c.bytesUploaded();
     }
 
     long downloaded() {

@@ -44,9 +44,9 @@ final class Uploader implements BlockSource {
     }
 
     /** Each tick: wake peers the rate limit held back, and run the choker when due. */
-    void tick(long nowMillis, boolean seeding, Collection<PeerConnection> connections) {
+    void tick(long nowMillis, boolean seeding, Collection<PeerConnection<PeerState>> connections) {
         if (limits.uploadLimited()) {
-            for (PeerConnection c : List.copyOf(connections)) {
+            for (PeerConnection<PeerState> c : List.copyOf(connections)) {
                 if (c.uploadsWaiting()) {
                     c.flush();
                 }
@@ -58,17 +58,17 @@ final class Uploader implements BlockSource {
         }
     }
 
-    private void round(long nowMillis, boolean seeding, Collection<PeerConnection> connections) {
+    private void round(long nowMillis, boolean seeding, Collection<PeerConnection<PeerState>> connections) {
         List<Choker.Candidate> candidates = new ArrayList<>();
-        for (PeerConnection c : connections) {
+        for (PeerConnection<PeerState> c : connections) {
             if (c.handshakeDone()) {
-                PeerState s = (PeerState) c.attachment;
-                candidates.add(new Choker.Candidate(c, c.peerInterested, s.downRateBytesPerSec, s.upRateBytesPerSec,
+                PeerState s = c.state();
+                candidates.add(new Choker.Candidate(c, c.peerInterested(), s.downRateBytesPerSec, s.upRateBytesPerSec,
                         s.snubbedUntilMillis > nowMillis));
             }
         }
         Set<Object> unchoke = choker.choose(candidates, seeding);
-        for (PeerConnection c : List.copyOf(connections)) {
+        for (PeerConnection<PeerState> c : List.copyOf(connections)) {
             if (c.handshakeDone()) {
                 c.sendChoke(!unchoke.contains(c));
             }
@@ -76,14 +76,14 @@ final class Uploader implements BlockSource {
     }
 
     /** A peer that loses interest is choked; one that gains it gets a free slot at once, if there is one. */
-    void interested(PeerConnection c, boolean interested, Collection<PeerConnection> connections) {
+    void interested(PeerConnection<PeerState> c, boolean interested, Collection<PeerConnection<PeerState>> connections) {
         if (!interested) {
             c.sendChoke(true);
             return;
         }
         int unchoked = 0;
-        for (PeerConnection other : connections) {
-            if (!other.amChoking) {
+        for (PeerConnection<PeerState> other : connections) {
+            if (!other.amChoking()) {
                 unchoked++;
             }
         }
@@ -92,13 +92,13 @@ final class Uploader implements BlockSource {
         }
     }
 
-    void request(PeerConnection c, int piece, int begin, int length) {
-        if (c.amChoking || have == null) {
+    void request(PeerConnection<PeerState> c, int piece, int begin, int length) {
+        if (c.amChoking() || have == null) {
             return; // a request that crossed our choke on the wire: dropped, as BEP 3 says
         }
         if (!have.get(piece) || length > Wire.BLOCK_BYTES) {
             // Without the Fast extension there is no reject message: real clients ignore such requests.
-            PeerState s = (PeerState) c.attachment;
+            PeerState s = c.state();
             if (++s.invalidRequests > MAX_INVALID_REQUESTS) {
                 c.close(CloseReason.INVALID_REQUESTS, null);
             }

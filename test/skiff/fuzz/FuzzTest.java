@@ -18,6 +18,7 @@ import skiff.bencode.Decoder;
 import skiff.metainfo.Metainfo;
 import skiff.metainfo.MetainfoException;
 import skiff.metainfo.MetainfoParser;
+import skiff.peer.FrameFuzzTarget;
 import skiff.peer.PeerFuzzTarget;
 import skiff.storage.StorageFuzzTargets;
 import skiff.tracker.TrackerFuzzTargets;
@@ -52,7 +53,7 @@ class FuzzTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bencode", "metainfo", "peer", "http", "udp", "resume"})
+    @ValueSource(strings = {"bencode", "metainfo", "peer", "frames", "http", "udp", "resume"})
     void campaign(String target) throws Exception {
         long inputs = env("FUZZ_INPUTS", 1_000_000);
         long seconds = env("FUZZ_SECONDS", 600);
@@ -79,6 +80,7 @@ class FuzzTest {
                     report = fuzzer.run(target, corpus(target), peer::run, inputs, seconds * 1000, 3);
                 }
             }
+            case "frames" -> report = fuzzer.run(target, corpus("peer"), new FrameFuzzTarget(meta)::run, inputs, seconds * 1000, 7);
             case "http" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::http, inputs, seconds * 1000, 4);
             case "udp" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::udp, inputs, seconds * 1000, 5);
             default -> {

@@ -31,7 +31,7 @@ import skiff.metainfo.MetainfoParser;
 class PeerConnectionTest {
     private EventLoop loop;
     private SocketChannel remote;
-    private PeerConnection conn;
+    private PeerConnection<Void> conn;
     private Metainfo meta;
     private final List<String> events = new ArrayList<>();
     private final ByteBuffer stored = ByteBuffer.allocate(1 << 20);
@@ -49,7 +49,7 @@ class PeerConnectionTest {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             SocketChannel local = SocketChannel.open(server.getLocalAddress());
             remote = server.accept();
-            conn = new PeerConnection(loop, new TcpStream(loop, local), (InetSocketAddress) local.getRemoteAddress(), false, meta, listener(), sink());
+            conn = new PeerConnection<>(loop, new TcpStream(loop, local), (InetSocketAddress) local.getRemoteAddress(), false, meta, listener(), sink(), null);
             // we offer the extension protocol; a peer that does too hears our limit (BEP 10 reqq)
             conn.register(Wire.handshake(meta.infoHash(), "-SK0100-ourselves000".getBytes(), Wire.ourReserved()).array());
         }
@@ -61,54 +61,54 @@ class PeerConnectionTest {
         loop.closeAll();
     }
 
-    private PeerListener listener() {
-        return new PeerListener() {
-            public void connected(PeerConnection c) {
+    private PeerListener<Void> listener() {
+        return new PeerListener<>() {
+            public void connected(PeerConnection<Void> c) {
             }
 
-            public CloseReason handshaken(PeerConnection c, byte[] id, byte[] reserved) {
+            public CloseReason handshaken(PeerConnection<Void> c, byte[] id, byte[] reserved) {
                 events.add("handshake " + new String(id));
                 return null;
             }
 
-            public void choked(PeerConnection c, boolean choked) {
+            public void choked(PeerConnection<Void> c, boolean choked) {
                 events.add(choked ? "choke" : "unchoke");
             }
 
-            public void interested(PeerConnection c, boolean interested) {
+            public void interested(PeerConnection<Void> c, boolean interested) {
                 events.add(interested ? "interested" : "not interested");
             }
 
-            public void have(PeerConnection c, int piece) {
+            public void have(PeerConnection<Void> c, int piece) {
                 events.add("have " + piece);
             }
 
-            public void bitfield(PeerConnection c, Bitfield b) {
+            public void bitfield(PeerConnection<Void> c, Bitfield b) {
                 events.add("bitfield " + b.count());
             }
 
-            public void request(PeerConnection c, int piece, int begin, int length) {
+            public void request(PeerConnection<Void> c, int piece, int begin, int length) {
                 events.add("request " + piece + "/" + begin + "/" + length);
                 c.queueUpload(piece, begin, length); // as the uploader does; nothing is sent while we choke
             }
 
-            public void cancel(PeerConnection c, int piece, int begin, int length) {
+            public void cancel(PeerConnection<Void> c, int piece, int begin, int length) {
                 events.add("cancel " + piece + "/" + begin + "/" + length);
             }
 
-            public boolean blockStarting(PeerConnection c, int piece, int begin, int length) {
+            public boolean blockStarting(PeerConnection<Void> c, int piece, int begin, int length) {
                 return wantBlocks;
             }
 
-            public void blockReceived(PeerConnection c, int piece, int begin, int length) {
+            public void blockReceived(PeerConnection<Void> c, int piece, int begin, int length) {
                 events.add("block " + piece + "/" + begin + "/" + length);
             }
 
-            public void blockAbandoned(PeerConnection c, int piece, int begin, int length) {
+            public void blockAbandoned(PeerConnection<Void> c, int piece, int begin, int length) {
                 events.add("abandoned " + piece + "/" + begin + "/" + length);
             }
 
-            public void closed(PeerConnection c, CloseReason reason, String detail) {
+            public void closed(PeerConnection<Void> c, CloseReason reason, String detail) {
                 closedWith = reason;
             }
         };
@@ -196,7 +196,7 @@ class PeerConnectionTest {
         send(many.array());
         assertNull(closedWith, "a deep pipeline is not a flood");
         assertEquals(PeerConnection.MAX_QUEUED_UPLOADS, conn.queuedUploads());
-        assertEquals(3000 - PeerConnection.MAX_QUEUED_UPLOADS, conn.droppedRequests);
+        assertEquals(3000 - PeerConnection.MAX_QUEUED_UPLOADS, conn.droppedRequests());
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class PeerFuzzTarget implements AutoCloseable {
     private final long[] nowMillis = {0};
     /** Our end is the connection's; the fuzzer writes into and drains the other. */
     private MemoryLink.End remote;
-    private PeerConnection conn;
+    private PeerConnection<Void> conn;
 
     public PeerFuzzTarget(Metainfo meta) throws IOException {
         this.meta = meta;
@@ -98,7 +98,7 @@ public final class PeerFuzzTarget implements AutoCloseable {
         MemoryLink link = new MemoryLink(loop, 1 << 30, 0);
         remote = link.b;
         link.a.acceptConnected(); // an incoming connection
-        conn = new PeerConnection(loop, link.a, new InetSocketAddress("127.0.0.1", 6881), false, meta, listener(), sink());
+        conn = new PeerConnection<>(loop, link.a, new InetSocketAddress("127.0.0.1", 6881), false, meta, listener(), sink(), null);
         conn.source(source());
         conn.register(Wire.handshake(meta.infoHash(), "-SK0100-fuzzfuzzfuzz".getBytes(), new byte[8]).array());
         remote.write(Wire.handshake(meta.infoHash(), "-XX0000-fuzzpeer0000".getBytes(), new byte[8]));
@@ -153,45 +153,45 @@ public final class PeerFuzzTarget implements AutoCloseable {
         }
     }
 
-    private PeerListener listener() {
-        return new PeerListener() {
-            public void connected(PeerConnection c) {
+    private PeerListener<Void> listener() {
+        return new PeerListener<>() {
+            public void connected(PeerConnection<Void> c) {
             }
 
-            public CloseReason handshaken(PeerConnection c, byte[] id, byte[] reserved) {
+            public CloseReason handshaken(PeerConnection<Void> c, byte[] id, byte[] reserved) {
                 return null;
             }
 
-            public void choked(PeerConnection c, boolean choked) {
+            public void choked(PeerConnection<Void> c, boolean choked) {
             }
 
-            public void interested(PeerConnection c, boolean interested) {
+            public void interested(PeerConnection<Void> c, boolean interested) {
             }
 
-            public void have(PeerConnection c, int piece) {
+            public void have(PeerConnection<Void> c, int piece) {
             }
 
-            public void bitfield(PeerConnection c, Bitfield b) {
+            public void bitfield(PeerConnection<Void> c, Bitfield b) {
             }
 
-            public void request(PeerConnection c, int piece, int begin, int length) {
+            public void request(PeerConnection<Void> c, int piece, int begin, int length) {
                 if (length <= Wire.BLOCK_BYTES) {
                     c.queueUpload(piece, begin, length);
                 }
             }
 
-            public void cancel(PeerConnection c, int piece, int begin, int length) {
+            public void cancel(PeerConnection<Void> c, int piece, int begin, int length) {
                 c.cancelUpload(piece, begin, length);
             }
 
-            public boolean blockStarting(PeerConnection c, int piece, int begin, int length) {
+            public boolean blockStarting(PeerConnection<Void> c, int piece, int begin, int length) {
                 return (piece + begin) % 2 == 0;
             }
 
-            public void blockReceived(PeerConnection c, int piece, int begin, int length) {
+            public void blockReceived(PeerConnection<Void> c, int piece, int begin, int length) {
             }
 
-            public void closed(PeerConnection c, CloseReason reason, String detail) {
+            public void closed(PeerConnection<Void> c, CloseReason reason, String detail) {
             }
         };
     }

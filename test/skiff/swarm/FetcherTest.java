@@ -33,9 +33,9 @@ import skiff.storage.Storage;
 class FetcherTest {
     private EventLoop loop;
     private Metainfo meta;
-    private Picker picker;
+    private Picker<PeerConnection<PeerState>> picker;
     private Fetcher fetcher;
-    private final Map<InetSocketAddress, PeerConnection> connections = new LinkedHashMap<>();
+    private final Map<InetSocketAddress, PeerConnection<PeerState>> connections = new LinkedHashMap<>();
     private Path dir;
 
     @BeforeEach
@@ -44,7 +44,7 @@ class FetcherTest {
         meta = MetainfoParser.parse(Encoder.encode(Dicts.builder().put("info", Dicts.builder().put("name", "t")
             .put("length", 32768L + 20000).put("piece length", 32768).put("pieces", new byte[40]).build()).build()));
         loop = new EventLoop(Clock.system(), w -> { });
-        picker = new Picker(meta, new Bitfield(2), new SplittableRandom(1));
+        picker = new Picker<>(meta, new Bitfield(2), new SplittableRandom(1));
         dir = Files.createTempDirectory("fetcher");
         fetcher = new Fetcher(picker, connections.values(), loop::nowMillis);
     }
@@ -56,36 +56,36 @@ class FetcherTest {
     }
 
     /** A connection that never connects: its sends stay queued, which is what the test reads. */
-    private PeerConnection peer(int port) throws Exception {
-        PeerListener quiet = (PeerListener) Proxy.newProxyInstance(getClass().getClassLoader(),
+    @SuppressWarnings("unchecked")
+    private PeerConnection<PeerState> peer(int port) throws Exception {
+        PeerListener<PeerState> quiet = (PeerListener<PeerState>) Proxy.newProxyInstance(getClass().getClassLoader(),
             new Class<?>[] {PeerListener.class}, (proxy, method, args) -> method.getReturnType() == boolean.class ? false : null);
         InetSocketAddress a = new InetSocketAddress("127.0.0.1", port);
-        PeerConnection c = new PeerConnection(loop, new skiff.sim.MemoryLink(loop, 1, 1).a, a, true, meta, quiet, null);
-        c.attachment = new PeerState();
-        c.peerPieces.set(0);
-        c.peerPieces.set(1);
+        PeerConnection<PeerState> c = new PeerConnection<>(loop, new skiff.sim.MemoryLink(loop, 1, 1).a, a, true, meta, quiet, null, new PeerState());
+        c.peerPieces().set(0);
+        c.peerPieces().set(1);
         connections.put(a, c);
         return c;
     }
 
     /** Asks {@code c} for what the picker gives it, as a fill does; returns the blocks as "piece/begin". */
-    private List<String> ask(PeerConnection c) {
-        PeerState s = (PeerState) c.attachment;
+    private List<String> ask(PeerConnection<PeerState> c) {
+        PeerState s = c.state();
         List<String> asked = new ArrayList<>();
-        picker.pick(c.peerPieces, 10, s::has, (piece, begin, length) -> {
+        picker.pick(c.peerPieces(), 10, s::has, (piece, begin, length) -> {
             s.requests.add(Picker.key(piece, Picker.blockOf(begin)), loop.nowMillis());
             asked.add(piece + "/" + begin);
         }, c);
         return asked;
     }
 
-    private static boolean asked(PeerConnection c, int piece, int begin) {
-        return ((PeerState) c.attachment).has(Picker.key(piece, Picker.blockOf(begin)));
+    private static boolean asked(PeerConnection<PeerState> c, int piece, int begin) {
+        return c.state().has(Picker.key(piece, Picker.blockOf(begin)));
     }
 
     @Test
     void onlyABlockAskedOfThatPeerInItsRightLengthIsTaken() throws Exception {
-        PeerConnection a = peer(1001);
+        PeerConnection<PeerState> a = peer(1001);
         assertFalse(fetcher.starting(a, 0, 0, Wire.BLOCK_BYTES), "never asked");
         assertEquals(4, ask(a).size());
         assertFalse(fetcher.starting(a, 1, 16384, 100), "the last block is 3616 bytes");
@@ -93,13 +93,13 @@ class FetcherTest {
         assertTrue(fetcher.starting(a, 0, 0, Wire.BLOCK_BYTES));
         assertFalse(asked(a, 0, 0));
         assertFalse(fetcher.starting(a, 0, 0, Wire.BLOCK_BYTES), "a second copy is not asked for any more");
-        PeerConnection b = peer(1002);
+        PeerConnection<PeerState> b = peer(1002);
         assertEquals(List.of("1/16384"), ask(b).subList(0, 1), "the malformed block went back to the picker first");
     }
 
     @Test
     void theLastBlockOfAPieceCompletesIt() throws Exception {
-        PeerConnection a = peer(1001);
+        PeerConnection<PeerState> a = peer(1001);
         ask(a);
         assertTrue(fetcher.starting(a, 0, 0, Wire.BLOCK_BYTES));
         assertFalse(fetcher.received(a, 0, 0, Wire.BLOCK_BYTES));
@@ -109,8 +109,8 @@ class FetcherTest {
 
     @Test
     void inEndgameABlockThatArrivesIsCancelledAtTheOthers() throws Exception {
-        PeerConnection a = peer(1001);
-        PeerConnection b = peer(1002);
+        PeerConnection<PeerState> a = peer(1001);
+        PeerConnection<PeerState> b = peer(1002);
         assertEquals(4, ask(a).size());
         assertEquals(4, ask(b).size(), "endgame: everything again from the second peer");
         int queued = b.queuedSendBytes();
@@ -124,7 +124,7 @@ class FetcherTest {
 
     @Test
     void aBlockCutOffMidwayGoesToTheNextPeer() throws Exception {
-        PeerConnection a = peer(1001);
+        PeerConnection<PeerState> a = peer(1001);
         assertEquals(4, ask(a).size());
         assertTrue(fetcher.starting(a, 0, 0, Wire.BLOCK_BYTES)); // its payload is coming, off the request list
         fetcher.abandoned(0, 0); // and then the connection closed mid-block
@@ -136,13 +136,13 @@ class FetcherTest {
 
     @Test
     void aChokeOrACloseGivesEveryRequestBack() throws Exception {
-        PeerConnection a = peer(1001);
+        PeerConnection<PeerState> a = peer(1001);
         assertEquals(4, ask(a).size());
         fetcher.release(a);
-        assertTrue(((PeerState) a.attachment).requests.isEmpty());
+        assertTrue(a.state().requests.isEmpty());
         connections.remove(a.address());
-        PeerConnection b = peer(1002);
+        PeerConnection<PeerState> b = peer(1002);
         assertEquals(4, ask(b).size(), "all four go to the next peer");
-        assertEquals(0, picker.pick(b.peerPieces, 10, k -> true, (p, o, l) -> { }, b), "and no more than once");
+        assertEquals(0, picker.pick(b.peerPieces(), 10, k -> true, (p, o, l) -> { }, b), "and no more than once");
     }
 }

@@ -32,7 +32,7 @@ class PickerTest {
         return b;
     }
 
-    private static List<int[]> pick(Picker p, Bitfield peer, int max, Set<Long> mine) {
+    private static List<int[]> pick(Picker<Object> p, Bitfield peer, int max, Set<Long> mine) {
         List<int[]> out = new ArrayList<>();
         p.pick(peer, max, mine::contains, (piece, begin, length) -> {
             out.add(new int[] {piece, begin, length});
@@ -42,7 +42,7 @@ class PickerTest {
     }
 
     /** As {@link #pick}, for the peer {@code who}. */
-    private static List<int[]> pickAs(Picker p, Object who, Set<Long> mine) {
+    private static List<int[]> pickAs(Picker<Object> p, Object who, Set<Long> mine) {
         List<int[]> out = new ArrayList<>();
         p.pick(all(1), 10, mine::contains, (piece, begin, length) -> {
             out.add(new int[] {piece, begin, length});
@@ -58,7 +58,7 @@ class PickerTest {
         for (int i = 0; i < Picker.RANDOM_FIRST_PIECES; i++) {
             have.set(i);
         }
-        Picker p = new Picker(m, have, new SplittableRandom(1));
+        Picker<Object> p = new Picker<>(m, have, new SplittableRandom(1));
         for (int i = 0; i < 10; i++) {
             p.peerHas(i);
             p.peerHas(i);
@@ -94,7 +94,7 @@ class PickerTest {
             for (int i = 0; i < Picker.RANDOM_FIRST_PIECES; i++) {
                 have.set(i);
             }
-            Picker p = new Picker(m, have, new SplittableRandom(seed));
+            Picker<Object> p = new Picker<>(m, have, new SplittableRandom(seed));
             for (int i = 0; i < 40; i++) {
                 p.peerHas(i); // one seeder: every piece equally rare
             }
@@ -115,7 +115,7 @@ class PickerTest {
         for (int i = 0; i < Picker.RANDOM_FIRST_PIECES; i++) {
             have.set(i);
         }
-        Picker p = new Picker(m, have, new SplittableRandom(7));
+        Picker<Object> p = new Picker<>(m, have, new SplittableRandom(7));
         for (int i = 0; i < n; i++) {
             p.peerHas(i);
             p.peerHas(i);
@@ -146,7 +146,7 @@ class PickerTest {
     @Test
     void lastBlockOfLastPieceIsShort() throws Exception {
         Metainfo m = torrent(3);
-        Picker p = new Picker(m, new Bitfield(3), new SplittableRandom(2));
+        Picker<Object> p = new Picker<>(m, new Bitfield(3), new SplittableRandom(2));
         Bitfield only2 = new Bitfield(3);
         only2.set(2);
         List<int[]> got = pick(p, only2, 10, new HashSet<>());
@@ -158,7 +158,7 @@ class PickerTest {
     @Test
     void endgameRequestsBlocksAgainFromOtherPeersOnly() throws Exception {
         Metainfo m = torrent(2);
-        Picker p = new Picker(m, new Bitfield(2), new SplittableRandom(3));
+        Picker<Object> p = new Picker<>(m, new Bitfield(2), new SplittableRandom(3));
         Set<Long> peerA = new HashSet<>();
         Set<Long> peerB = new HashSet<>();
         assertEquals(4, pick(p, all(2), 10, peerA).size());
@@ -176,7 +176,7 @@ class PickerTest {
     @Test
     void failedPieceIsWantedAgainAndVerifiedOnesAreNot() throws Exception {
         Metainfo m = torrent(1);
-        Picker p = new Picker(m, new Bitfield(1), new SplittableRandom(4));
+        Picker<Object> p = new Picker<>(m, new Bitfield(1), new SplittableRandom(4));
         pick(p, all(1), 10, new HashSet<>());
         p.received(0, 0);
         assertTrue(p.received(0, 16384));
@@ -194,7 +194,7 @@ class PickerTest {
     @Test
     void releasedRequestsArePickedAgain() throws Exception {
         Metainfo m = torrent(1);
-        Picker p = new Picker(m, new Bitfield(1), new SplittableRandom(5));
+        Picker<Object> p = new Picker<>(m, new Bitfield(1), new SplittableRandom(5));
         pick(p, all(1), 10, new HashSet<>());
         p.released(0, 16384);
         List<int[]> again = pick(p, all(1), 1, new HashSet<>());
@@ -203,8 +203,8 @@ class PickerTest {
     }
 
     /** A one-piece torrent whose two blocks {@code first} and {@code second} asked for came, then failed the hash. */
-    private static Picker failedPiece(long seed, Object first, Object second) throws Exception {
-        Picker p = new Picker(torrent(1), new Bitfield(1), new SplittableRandom(seed));
+    private static Picker<Object> failedPiece(long seed, Object first, Object second) throws Exception {
+        Picker<Object> p = new Picker<>(torrent(1), new Bitfield(1), new SplittableRandom(seed));
         Set<Long> mine = new HashSet<>();
         p.pick(all(1), 1, mine::contains, (piece, begin, length) -> mine.add(Picker.key(piece, Picker.blockOf(begin))), first);
         p.pick(all(1), 1, k -> false, (piece, begin, length) -> { }, second);
@@ -218,7 +218,7 @@ class PickerTest {
     void aFailedPieceIsRefetchedFromOnePeerAlone() throws Exception {
         Object a = "peer a";
         Object b = "peer b";
-        Picker p = failedPiece(6, a, b);
+        Picker<Object> p = failedPiece(6, a, b);
         assertEquals(2, pickAs(p, a, new HashSet<>()).size(), "the first to ask owns the retry");
         List<int[]> gotB = new ArrayList<>();
         p.pick(all(1), 10, k -> false, (piece, begin, length) -> gotB.add(new int[] {piece, begin}), b);
@@ -233,7 +233,7 @@ class PickerTest {
     void aRetriedPieceIsKeptFromPeersTheDownloadRefuses() throws Exception {
         Object suspect = "sent a bad block";
         Object other = "clean";
-        Picker p = failedPiece(7, suspect, suspect);
+        Picker<Object> p = failedPiece(7, suspect, suspect);
         p.retryOwners((piece, who) -> who != suspect);
         List<int[]> got = new ArrayList<>();
         p.pick(all(1), 10, k -> false, (piece, begin, length) -> got.add(new int[] {piece, begin}), suspect);
@@ -247,7 +247,7 @@ class PickerTest {
     void aRetryTakenFromItsOwnerStartsOver() throws Exception {
         Object a = "staller";
         Object b = "next";
-        Picker p = failedPiece(8, a, b);
+        Picker<Object> p = failedPiece(8, a, b);
         List<Object> revoked = new ArrayList<>();
         p.onRevoke((piece, who) -> revoked.add(piece + " from " + who));
         assertEquals(2, pickAs(p, a, new HashSet<>()).size());
