@@ -10,7 +10,9 @@ noisy machine. CPU is the exited process's own rusage (all threads, to its last 
 transmission-cli never exits, so its CPU is read from /proc when its done-script fires.
 
 Environment: BENCH_MB (default 1024), BENCH_RUNS (default 3), BENCH_CLIENTS (default all:
-skiff,skiff-positional,aria2,transmission,libtorrent).
+skiff,skiff-positional,aria2,transmission,libtorrent). BENCH_BASE_IMAGE: another skiff image (an
+earlier commit's build/image) to run beside this one as skiff-base and skiff-base-positional, so
+that a change is measured before and after in the same rounds.
 """
 import json
 import os
@@ -158,6 +160,9 @@ def main():
     size_mb = int(os.environ.get("BENCH_MB", "1024"))
     runs = int(os.environ.get("BENCH_RUNS", "3"))
     clients = os.environ.get("BENCH_CLIENTS", "skiff,skiff-positional,aria2,transmission,libtorrent").split(",")
+    base_image = os.environ.get("BENCH_BASE_IMAGE")
+    if base_image:
+        clients += [c.replace("skiff", "skiff-base", 1) for c in clients if c.startswith("skiff")]
     work = tempfile.mkdtemp(prefix="skiff-bench-")
     procs = []
     try:
@@ -202,8 +207,9 @@ def main():
             """The client's command line and, for transmission, the marker its done-script touches."""
             if name.startswith("skiff"):
                 # the jlink image with its small-host defaults (32 MiB heap), as a router would run it
-                io = ["--disk-io", "positional"] if name == "skiff-positional" else []
-                return [os.path.join(ROOT, "build/image/bin/skiff"), "-q", "-d", dl, "--port", str(port)] + io + [torrent], None
+                io = ["--disk-io", "positional"] if name.endswith("-positional") else []
+                image = base_image if name.startswith("skiff-base") else os.path.join(ROOT, "build/image")
+                return [os.path.join(image, "bin/skiff"), "-q", "-d", dl, "--port", str(port)] + io + [torrent], None
             if name == "libtorrent":
                 # Debian's python3-libtorrent (the seeder's library) as a leecher; the process is the
                 # Python interpreter around it, which adds little once the session runs

@@ -89,7 +89,7 @@ public final class Main {
         try (InputStream in = Main.class.getResourceAsStream("help.txt")) {
             out.print(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException | NullPointerException e) {
-            out.println("usage: skiff [options] TORRENT");
+            out.println("usage: skiff [options] TORRENT...");
         }
         return ExitCode.OK;
     }

@@ -76,9 +76,13 @@ final class Progress {
         List<String> lines = new ArrayList<>();
         int max = terminal ? width - 1 : Integer.MAX_VALUE;
         int nameWidth = rows.size() > 1 ? nameWidth(rows, width) : 0;
+        int bar = 30; // one bar width for every row, so that the bars line up
+        for (Row r : rows) {
+            bar = Math.min(bar, max - (nameWidth + 1) - core(r.status()).length() - 3);
+        }
         for (Row r : rows) {
             String lead = nameWidth == 0 ? "" : Units.padRight(cut(r.status().name(), nameWidth), nameWidth) + " ";
-            lines.add(lead + line(r.status(), max - lead.length()));
+            lines.add(lead + line(r.status(), max - lead.length(), rows.size() > 1 ? bar : 30));
             if (r.files() != null) {
                 for (int i = 0; i < r.files().size(); i++) {
                     if (!r.files().get(i).padding()) {
@@ -199,6 +203,22 @@ final class Progress {
     }
 
     static String line(Status s, int max) {
+        return line(s, max, 30);
+    }
+
+    /** The status line with a bar of at most {@code maxBar} characters (several torrents share one width). */
+    static String line(Status s, int max, int maxBar) {
+        String core = core(s);
+        int barWidth = Math.min(maxBar, max - core.length() - 3);
+        if (barWidth >= 8) {
+            int filled = (int) Math.round(barWidth * s.fraction());
+            core = "[" + "#".repeat(filled) + "-".repeat(barWidth - filled) + "] " + core;
+        }
+        return core.length() > max ? core.substring(0, max) : core;
+    }
+
+    /** The line without its bar. */
+    private static String core(Status s) {
         String pct = Units.padLeft(Units.decimal(100 * s.fraction(), 1), 5) + "%";
         String sizes = Units.bytes(s.haveBytes()) + "/" + Units.bytes(s.totalBytes());
         String rates = "down " + Units.bytes((long) s.downRate()) + "/s up " + Units.bytes((long) s.upRate()) + "/s";
@@ -208,12 +228,7 @@ final class Progress {
         if (s.state() != TorrentState.DOWNLOADING) {
             core = s.state().label() + " " + core;
         }
-        int barWidth = Math.min(30, max - core.length() - 3);
-        if (barWidth >= 8) {
-            int filled = (int) Math.round(barWidth * s.fraction());
-            core = "[" + "#".repeat(filled) + "-".repeat(barWidth - filled) + "] " + core;
-        }
-        return core.length() > max ? core.substring(0, max) : core;
+        return core;
     }
 
     /**

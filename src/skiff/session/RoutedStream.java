@@ -52,12 +52,8 @@ final class RoutedStream implements PeerStream {
     }
 
     /** The head is in: a BitTorrent handshake for a torrent we run goes to it, anything else is dropped. */
-    private void route() throws IOException {
+    private void route() {
         byte[] h = head.array();
-        if (!java.util.Arrays.equals(h, 0, PROTOCOL.length, PROTOCOL, 0, PROTOCOL.length)) {
-            drop(Router.Outcome.NOT_BITTORRENT); // where an encrypted (MSE) handshake will be told apart
-            return;
-        }
         skiff.swarm.PeerNetwork.Acceptor torrent = router.torrent(java.util.Arrays.copyOfRange(h, 28, HEAD_BYTES));
         if (torrent == null) {
             drop(Router.Outcome.UNKNOWN_TORRENT);
@@ -68,8 +64,24 @@ final class RoutedStream implements PeerStream {
         router.unrouted(Router.Outcome.ROUTED);
         head.flip();
         torrent.accepted(this, from);
-        if (target != null && !released) {
-            target.readable(); // the replayed head: the socket will not say readable for bytes we hold
+    }
+
+    /** Whether the bytes so far can begin a BitTorrent handshake: anything else is dropped at its first byte. */
+    private boolean mayBeBitTorrent() {
+        int n = Math.min(head.position(), PROTOCOL.length);
+        return java.util.Arrays.equals(head.array(), 0, n, PROTOCOL, 0, n); // where an encrypted (MSE) handshake will be told apart
+    }
+
+    /** The replayed head: the stream beneath will not say readable for bytes we already hold. */
+    private void replayHead() {
+        if (target == null || released || !head.hasRemaining()) {
+            return;
+        }
+        try {
+            target.readable();
+        } catch (IOException e) {
+            release();
+            target.closed(e);
         }
     }
 
@@ -79,6 +91,7 @@ final class RoutedStream implements PeerStream {
     public void start(Events events) {
         target = events;
         events.connected();
+        router.loop().execute(this::replayHead);
     }
 
     @Override
@@ -186,6 +199,8 @@ final class RoutedStream implements PeerStream {
             int n = inner.read(head);
             if (n < 0) {
                 drop(Router.Outcome.CLOSED_EARLY);
+            } else if (!mayBeBitTorrent()) {
+                drop(Router.Outcome.NOT_BITTORRENT);
             } else if (!head.hasRemaining()) {
                 route();
             }

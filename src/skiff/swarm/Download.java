@@ -15,7 +15,6 @@ import skiff.metainfo.Bitfield;
 import skiff.metainfo.Metainfo;
 import skiff.peer.CloseReason;
 import skiff.peer.PeerConnection;
-import skiff.peer.PeerListener;
 import skiff.peer.Wire;
 import skiff.storage.FileMap;
 import skiff.storage.HashPool;
@@ -28,7 +27,7 @@ import skiff.tracker.Announcer;
  * One torrent on the loop: checks what is on disk, announces, dials peers, asks them for blocks,
  * verifies pieces and finishes. The glue between peers, picker, storage and trackers.
  */
-public final class Download implements PeerListener<PeerState>, Announcer.Stats {
+public final class Download implements Announcer.Stats {
     /** How often the resume file is rewritten while downloading. */
     static final long RESUME_SAVE_MILLIS = 60_000;
 
@@ -52,14 +51,9 @@ public final class Download implements PeerListener<PeerState>, Announcer.Stats 
     private final TrackerLink trackerLink;
     private final GlobalLimits limits;
     private final StallWatch stallWatch = new StallWatch();
-    private final CloseCounts closeCounts = new CloseCounts();
-    private long seedingSinceMillis = -1;
-    private long startedMillis = -1;
-    /** When every piece was verified and flushed: the download's time ends there, seeding's begins. */
-    private long completedAtMillis = -1;
+    private final PeerEvents peerEvents;
+    private final Timeline timeline;
     private boolean startedComplete;
-    /** Peers that completed a handshake with us, over the whole run. */
-    private int peersUsed;
     private Announcer announcer;
     private Picker<PeerConnection<PeerState>> picker;
     private Fetcher fetcher;
@@ -85,6 +79,7 @@ public final class Download implements PeerListener<PeerState>, Announcer.Stats 
         this.settings = settings;
         this.events = events;
         this.timeouts = new Timeouts(settings, events);
+        this.timeline = new Timeline(settings, metainfo.totalLength());
         this.random = random;
         this.storage = new Storage(new FileMap(metainfo), downloadDir, settings.diskIo(), shared.blockBuffers());
         this.hashes = new HashPool(storage, workers, loop, shared.hashScratch());
@@ -94,10 +89,11 @@ public final class Download implements PeerListener<PeerState>, Announcer.Stats 
         this.peers = new PeerSet(settings.port());
         this.uploader = new Uploader(settings, storage, new Choker(settings.unchokeSlots(), random), limits);
         this.network = network;
-        this.connector = new Connector(loop, network, metainfo, this, sink, uploader,
+        this.admission = new Admission(settings.peerId(), peers, connections, events);
+        this.peerEvents = new PeerEvents(this, loop, events, admission, uploader, connections, peers, traffic, limits);
+        this.connector = new Connector(loop, network, metainfo, peerEvents, sink, uploader,
                 Wire.handshake(metainfo.infoHash(), settings.peerId(), Wire.ourReserved()).array(), peers, connections,
                 settings.maxPeers(), limits);
-        this.admission = new Admission(settings.peerId(), peers, connections, events);
         this.trackerLink = new TrackerLink(peers, events, this::dial);
     }
 
@@ -124,7 +120,7 @@ public final class Download implements PeerListener<PeerState>, Announcer.Stats 
 
     /** Checks existing data (resume file or hashing), allocates files, then starts the swarm. */
     public void start() {
-        startedMillis = loop.nowMillis();
+        timeline.started(loop.nowMillis());
         state = TorrentState.CHECKING;
         workers.execute(() -> {
             java.util.Set<java.net.InetAddress> local = PeerSet.lookUpLocalAddresses();
@@ -219,28 +215,21 @@ public final class Download implements PeerListener<PeerState>, Announcer.Stats 
     }
 
     private void flushedAtEnd() {
-        completedAtMillis = loop.nowMillis();
+        timeline.completed(loop.nowMillis());
         if (announcer != null && !startedComplete) {
             announcer.completed();
         }
         events.completed();
-        if (settings.seed()) {
-            seedingSinceMillis = loop.nowMillis();
-        } else {
+        if (!settings.seed()) {
             events.done();
         }
     }
 
     /** --seed-ratio and --seed-time end seeding. */
     private void checkSeedingLimits(long now) {
-        if (seedingSinceMillis < 0 || stopped) {
-            return;
-        }
-        boolean ratioMet = settings.seedRatio() > 0 && traffic.uploaded() >= settings.seedRatio() * metainfo.totalLength();
-        boolean timeMet = settings.seedTimeMillis() > 0 && now - seedingSinceMillis >= settings.seedTimeMillis();
-        if (ratioMet || timeMet) {
-            seedingSinceMillis = -1;
-            events.info(ratioMet ? "seed ratio reached" : "seed time reached");
+        String reached = stopped ? null : timeline.seedingLimitReached(now, traffic.uploaded());
+        if (reached != null) {
+            events.info(reached);
             events.done();
         }
     }
@@ -338,94 +327,17 @@ public final class Download implements PeerListener<PeerState>, Announcer.Stats 
         return metainfo.totalLength() - haveBytes;
     }
 
-    // ---- PeerListener ----
+    // ---- the peers' events (PeerEvents) call back here ----
 
-    @Override
-    public void connected(PeerConnection<PeerState> c) {
-        events.debug(c + ": connected");
-    }
-
-    @Override
-    public CloseReason handshaken(PeerConnection<PeerState> c, byte[] peerId, byte[] reserved) {
-        CloseReason refused = admission.refuse(c, peerId);
-        if (refused != null) {
-            return refused;
-        }
-        if (have.count() > 0) {
-            c.sendBitfield(have);
-        }
-        peersUsed++;
-        return null;
-    }
-
-    @Override
-    public void choked(PeerConnection<PeerState> c, boolean choked) {
-        if (choked) {
-            fetcher.release(c);
-        } else {
-            fill(c);
-        }
-    }
-
-    @Override
-    public void interested(PeerConnection<PeerState> c, boolean interested) {
-        events.debug(c + ": " + (interested ? "interested" : "not interested"));
-        uploader.interested(c, interested, connections.values());
-    }
-
-    @Override
-    public void have(PeerConnection<PeerState> c, int piece) {
-        picker.peerHas(piece);
-        if (!finished && !have.get(piece) && !c.amInterested()) {
-            c.sendInterested(true);
-        }
-        if (finished && c.peerPieces().complete()) {
-            c.close(CloseReason.BOTH_SEEDS, null);
-            return;
-        }
-        fill(c);
-    }
-
-    @Override
-    public void bitfield(PeerConnection<PeerState> c, Bitfield pieces) {
-        for (int i = pieces.nextSet(0); i >= 0; i = pieces.nextSet(i + 1)) {
-            picker.peerHas(i);
-        }
-        if (finished && pieces.complete()) {
-            c.close(CloseReason.BOTH_SEEDS, null);
-            return;
-        }
-        if (!finished && picker.wants(pieces)) {
-            c.sendInterested(true);
-        }
-    }
-
-    @Override
-    public void request(PeerConnection<PeerState> c, int piece, int begin, int length) {
-        if (events.debugging()) {
-            events.debug(c + ": request " + piece + "/" + begin + "/" + length);
-        }
-        uploader.request(c, piece, begin, length);
-    }
-
-    @Override
-    public void cancel(PeerConnection<PeerState> c, int piece, int begin, int length) {
-        c.cancelUpload(piece, begin, length);
-    }
-
-    private void fill(PeerConnection<PeerState> c) {
+    /** Asks {@code c} for more blocks, while downloading. */
+    void fill(PeerConnection<PeerState> c) {
         if (!finished && !stopped) {
             fetcher.fill(c);
         }
     }
 
-    @Override
-    public boolean blockStarting(PeerConnection<PeerState> c, int piece, int begin, int length) {
-        return fetcher.starting(c, piece, begin, length);
-    }
-
-    @Override
-    public void blockReceived(PeerConnection<PeerState> c, int piece, int begin, int length) {
+    /** A block we asked for is in storage: a piece it completes is verified on a worker. */
+    void blockArrived(PeerConnection<PeerState> c, int piece, int begin, int length) {
         traffic.received(length);
         lastBlockMillis = loop.nowMillis();
         c.state().lastBlockMillis = lastBlockMillis;
@@ -433,13 +345,6 @@ public final class Download implements PeerListener<PeerState>, Announcer.Stats 
             hashes.verify(piece, fetcher.needsChecksums(piece), (v, sums) -> verified(piece, v, sums));
         }
         fill(c);
-    }
-
-    @Override
-    public void blockAbandoned(PeerConnection<PeerState> c, int piece, int begin, int length) {
-        if (fetcher != null) {
-            fetcher.abandoned(piece, begin);
-        }
     }
 
     private void verified(int piece, HashPool.Verdict verdict, long[] checksums) {
@@ -473,33 +378,25 @@ public final class Download implements PeerListener<PeerState>, Announcer.Stats 
         }
     }
 
-    @Override
-    public void closed(PeerConnection<PeerState> c, CloseReason reason, String detail) {
-        if (connections.remove(c.address()) == c) {
-            limits.closed();
-        }
-        closeCounts.count(reason);
-        PeerState s = c.state();
-        traffic.closed(c, s);
-        if (picker != null) {
-            fetcher.release(c); // its requests and any retry it owned go back
-            if (c.handshakeDone()) {
-                picker.peerGone(c.peerPieces());
-            }
-        }
-        if (reason == CloseReason.BOTH_SEEDS) {
-            PeerSet.Peer p = peers.get(c.address());
-            if (p != null) {
-                p.seed = true;
-            }
-        }
-        boolean failedDial = reason == CloseReason.CONNECT_FAILED || reason == CloseReason.CONNECT_TIMEOUT
-                || (!c.handshakeDone() && reason != CloseReason.SHUTDOWN);
-        peers.disconnected(c.address(), failedDial, loop.nowMillis());
-        events.debug(c + ": closed (" + reason + (detail != null ? ": " + detail : "") + ")");
-        if (!stopped && !finished && picker != null) {
-            fetcher.fillAll(); // its released requests may go to someone else now
-        }
+    boolean finished() {
+        return finished;
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    Bitfield have() {
+        return have;
+    }
+
+    /** Null until the data on disk is checked. */
+    Picker<PeerConnection<PeerState>> picker() {
+        return picker;
+    }
+
+    Fetcher fetcher() {
+        return fetcher;
     }
 
     // ---- status ----
@@ -515,12 +412,12 @@ public final class Download implements PeerListener<PeerState>, Announcer.Stats 
                 incoming++;
             }
         }
-        return new Status(metainfo.name(), metainfo.infoHashHex(), startedMillis < 0 ? 0 : loop.nowMillis() - startedMillis,
-                completedAtMillis < 0 || startedMillis < 0 ? -1 : completedAtMillis - startedMillis,
+        return new Status(metainfo.name(), metainfo.infoHashHex(), timeline.elapsedMillis(loop.nowMillis()),
+                timeline.completedAfterMillis(),
                 state, metainfo.totalLength(), haveBytes, traffic.downloaded(), traffic.uploaded(),
                 traffic.downRate(), traffic.upRate(),
-                connections.size(), peers.size() + incoming, seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peersUsed,
-                finished ? null : stallWatch.reason(), closeCounts.asMap(), announcer == null ? 0 : announcer.droppedReplies());
+                connections.size(), peers.size() + incoming, seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peerEvents.peersUsed(),
+                finished ? null : stallWatch.reason(), peerEvents.closeCounts().asMap(), announcer == null ? 0 : announcer.droppedReplies());
     }
 
     /** Verified bytes per file, for the per-file view. */

@@ -96,4 +96,33 @@ class ProgressTest {
         assertEquals(2.0, json.get("download_seconds"));
         assertEquals((double) (32 << 20), json.get("average_down_bytes_per_s"));
     }
+
+    /** Several torrents: a line each, led by its name, bars of one width, then a total; all within the width. */
+    @Test
+    void severalTorrentsGetALineEachAndATotal() {
+        java.util.List<Progress.Row> rows = new java.util.ArrayList<>();
+        String[] names = {"ubuntu-24.04-desktop-amd64.iso", "b", "music"};
+        long[] have = {1 << 20, 0, 4 << 20};
+        for (int i = 0; i < 3; i++) {
+            rows.add(new Progress.Row(new Status(names[i], "0" + i + "00".repeat(19), 1500, -1, skiff.swarm.TorrentState.DOWNLOADING,
+                4 << 20, have[i], have[i], 0, 1000 * i, 0, i, 3, 0, 0, 16, 1, null, java.util.Map.of(), 0), null, null));
+        }
+        ByteArrayOutputStream wide = new ByteArrayOutputStream();
+        new Progress(new PrintStream(wide, true, StandardCharsets.UTF_8), true, false, 120).show(rows);
+        String[] lines = wide.toString(StandardCharsets.UTF_8).replace("\r", "").split("\n");
+        assertEquals(4, lines.length, String.join("|", lines));
+        assertTrue(lines[0].startsWith("ubuntu-24.04-desktop-amd64.iso [") && lines[1].startsWith("b ") && lines[2].startsWith("music "),
+            String.join("\n", lines));
+        assertTrue(lines[3].startsWith("total ") && lines[3].contains(" 5.00 MiB/12.0 MiB ") && lines[3].contains("1 of 3 complete"), lines[3]);
+        int bar = lines[0].indexOf(']') - lines[0].indexOf('[');
+        assertTrue(bar >= 9, "a bar on 120 columns: " + lines[0]);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(lines[i].length() <= 119, lines[i]);
+            assertEquals(bar, lines[i].indexOf(']') - lines[i].indexOf('['), "bars of one width: " + lines[i]);
+        }
+        assertTrue(Progress.json(rows.get(1).status(), null, null).contains("\"name\":\"b\""));
+        progress.show(rows); // 80 columns: the name cut to a quarter of the width
+        String narrow = take();
+        assertTrue(narrow.contains("ubuntu-24.04-deskto~ ") && !narrow.contains("ubuntu-24.04-desktop"), narrow);
+    }
 }

@@ -1,0 +1,174 @@
+package skiff.swarm;
+
+import java.util.Map;
+import java.net.InetSocketAddress;
+import skiff.loop.EventLoop;
+import skiff.metainfo.Bitfield;
+import skiff.peer.CloseReason;
+import skiff.peer.PeerConnection;
+import skiff.peer.PeerListener;
+
+/**
+ * What one download's connections report, turned into the download's work: interest, the
+ * picker's availability, requests to serve, blocks to verify, and the bookkeeping of a close.
+ * Loop thread only.
+ */
+final class PeerEvents implements PeerListener<PeerState> {
+    private final Download download;
+    private final EventLoop loop;
+    private final Events events;
+    private final Admission admission;
+    private final Uploader uploader;
+    private final Map<InetSocketAddress, PeerConnection<PeerState>> connections;
+    private final PeerSet peers;
+    private final Traffic traffic;
+    private final GlobalLimits limits;
+    private final CloseCounts closeCounts = new CloseCounts();
+    /** Peers that completed a handshake with us, over the whole run. */
+    private int peersUsed;
+
+    PeerEvents(Download download, EventLoop loop, Events events, Admission admission, Uploader uploader,
+               Map<InetSocketAddress, PeerConnection<PeerState>> connections, PeerSet peers, Traffic traffic,
+               GlobalLimits limits) {
+        this.download = download;
+        this.loop = loop;
+        this.events = events;
+        this.admission = admission;
+        this.uploader = uploader;
+        this.connections = connections;
+        this.peers = peers;
+        this.traffic = traffic;
+        this.limits = limits;
+    }
+
+    int peersUsed() {
+        return peersUsed;
+    }
+
+    CloseCounts closeCounts() {
+        return closeCounts;
+    }
+
+    @Override
+    public void connected(PeerConnection<PeerState> c) {
+        events.debug(c + ": connected");
+    }
+
+    @Override
+    public CloseReason handshaken(PeerConnection<PeerState> c, byte[] peerId, byte[] reserved) {
+        CloseReason refused = admission.refuse(c, peerId);
+        if (refused != null) {
+            return refused;
+        }
+        if (download.have().count() > 0) {
+            c.sendBitfield(download.have());
+        }
+        peersUsed++;
+        return null;
+    }
+
+    @Override
+    public void choked(PeerConnection<PeerState> c, boolean choked) {
+        if (choked) {
+            download.fetcher().release(c);
+        } else {
+            download.fill(c);
+        }
+    }
+
+    @Override
+    public void interested(PeerConnection<PeerState> c, boolean interested) {
+        events.debug(c + ": " + (interested ? "interested" : "not interested"));
+        uploader.interested(c, interested, connections.values());
+    }
+
+    @Override
+    public void have(PeerConnection<PeerState> c, int piece) {
+        download.picker().peerHas(piece);
+        if (!download.finished() && !download.have().get(piece) && !c.amInterested()) {
+            c.sendInterested(true);
+        }
+        if (download.finished() && c.peerPieces().complete()) {
+            c.close(CloseReason.BOTH_SEEDS, null);
+            return;
+        }
+        download.fill(c);
+    }
+
+    @Override
+    public void bitfield(PeerConnection<PeerState> c, Bitfield pieces) {
+        for (int i = pieces.nextSet(0); i >= 0; i = pieces.nextSet(i + 1)) {
+            download.picker().peerHas(i);
+        }
+        if (download.finished() && pieces.complete()) {
+            c.close(CloseReason.BOTH_SEEDS, null);
+            return;
+        }
+        if (!download.finished() && download.picker().wants(pieces)) {
+            c.sendInterested(true);
+        }
+    }
+
+    @Override
+    public void request(PeerConnection<PeerState> c, int piece, int begin, int length) {
+        if (events.debugging()) {
+            events.debug(c + ": request " + piece + "/" + begin + "/" + length);
+        }
+        uploader.request(c, piece, begin, length);
+    }
+
+    @Override
+    public void cancel(PeerConnection<PeerState> c, int piece, int begin, int length) {
+        c.cancelUpload(piece, begin, length);
+    }
+
+
+
+    @Override
+    public boolean blockStarting(PeerConnection<PeerState> c, int piece, int begin, int length) {
+        return download.fetcher().starting(c, piece, begin, length);
+    }
+
+    @Override
+    public void blockReceived(PeerConnection<PeerState> c, int piece, int begin, int length) {
+        download.blockArrived(c, piece, begin, length);
+    }
+
+    @Override
+    public void blockAbandoned(PeerConnection<PeerState> c, int piece, int begin, int length) {
+        if (download.fetcher() != null) {
+            download.fetcher().abandoned(piece, begin);
+        }
+    }
+
+
+
+    @Override
+    public void closed(PeerConnection<PeerState> c, CloseReason reason, String detail) {
+        if (connections.remove(c.address()) == c) {
+            limits.closed();
+        }
+        closeCounts.count(reason);
+        PeerState s = c.state();
+        traffic.closed(c, s);
+        if (download.picker() != null) {
+            download.fetcher().release(c); // its requests and any retry it owned go back
+            if (c.handshakeDone()) {
+                download.picker().peerGone(c.peerPieces());
+            }
+        }
+        if (reason == CloseReason.BOTH_SEEDS) {
+            PeerSet.Peer p = peers.get(c.address());
+            if (p != null) {
+                p.seed = true;
+            }
+        }
+        boolean failedDial = reason == CloseReason.CONNECT_FAILED || reason == CloseReason.CONNECT_TIMEOUT
+                || (!c.handshakeDone() && reason != CloseReason.SHUTDOWN);
+        peers.disconnected(c.address(), failedDial, loop.nowMillis());
+        events.debug(c + ": closed (" + reason + (detail != null ? ": " + detail : "") + ")");
+        if (!download.stopped() && !download.finished() && download.picker() != null) {
+            download.fetcher().fillAll(); // its released requests may go to someone else now
+        }
+    }
+}
