@@ -159,6 +159,7 @@ public final class Download implements Announcer.Stats {
         }
         lastResumeSaveMillis = loop.nowMillis();
         lastBlockMillis = loop.nowMillis(); // a stall counts from the start, not from 1970
+        traffic.start(loop.nowMillis());
         uploader.start(have, loop.nowMillis());
         connector.startAloneClock(loop.nowMillis());
         if (have.complete()) {
@@ -281,7 +282,7 @@ public final class Download implements Announcer.Stats {
                 fill(c);
             }
         }
-        traffic.endTick(seconds);
+        traffic.endTick(seconds, now);
         uploader.tick(now, finished, connections.values());
         connector.warnIfAlone(now, finished, events);
         if (!finished) {
@@ -415,7 +416,7 @@ public final class Download implements Announcer.Stats {
         return new Status(metainfo.name(), metainfo.infoHashHex(), timeline.elapsedMillis(loop.nowMillis()),
                 timeline.completedAfterMillis(),
                 state, metainfo.totalLength(), haveBytes, traffic.downloaded(), traffic.uploaded(),
-                traffic.downRate(), traffic.upRate(),
+                traffic.downRate(loop.nowMillis()), traffic.upRate(),
                 connections.size(), peers.size() + incoming, seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peerEvents.peersUsed(),
                 finished ? null : stallWatch.reason(), peerEvents.closeCounts().asMap(), announcer == null ? 0 : announcer.droppedReplies());
     }
