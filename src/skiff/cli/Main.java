@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import skiff.loop.WorkerPool;
+import skiff.metainfo.MagnetLink;
 import skiff.metainfo.Metainfo;
 import skiff.metainfo.MetainfoException;
 import skiff.metainfo.MetainfoParser;
@@ -100,6 +101,21 @@ public final class Main {
     }
 
     private int show(Args args) throws IOException, MetainfoException {
+        if (MagnetLink.looksLikeOne(args.torrent)) {
+            MagnetLink link;
+            try {
+                link = MagnetLink.parse(args.torrent);
+            } catch (MetainfoException e) {
+                err.println("skiff: bad magnet link: " + e.getMessage());
+                return ExitCode.USAGE;
+            }
+            if (args.scrape) {
+                err.println("skiff: --scrape needs a .torrent file (a magnet link has no size to show beside the counts)");
+                return ExitCode.USAGE;
+            }
+            Show.print(link, out);
+            return ExitCode.OK;
+        }
         Metainfo m = load(args.torrent);
         Show.print(m, args.torrent, out);
         if (args.scrape) {

@@ -4,12 +4,38 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
 import skiff.metainfo.FileEntry;
+import skiff.metainfo.MagnetLink;
 import skiff.metainfo.Metainfo;
 import skiff.metainfo.PathSafety;
 
 /** {@code skiff show}: what a torrent holds, in the manner of transmission-show. */
 final class Show {
     private Show() {
+    }
+
+    /** What a magnet link says, without touching the network. */
+    static void print(MagnetLink m, PrintStream out) {
+        out.println("Name: " + PathSafety.printable(m.displayName()));
+        out.println("Hash: " + m.infoHashHex());
+        out.println("Size: unknown until the metadata comes from peers (BEP 9)");
+        out.println();
+        out.println("TRACKERS");
+        if (m.trackers().isEmpty()) {
+            out.println("  (none)");
+        }
+        for (int i = 0; i < m.trackers().size(); i++) {
+            out.println("  Tier #" + (i + 1));
+            out.println("    " + PathSafety.printable(m.trackers().get(i)));
+        }
+        out.println();
+        out.println("PEERS");
+        if (m.peers().isEmpty()) {
+            out.println("  (none)");
+        }
+        for (java.net.InetSocketAddress p : m.peers()) {
+            String host = p.getHostString();
+            out.println("  " + PathSafety.printable(host.contains(":") ? "[" + host + "]" : host) + ":" + p.getPort());
+        }
     }
 
     static void print(Metainfo m, String source, PrintStream out) {

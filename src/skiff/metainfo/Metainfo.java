@@ -55,6 +55,18 @@ public final class Metainfo {
         return HexFormat.of().formatHex(infoHash);
     }
 
+    /** The info dictionary's size in bytes: BEP 9's metadata_size. */
+    public int infoSize() {
+        return infoBytes.capacity();
+    }
+
+    /** {@code length} bytes of the info dictionary from {@code offset}, copied (BEP 9 serves it in 16 KiB pieces). */
+    public byte[] infoBytes(int offset, int length) {
+        byte[] out = new byte[length];
+        infoBytes.get(offset, out);
+        return out;
+    }
+
     /** The original bencoded info dictionary, as hashed. */
     public byte[] infoBytes() {
         byte[] out = new byte[infoBytes.capacity()];

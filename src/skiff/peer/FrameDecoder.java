@@ -11,8 +11,13 @@ import java.util.function.IntUnaryOperator;
  * come: the {@link Inbox} reads the stream and acts on frames, and the fuzz target drives this alone.
  */
 public final class FrameDecoder {
-    /** Unknown messages (extensions we never advertised) are skipped up to this size, then the peer is dropped. */
+    /** Unknown messages are skipped up to this size, then the peer is dropped. */
     static final int MAX_UNKNOWN_MESSAGE_BYTES = 1 << 20;
+    /**
+     * Extended messages (BEP 10) at most: the handshake's own bound, above a metadata piece (16 KiB
+     * and its dictionary) and any PEX message.
+     */
+    static final int MAX_EXTENDED_MESSAGE_BYTES = ExtensionHandshake.MAX_BYTES + 1;
     private static final int PIECE_HEADER_BYTES = 9;
 
     /** What {@link #next} found at the buffer's position. */
@@ -24,12 +29,12 @@ public final class FrameDecoder {
         KEEP_ALIVE,
         /** A whole message with its body in the buffer from {@link Frame#offset}, {@link Frame#length} bytes; have, request and cancel decoded and checked. */
         MESSAGE,
-        /** A cancel of a block that cannot exist: harmless, ignored (BEP 3 allows cancels to cross). */
+        /** A cancel of a block that cannot exist (BEP 3 allows cancels to cross), or, before the metadata, a have or request: ignored. */
         IGNORED,
         /** A block's header, checked against the torrent: its {@link Frame#length} payload bytes follow in the stream. */
         PIECE,
-        /** A bitfield larger than the buffer: its {@link Frame#length} body bytes follow in the stream. */
-        LARGE_BITFIELD,
+        /** A bitfield or extended message larger than the buffer: its {@link Frame#length} body bytes follow in the stream, to be collected. */
+        LARGE,
         /** A message id we do not speak: its {@link Frame#length} body bytes follow, to be skipped. */
         SKIP,
         /** The peer broke the protocol: {@link Frame#reason} and {@link Frame#detail} say how. */
@@ -70,7 +75,9 @@ public final class FrameDecoder {
         this.pieceCount = pieceCount;
         this.pieceSize = pieceSize;
         this.bufferCapacity = bufferCapacity;
-        this.maxMessageBytes = Math.max(PIECE_HEADER_BYTES + Wire.BLOCK_BYTES, bitfieldMessageBytes(pieceCount));
+        // shape unknown (a magnet link before its metadata): a bitfield of any size is skipped
+        this.maxMessageBytes = Math.max(Math.max(PIECE_HEADER_BYTES + Wire.BLOCK_BYTES, 1 + MAX_EXTENDED_MESSAGE_BYTES),
+            pieceCount < 0 ? MAX_UNKNOWN_MESSAGE_BYTES : bitfieldMessageBytes(pieceCount));
     }
 
     /** The bitfield message's length (id and body): the one message whose size the torrent sets. */
@@ -115,14 +122,28 @@ public final class FrameDecoder {
             return close(f, CloseReason.BAD_MESSAGE_SIZE, "id " + id + " with " + body + " bytes");
         }
         if (id == Wire.PIECE) {
+            if (pieceCount < 0) {
+                return close(f, CloseReason.BLOCK_BEFORE_METADATA, null); // we ask for none before we know the pieces
+            }
             return piece(in, f, body);
         }
-        if (id == Wire.BITFIELD && 4 + length > bufferCapacity) {
-            in.position(in.position() + 5); // body <= maxMessageBytes, which the piece count bounds
+        if (id == Wire.BITFIELD && pieceCount < 0) {
+            in.position(in.position() + 5); // what the peer has means nothing until we know the pieces
             f.length = body;
-            return f.kind = Kind.LARGE_BITFIELD;
+            return f.kind = Kind.SKIP;
         }
-        if (fixed < 0 && id != Wire.BITFIELD) {
+        if (id == Wire.EXTENDED && body < 1) {
+            return close(f, CloseReason.BAD_MESSAGE_SIZE, "extended message without its id");
+        }
+        if (id == Wire.EXTENDED && body > MAX_EXTENDED_MESSAGE_BYTES) {
+            return close(f, CloseReason.MESSAGE_TOO_LONG, "extended message of " + body + " bytes");
+        }
+        if ((id == Wire.BITFIELD || id == Wire.EXTENDED) && 4 + length > bufferCapacity) {
+            in.position(in.position() + 5); // body bounded above: the piece count, or the extended limit
+            f.length = body;
+            return f.kind = Kind.LARGE;
+        }
+        if (fixed < 0 && id != Wire.BITFIELD && id != Wire.EXTENDED) {
             if (body > MAX_UNKNOWN_MESSAGE_BYTES) {
                 return close(f, CloseReason.MESSAGE_TOO_LONG, "unknown message id " + id);
             }
@@ -188,11 +209,17 @@ public final class FrameDecoder {
         switch (f.id) {
             case Wire.HAVE -> {
                 f.piece = in.getInt(at);
+                if (pieceCount < 0) {
+                    return f.kind = Kind.IGNORED;
+                }
                 if (f.piece < 0 || f.piece >= pieceCount) {
                     return close(f, CloseReason.HAVE_OUT_OF_RANGE, "have " + f.piece);
                 }
             }
             case Wire.REQUEST, Wire.CANCEL -> {
+                if (pieceCount < 0) {
+                    return f.kind = Kind.IGNORED; // nothing to serve yet
+                }
                 f.piece = in.getInt(at);
                 f.begin = in.getInt(at + 4);
                 int length = in.getInt(at + 8);

@@ -3,7 +3,6 @@ package skiff.peer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import skiff.metainfo.Bitfield;
-import skiff.metainfo.Metainfo;
 
 /**
  * The receive side of one connection: reads the stream, has the {@link FrameDecoder} frame and check
@@ -18,21 +17,23 @@ final class Inbox<S> {
 
     private final PeerConnection<S> conn;
     private final PeerStream channel;
-    private final Metainfo metainfo;
+    private final TorrentShape shape;
     private final PeerListener<S> listener;
     private final ByteBuffer in = ByteBuffer.allocate(RECEIVE_BUFFER_BYTES);
     private final BlockPayload payload;
     private final LargeMessage large = new LargeMessage();
     private final FrameDecoder decoder;
     private final FrameDecoder.Frame frame = new FrameDecoder.Frame();
+    /** The id of the message {@link #large} collects. */
+    private int largeId;
 
-    Inbox(PeerConnection<S> conn, PeerStream channel, Metainfo metainfo, PeerListener<S> listener, BlockSink sink) {
+    Inbox(PeerConnection<S> conn, PeerStream channel, TorrentShape shape, PeerListener<S> listener, BlockSink sink) {
         this.conn = conn;
         this.channel = channel;
-        this.metainfo = metainfo;
+        this.shape = shape;
         this.listener = listener;
-        this.payload = new BlockPayload(sink, metainfo.pieceLength());
-        this.decoder = new FrameDecoder(metainfo.infoHash(), metainfo.pieceCount(), metainfo::pieceSize, RECEIVE_BUFFER_BYTES);
+        this.payload = new BlockPayload(sink, shape.pieceLength());
+        this.decoder = new FrameDecoder(shape.infoHash(), shape.pieceCount(), shape.pieceSize(), RECEIVE_BUFFER_BYTES);
     }
 
     boolean handshakeReceived() {
@@ -111,11 +112,20 @@ final class Inbox<S> {
             return -1;
         }
         conn.heard();
-        byte[] bitfield = large.completed();
-        if (bitfield != null) {
-            onBitfield(bitfield, 0, bitfield.length);
+        byte[] body = large.completed();
+        if (body != null) {
+            onLarge(body);
         }
         return n;
+    }
+
+    /** A message collected apart from the buffer: a big bitfield or extended message. */
+    private void onLarge(byte[] body) {
+        if (largeId == Wire.BITFIELD) {
+            onBitfield(body, 0, body.length);
+        } else {
+            conn.extended(body, 0, body.length);
+        }
     }
 
     private void blockDone() throws IOException {
@@ -143,10 +153,11 @@ final class Inbox<S> {
                     case KEEP_ALIVE, IGNORED -> { }
                     case MESSAGE -> dispatch(frame);
                     case PIECE -> startPayload(frame.piece, frame.begin, frame.length);
-                    case LARGE_BITFIELD -> {
-                        byte[] bitfield = large.collect(frame.length, in);
-                        if (bitfield != null) {
-                            onBitfield(bitfield, 0, bitfield.length);
+                    case LARGE -> {
+                        largeId = frame.id;
+                        byte[] body = large.collect(frame.length, in);
+                        if (body != null) {
+                            onLarge(body);
                         }
                     }
                     case SKIP -> large.skip(frame.length, in);
@@ -195,6 +206,7 @@ final class Inbox<S> {
             case Wire.BITFIELD -> onBitfield(in.array(), in.arrayOffset() + f.offset, f.length);
             case Wire.REQUEST -> listener.request(conn, f.piece, f.begin, f.length);
             case Wire.CANCEL -> listener.cancel(conn, f.piece, f.begin, f.length);
+            case Wire.EXTENDED -> conn.extended(in.array(), in.arrayOffset() + f.offset, f.length);
             default -> {
                 // PORT (BEP 5): read and ignored until DHT exists
             }
@@ -203,9 +215,9 @@ final class Inbox<S> {
 
     /** BEP 3 wants the bitfield first; clients in the wild send it late too, so it is merged in. */
     private void onBitfield(byte[] bytes, int offset, int length) {
-        Bitfield b = Bitfield.fromBytes(bytes, offset, length, metainfo.pieceCount());
+        Bitfield b = Bitfield.fromBytes(bytes, offset, length, shape.pieceCount());
         if (b == null) {
-            conn.close(CloseReason.BAD_BITFIELD, length + " bytes for " + metainfo.pieceCount() + " pieces");
+            conn.close(CloseReason.BAD_BITFIELD, length + " bytes for " + shape.pieceCount() + " pieces");
             return;
         }
         for (int i = b.nextSet(0); i >= 0; i = b.nextSet(i + 1)) {

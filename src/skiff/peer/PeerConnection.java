@@ -34,6 +34,8 @@ public final class PeerConnection<S> implements PeerStream.Events {
     private final Outbox outbox;
     private boolean handshakeSent;
     private byte[] pendingHandshake;
+    private byte[] extensionOffer;
+    private ExtensionHandshake extensions;
     private boolean closed;
     private final LongConsumer countUpload = n -> this.bytesUploaded += n;
 
@@ -55,16 +57,22 @@ public final class PeerConnection<S> implements PeerStream.Events {
     /** {@code state}: the swarm's own bookkeeping for this peer, handed back by {@link #state()}. */
     public PeerConnection(EventLoop loop, PeerStream stream, InetSocketAddress address, boolean outgoing,
                           Metainfo metainfo, PeerListener<S> listener, BlockSink sink, S state) {
+        this(loop, stream, address, outgoing, TorrentShape.of(metainfo), listener, sink, state);
+    }
+
+    /** A connection for a torrent of {@code shape}, which may be known by its info-hash alone. */
+    public PeerConnection(EventLoop loop, PeerStream stream, InetSocketAddress address, boolean outgoing,
+                          TorrentShape shape, PeerListener<S> listener, BlockSink sink, S state) {
         this.loop = loop;
         this.state = state;
         this.stream = stream;
         this.address = address;
         this.outgoing = outgoing;
         this.listener = listener;
-        this.peerPieces = new Bitfield(metainfo.pieceCount());
-        this.inbox = new Inbox<>(this, stream, metainfo, listener, sink);
-        int bitfieldMessage = FrameDecoder.bitfieldMessageBytes(metainfo.pieceCount());
-        this.outbox = new Outbox(Math.max(MAX_SEND_BUFFER_BYTES, bitfieldMessage + 4 + 1024), metainfo.pieceLength());
+        this.peerPieces = new Bitfield(Math.max(0, shape.pieceCount()));
+        this.inbox = new Inbox<>(this, stream, shape, listener, sink);
+        int bitfieldMessage = FrameDecoder.bitfieldMessageBytes(Math.max(0, shape.pieceCount()));
+        this.outbox = new Outbox(Math.max(MAX_SEND_BUFFER_BYTES, bitfieldMessage + 4 + 1024), shape.pieceLength());
         this.createdMillis = loop.nowMillis();
         this.lastReceiveMillis = createdMillis;
         this.lastSendMillis = createdMillis;
@@ -237,13 +245,54 @@ public final class PeerConnection<S> implements PeerStream.Events {
         sendHandshake(); // an incoming peer hears ours only once theirs checked out
         if (Wire.supportsExtensions(reserved) && pendingHandshake != null
                 && Wire.supportsExtensions(java.util.Arrays.copyOfRange(pendingHandshake, 20, 28))) {
-            enqueue(Wire.extensionHandshake(MAX_QUEUED_UPLOADS));
+            enqueue(extensionOffer != null ? extensionOffer : Wire.extensionHandshake(MAX_QUEUED_UPLOADS));
             flush();
         }
         CloseReason refuse = listener.handshaken(this, id, reserved);
         if (refuse != null) {
             close(refuse, null);
         }
+    }
+
+    /** Our extension handshake (BEP 10) for this peer, sent after the handshakes if both sides set the bit. */
+    public void offerExtensions(byte[] message) {
+        this.extensionOffer = message;
+    }
+
+    /** The peer's extension handshake, or null before it (or without BEP 10). */
+    public ExtensionHandshake extensions() {
+        return extensions;
+    }
+
+    /** From the inbox: an extended message (BEP 10), its first byte our id for the extension, 0 for the handshake. */
+    void extended(byte[] b, int offset, int length) {
+        int id = b[offset] & 0xff;
+        if (id == 0) {
+            ExtensionHandshake h = ExtensionHandshake.parse(b, offset + 1, length - 1);
+            if (h == null) {
+                close(CloseReason.BAD_EXTENSION_MESSAGE, "extension handshake is not a bencoded dictionary");
+                return;
+            }
+            extensions = h; // a later one updates the first (BEP 10)
+            listener.extensionHandshake(this, h);
+            return;
+        }
+        listener.extended(this, id, b, offset + 1, length - 1);
+    }
+
+    /**
+     * Sends {@code payload} as the peer's extension {@code name} (BEP 10); false when the peer does
+     * not speak it (or has not said so yet).
+     */
+    public boolean sendExtended(String name, byte[] payload) {
+        int id = extensions == null ? 0 : extensions.id(name);
+        if (id == 0 || closed) {
+            return false;
+        }
+        enqueue(java.nio.ByteBuffer.allocate(4 + 2 + payload.length).putInt(2 + payload.length).put((byte) Wire.EXTENDED)
+            .put((byte) id).put(payload).array());
+        flush();
+        return true;
     }
 
     /** From the inbox: bytes arrived. */

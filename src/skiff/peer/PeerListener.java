@@ -33,5 +33,13 @@ public interface PeerListener<S> {
     default void blockAbandoned(PeerConnection<S> c, int piece, int begin, int length) {
     }
 
+    /** The peer's extension handshake (BEP 10) arrived. */
+    default void extensionHandshake(PeerConnection<S> c, ExtensionHandshake h) {
+    }
+
+    /** An extended message (BEP 10) under our id {@code id}: its payload is {@code length} bytes of {@code b} from {@code offset}, valid during the call. */
+    default void extended(PeerConnection<S> c, int id, byte[] b, int offset, int length) {
+    }
+
     void closed(PeerConnection<S> c, CloseReason reason, String detail);
 }

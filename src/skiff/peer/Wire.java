@@ -47,7 +47,7 @@ public final class Wire {
         return r;
     }
 
-    static boolean supportsExtensions(byte[] reserved) {
+    public static boolean supportsExtensions(byte[] reserved) {
         return (reserved[RESERVED_EXTENSION_BYTE] & RESERVED_EXTENSION_BIT) != 0;
     }
 

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import skiff.loop.EventLoop;
-import skiff.metainfo.Metainfo;
+import skiff.peer.TorrentShape;
 import skiff.peer.BlockSink;
 import skiff.peer.BlockSource;
 import skiff.peer.CloseReason;
@@ -23,7 +23,7 @@ final class Connector {
 
     private final EventLoop loop;
     private final PeerNetwork network;
-    private final Metainfo metainfo;
+    private final TorrentShape shape;
     private final PeerListener<PeerState> listener;
     private final BlockSink sink;
     private final BlockSource source;
@@ -32,17 +32,18 @@ final class Connector {
     private final Map<InetSocketAddress, PeerConnection<PeerState>> connections;
     private final int maxPeers;
     private final GlobalLimits limits;
+    private java.util.function.Function<InetSocketAddress, byte[]> offer;
     /** Since when we have had no connection at all (while downloading). */
     private long aloneSinceMillis;
 
     /** {@code connections}: the download's own map, which this fills. */
-    Connector(EventLoop loop, PeerNetwork network, Metainfo metainfo, PeerListener<PeerState> listener, BlockSink sink, BlockSource source,
+    Connector(EventLoop loop, PeerNetwork network, TorrentShape shape, PeerListener<PeerState> listener, BlockSink sink, BlockSource source,
               byte[] handshake, PeerSet peers, Map<InetSocketAddress, PeerConnection<PeerState>> connections, int maxPeers,
               GlobalLimits limits) {
         this.limits = limits;
         this.loop = loop;
         this.network = network;
-        this.metainfo = metainfo;
+        this.shape = shape;
         this.listener = listener;
         this.sink = sink;
         this.source = source;
@@ -100,11 +101,19 @@ final class Connector {
     }
 
     private PeerConnection<PeerState> add(PeerStream stream, InetSocketAddress a, boolean outgoing) {
-        PeerConnection<PeerState> c = new PeerConnection<>(loop, stream, a, outgoing, metainfo, listener, sink, new PeerState());
+        PeerConnection<PeerState> c = new PeerConnection<>(loop, stream, a, outgoing, shape, listener, sink, new PeerState());
+        if (offer != null) {
+            c.offerExtensions(offer.apply(a));
+        }
         c.source(source);
         connections.put(a, c);
         limits.opened();
         return c;
+    }
+
+    /** Our extension handshake (BEP 10) for a peer at an address (its {@code yourip}). */
+    void offerExtensions(java.util.function.Function<InetSocketAddress, byte[]> offer) {
+        this.offer = offer;
     }
 
     /** The swarm starts now: a stretch without peers counts from here. */

@@ -91,10 +91,16 @@ public final class Download implements Announcer.Stats {
         this.network = network;
         this.admission = new Admission(settings.peerId(), peers, connections, events);
         this.peerEvents = new PeerEvents(this, loop, events, admission, uploader, connections, peers, traffic, limits);
-        this.connector = new Connector(loop, network, metainfo, peerEvents, sink, uploader,
+        this.connector = new Connector(loop, network, skiff.peer.TorrentShape.of(metainfo), peerEvents, sink, uploader,
                 Wire.handshake(metainfo.infoHash(), settings.peerId(), Wire.ourReserved()).array(), peers, connections,
                 settings.maxPeers(), limits);
         this.trackerLink = new TrackerLink(peers, events, this::dial);
+        // ut_metadata (BEP 9) serves the info dictionary to magnet users; never for a private torrent (BEP 27)
+        java.util.Map<String, Integer> extensions = metainfo.isPrivate() ? java.util.Map.of()
+            : java.util.Map.of("ut_metadata", skiff.peer.ExtensionHandshake.UT_METADATA);
+        int metadataSize = metainfo.isPrivate() ? 0 : metainfo.infoSize();
+        connector.offerExtensions(a -> skiff.peer.ExtensionHandshake.message(extensions, settings.client(), settings.port(),
+            skiff.peer.PeerConnection.MAX_QUEUED_UPLOADS, a.getAddress(), metadataSize));
     }
 
     /** The port we listen on (useful when asked for port 0 in tests). */

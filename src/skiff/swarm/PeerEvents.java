@@ -171,4 +171,21 @@ final class PeerEvents implements PeerListener<PeerState> {
             download.fetcher().fillAll(); // its released requests may go to someone else now
         }
     }
+
+    /** BEP 9: a peer fetching the metadata from us gets each piece it asks for; a private torrent never offers it. */
+    @Override
+    public void extended(PeerConnection<PeerState> c, int id, byte[] b, int offset, int length) {
+        skiff.metainfo.Metainfo m = download.metainfo();
+        if (id != skiff.peer.ExtensionHandshake.UT_METADATA || m.isPrivate()) {
+            return; // an extension we did not offer: ignored, as BEP 10 says
+        }
+        skiff.peer.MetadataMessages.Message msg = skiff.peer.MetadataMessages.parse(b, offset, length);
+        if (msg == null || msg.type() != skiff.peer.MetadataMessages.REQUEST) {
+            return;
+        }
+        int size = m.infoSize();
+        int n = skiff.peer.MetadataMessages.pieceLength(msg.piece(), size);
+        c.sendExtended("ut_metadata", n == 0 ? skiff.peer.MetadataMessages.reject(msg.piece())
+            : skiff.peer.MetadataMessages.data(msg.piece(), size, m.infoBytes(msg.piece() * skiff.peer.MetadataMessages.PIECE_BYTES, n)));
+    }
 }

@@ -161,6 +161,17 @@ final class PeerSet {
         return p != null && p.banned;
     }
 
+    /** Every known address not banned, for the next phase of the same torrent (metadata, then download). */
+    List<InetSocketAddress> addresses() {
+        List<InetSocketAddress> out = new java.util.ArrayList<>();
+        for (Peer p : known.values()) {
+            if (!p.banned) {
+                out.add(p.address);
+            }
+        }
+        return out;
+    }
+
     int size() {
         return known.size();
     }

@@ -53,7 +53,7 @@ class FuzzTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bencode", "metainfo", "peer", "frames", "http", "udp", "resume"})
+    @ValueSource(strings = {"bencode", "metainfo", "peer", "frames", "extension", "http", "udp", "resume"})
     void campaign(String target) throws Exception {
         long inputs = env("FUZZ_INPUTS", 1_000_000);
         long seconds = env("FUZZ_SECONDS", 600);
@@ -81,6 +81,17 @@ class FuzzTest {
                 }
             }
             case "frames" -> report = fuzzer.run(target, corpus("peer"), new FrameFuzzTarget(meta)::run, inputs, seconds * 1000, 7);
+            case "extension" -> report = fuzzer.run(target, corpus(target), in -> {
+                // BEP 10's handshake and BEP 9's messages: a result or null, never an exception
+                skiff.peer.ExtensionHandshake h = skiff.peer.ExtensionHandshake.parse(in, 0, in.length);
+                if (h != null && (h.ids().size() > 64 || h.metadataSize() > skiff.peer.ExtensionHandshake.MAX_METADATA_BYTES)) {
+                    throw new AssertionError("unbounded handshake: " + h);
+                }
+                skiff.peer.MetadataMessages.Message m = skiff.peer.MetadataMessages.parse(in, 0, in.length);
+                if (m != null && m.dataLength() > skiff.peer.MetadataMessages.PIECE_BYTES) {
+                    throw new AssertionError("a metadata piece over 16 KiB");
+                }
+            }, inputs, seconds * 1000, 8);
             case "http" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::http, inputs, seconds * 1000, 4);
             case "udp" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::udp, inputs, seconds * 1000, 5);
             default -> {

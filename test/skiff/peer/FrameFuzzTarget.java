@@ -25,17 +25,20 @@ public final class FrameFuzzTarget {
         byte[] stream = new byte[handshake.length + input.length];
         System.arraycopy(handshake, 0, stream, 0, handshake.length);
         System.arraycopy(input, 0, stream, handshake.length, input.length);
-        List<String> whole = decode(stream, Inbox.RECEIVE_BUFFER_BYTES);
         int cut = 1 + (input.length == 0 ? 0 : (input[0] & 0xff) % 61);
-        List<String> pieces = decode(stream, cut);
-        if (!whole.equals(pieces)) {
-            throw new AssertionError("reads of " + cut + " bytes decode differently:\n" + whole + "\n" + pieces);
+        for (boolean known : new boolean[] {true, false}) { // and as a magnet link's connection, before the metadata
+            List<String> whole = decode(stream, Inbox.RECEIVE_BUFFER_BYTES, known);
+            List<String> pieces = decode(stream, cut, known);
+            if (!whole.equals(pieces)) {
+                throw new AssertionError("reads of " + cut + " bytes decode differently:\n" + whole + "\n" + pieces);
+            }
         }
     }
 
     /** The frames of {@code stream} read {@code chunk} bytes at a time, one string each. */
-    List<String> decode(byte[] stream, int chunk) {
-        FrameDecoder d = new FrameDecoder(meta.infoHash(), meta.pieceCount(), meta::pieceSize, Inbox.RECEIVE_BUFFER_BYTES);
+    List<String> decode(byte[] stream, int chunk, boolean known) {
+        TorrentShape shape = known ? TorrentShape.of(meta) : TorrentShape.unknown(meta.infoHash());
+        FrameDecoder d = new FrameDecoder(shape.infoHash(), shape.pieceCount(), shape.pieceSize(), Inbox.RECEIVE_BUFFER_BYTES);
         FrameDecoder.Frame f = new FrameDecoder.Frame();
         ByteBuffer in = ByteBuffer.allocate(Inbox.RECEIVE_BUFFER_BYTES);
         List<String> out = new ArrayList<>();
@@ -64,11 +67,11 @@ public final class FrameFuzzTarget {
             do {
                 int before = in.position();
                 k = d.next(in, f);
-                check(f, in, before);
+                check(f, in, before, known);
                 if (k != FrameDecoder.Kind.MORE) {
                     out.add(k + " " + f.id + " " + f.piece + " " + f.begin + " " + f.length + " " + f.reason);
                 }
-                if (k == FrameDecoder.Kind.PIECE || k == FrameDecoder.Kind.LARGE_BITFIELD || k == FrameDecoder.Kind.SKIP) {
+                if (k == FrameDecoder.Kind.PIECE || k == FrameDecoder.Kind.LARGE || k == FrameDecoder.Kind.SKIP) {
                     skip = f.length;
                     break;
                 }
@@ -88,7 +91,11 @@ public final class FrameFuzzTarget {
         throw new AssertionError("no end after " + (10 * stream.length + 10) + " turns");
     }
 
-    private void check(FrameDecoder.Frame f, ByteBuffer in, int before) {
+    private void check(FrameDecoder.Frame f, ByteBuffer in, int before, boolean known) {
+        if (!known && (f.kind == FrameDecoder.Kind.PIECE || f.kind == FrameDecoder.Kind.MESSAGE
+                && (f.id == Wire.HAVE || f.id == Wire.REQUEST || f.id == Wire.CANCEL))) {
+            throw new AssertionError("before the metadata no " + f.kind + " " + f.id + " gets through");
+        }
         switch (f.kind) {
             case MORE, CLOSE -> {
                 if (in.position() != before) {

@@ -324,8 +324,11 @@ class PeerConnectionTest {
             {msg(Wire.REQUEST, 0, -5, 10), CloseReason.REQUEST_OUT_OF_RANGE},
             {ByteBuffer.allocate(13).putInt(9).put((byte) Wire.PIECE).putInt(9).putInt(0).array(), CloseReason.BAD_MESSAGE_SIZE},
             {ByteBuffer.allocate(13).putInt(10).put((byte) Wire.PIECE).putInt(9).putInt(0).array(), CloseReason.PIECE_OUT_OF_RANGE},
-            {ByteBuffer.allocate(13).putInt(9 + 16385).put((byte) Wire.PIECE).putInt(0).putInt(0).array(), CloseReason.MESSAGE_TOO_LONG},
-            {new byte[] {0, 0x20, 0, 0, 20}, CloseReason.MESSAGE_TOO_LONG}, // unknown id 20, 2 MiB
+            {ByteBuffer.allocate(13).putInt(9 + 16385).put((byte) Wire.PIECE).putInt(0).putInt(0).array(), CloseReason.BAD_MESSAGE_SIZE},
+            {new byte[] {0, 0x20, 0, 0, 20}, CloseReason.MESSAGE_TOO_LONG}, // an extended message of 2 MiB
+            {new byte[] {0, 0x20, 0, 0, 99}, CloseReason.MESSAGE_TOO_LONG}, // unknown id 99, 2 MiB
+            {ByteBuffer.allocate(4 + 2 + 5).putInt(2 + 5).put((byte) 20).put((byte) 0).put("5:abcd".getBytes(), 0, 5).array(),
+                CloseReason.BAD_EXTENSION_MESSAGE}, // an extension handshake that is not a dictionary
         };
         for (Object[] c : cases) {
             tearDown();
@@ -353,7 +356,7 @@ class PeerConnectionTest {
     @Test
     void unknownSmallMessagesAreSkipped() throws Exception {
         handshake();
-        ByteBuffer m = ByteBuffer.allocate(4 + 1 + 3000).putInt(1 + 3000).put((byte) 20);
+        ByteBuffer m = ByteBuffer.allocate(4 + 1 + 3000).putInt(1 + 3000).put((byte) 99);
         send(m.array());
         send(msg(Wire.HAVE, 2));
         assertEquals("have 2", events.get(events.size() - 1));
