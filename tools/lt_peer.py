@@ -16,7 +16,9 @@ import libtorrent as lt
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--torrent", required=True)
+    ap.add_argument("--torrent", help="the .torrent (or give --magnet)")
+    ap.add_argument("--magnet", help="a magnet link instead of --torrent: the metadata comes from peers")
+    ap.add_argument("--extensions", default="", help="comma-separated libtorrent plugins to load, e.g. ut_metadata,ut_pex")
     ap.add_argument("--save-path", required=True)
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--seconds", type=float, default=600)
@@ -43,9 +45,14 @@ def main():
         "user_agent": "lt_peer",
         "alert_mask": lt.alert.category_t.error_notification,
     }
-    ses = lt.session(settings, 0)  # 0: no default plugins (no ut_pex, no ut_metadata)
-    atp = lt.add_torrent_params()
-    atp.ti = lt.torrent_info(args.torrent)
+    ses = lt.session(settings, 0)  # 0: no default plugins (no ut_pex, no ut_metadata) unless --extensions
+    for name in filter(None, args.extensions.split(",")):
+        ses.add_extension(name)
+    if args.magnet:
+        atp = lt.parse_magnet_uri(args.magnet)
+    else:
+        atp = lt.add_torrent_params()
+        atp.ti = lt.torrent_info(args.torrent)
     atp.save_path = args.save_path
     h = ses.add_torrent(atp)
     if args.upload_limit:

@@ -57,7 +57,18 @@ final class Client {
         this.err = err;
     }
 
-    int run(List<Metainfo> metainfos) throws IOException {
+    /** A torrent to run: a .torrent file's metainfo, or a magnet link. */
+    record Source(Metainfo metainfo, skiff.metainfo.MagnetLink magnet) {
+        String infoHashHex() {
+            return metainfo != null ? metainfo.infoHashHex() : magnet.infoHashHex();
+        }
+
+        String name() {
+            return metainfo != null ? metainfo.name() : magnet.displayName();
+        }
+    }
+
+    int run(List<Source> metainfos) throws IOException {
         SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
         loop = new EventLoop(Clock.system(), m -> log.warn(m));
         loop.onTaskError(e -> failed("internal error: " + e + " (please report it)"));
@@ -74,14 +85,9 @@ final class Client {
                 err.println("skiff: cannot bind to " + args.bind + ": unknown address");
                 return ExitCode.FAILED;
             }
-            List<InetSocketAddress> givenPeers = new ArrayList<>();
-            for (InetSocketAddress p : args.peers) {
-                try { // before the loop runs, like --bind: a name lookup may block
-                    givenPeers.add(new InetSocketAddress(InetAddress.getByName(p.getHostString()), p.getPort()));
-                } catch (UnknownHostException e) {
-                    err.println("skiff: cannot use peer " + p.getHostString() + ":" + p.getPort() + ": unknown host");
-                    return ExitCode.FAILED;
-                }
+            List<InetSocketAddress> givenPeers = resolved(args.peers);
+            if (givenPeers == null) {
+                return ExitCode.FAILED;
             }
             Trackers trackers = new Trackers(loop, new Dns(loop, workers), random, null, HTTP_TRACKER_TIMEOUT_MILLIS,
                     UdpTracker.DEFAULT_BASE_TIMEOUT_MILLIS, UdpTracker.DEFAULT_MAX_RETRANSMITS, "skiff/" + Main.VERSION);
@@ -118,8 +124,12 @@ final class Client {
             startMillis = loop.nowMillis();
             for (Job j : jobs) {
                 Metainfo m = j.torrent.metainfo();
-                log.info(m.name() + ": " + Units.bytes(m.totalLength()) + " in " + m.pieceCount()
-                        + " pieces, info-hash " + m.infoHashHex());
+                if (m != null) {
+                    log.info(m.name() + ": " + Units.bytes(m.totalLength()) + " in " + m.pieceCount()
+                            + " pieces, info-hash " + m.infoHashHex());
+                } else {
+                    log.info(j.name + ": a magnet link; fetching its metadata from peers");
+                }
                 j.torrent.start();
             }
             try {
@@ -139,25 +149,54 @@ final class Client {
         }
     }
 
+    /** Resolves peer addresses before the loop runs, like --bind (a name lookup may block); null after saying which failed. */
+    private List<InetSocketAddress> resolved(List<InetSocketAddress> peers) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (InetSocketAddress p : peers) {
+            try {
+                out.add(new InetSocketAddress(InetAddress.getByName(p.getHostString()), p.getPort()));
+            } catch (UnknownHostException e) {
+                err.println("skiff: cannot use peer " + p.getHostString() + ":" + p.getPort() + ": unknown host");
+                return null;
+            }
+        }
+        return out;
+    }
+
     /** Adds each torrent to the session; returns why they cannot run together, or null. */
-    private String addTorrents(List<Metainfo> metainfos, Settings settings, SplittableRandom random,
+    private String addTorrents(List<Source> sources, Settings settings, SplittableRandom random,
                                List<InetSocketAddress> givenPeers) {
         Path dir = Path.of(args.downloadDir);
-        for (Metainfo m : metainfos) {
-            Job job = new Job(m.name(), metainfos.size() > 1);
+        for (Source source : sources) {
+            Job job = new Job(source.name(), sources.size() > 1);
+            List<InetSocketAddress> peers = new ArrayList<>(givenPeers);
             try {
-                job.torrent = session.add(m, dir, settings, job, random.split());
+                if (source.metainfo() != null) {
+                    job.torrent = session.add(source.metainfo(), dir, settings, job, random.split());
+                } else {
+                    List<InetSocketAddress> linkPeers = resolved(source.magnet().peers());
+                    if (linkPeers == null) {
+                        return "cannot use the magnet link's peers";
+                    }
+                    peers.addAll(linkPeers);
+                    job.torrent = session.add(source.magnet(), dir, settings, job, random.split());
+                }
             } catch (StorageException e) {
                 return e.getMessage();
             }
+            Metainfo m = job.torrent.metainfo();
             for (Job other : jobs) {
-                Path a = Path.of(other.name).normalize();
+                Metainfo o = other.torrent.metainfo();
+                if (m == null || o == null) {
+                    continue; // a magnet's name is known once its metadata is
+                }
+                Path a = Path.of(o.name()).normalize();
                 Path b = Path.of(m.name()).normalize();
                 if (a.startsWith(b) || b.startsWith(a)) { // one name inside the other: the same files, or one's within the other's folder
-                    return "'" + other.name + "' and '" + m.name() + "' would write the same files in " + dir;
+                    return "'" + o.name() + "' and '" + m.name() + "' would write the same files in " + dir;
                 }
             }
-            job.torrent.addPeers(givenPeers);
+            job.torrent.addPeers(peers);
             jobs.add(job);
         }
         return null;
@@ -249,7 +288,8 @@ final class Client {
         for (Job j : jobs) {
             Status s = j.torrent.status();
             double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
-            String line = summaryLine(s, j.complete, secs);
+            // the torrent's own time: a magnet's download starts once its metadata is in
+            String line = summaryLine(s, j.complete, Math.max(0.001, s.elapsedMillis() / 1000.0), args.seed);
             if (!args.quiet) {
                 out.println(args.json ? Progress.jsonSummary(s, j.complete, secs, ratio) : line); // --json: every stdout line an object
             }
@@ -263,9 +303,9 @@ final class Client {
      * The last line: the download's size, time and speed (up to completion, not counting the
      * seeding after it), then seeding time, uploaded bytes and ratio.
      */
-    static String summaryLine(Status s, boolean complete, double totalSeconds) {
+    static String summaryLine(Status s, boolean complete, double totalSeconds, boolean seeded) {
         double downloadSeconds = s.completedAfterMillis() >= 0 ? Math.max(0.001, s.completedAfterMillis() / 1000.0) : totalSeconds;
-        double seedingSeconds = s.completedAfterMillis() >= 0 ? Math.max(0, totalSeconds - downloadSeconds) : 0;
+        double seedingSeconds = s.completedAfterMillis() >= 0 && seeded ? Math.max(0, totalSeconds - downloadSeconds) : 0;
         double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
         return (complete ? "done: " : "stopped: ") + s.name() + ", " + Units.bytes(s.haveBytes()) + " of "
                 + Units.bytes(s.totalBytes()) + " in " + Units.decimal(downloadSeconds, 1) + " s, average "

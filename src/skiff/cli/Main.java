@@ -137,23 +137,32 @@ public final class Main {
     }
 
     private int download(Args args) throws IOException, TorrentFileException {
-        List<Metainfo> metainfos = new ArrayList<>();
+        List<Client.Source> metainfos = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (String file : args.torrents) {
-            Metainfo m;
-            try {
-                m = load(file);
-            } catch (MetainfoException e) {
-                throw new TorrentFileException(file, e);
+            Client.Source source;
+            if (MagnetLink.looksLikeOne(file)) {
+                try {
+                    source = new Client.Source(null, MagnetLink.parse(file));
+                } catch (MetainfoException e) {
+                    err.println("skiff: bad magnet link: " + e.getMessage());
+                    return ExitCode.USAGE;
+                }
+            } else {
+                try {
+                    source = new Client.Source(load(file), null);
+                } catch (MetainfoException e) {
+                    throw new TorrentFileException(file, e);
+                }
             }
-            int same = seen.indexOf(m.infoHashHex());
+            int same = seen.indexOf(source.infoHashHex());
             if (same >= 0) {
                 err.println("skiff: " + args.torrents.get(same) + " and " + file + " are the same torrent (info-hash "
-                        + m.infoHashHex() + ")");
+                        + source.infoHashHex() + ")");
                 return ExitCode.USAGE;
             }
-            seen.add(m.infoHashHex());
-            metainfos.add(m);
+            seen.add(source.infoHashHex());
+            metainfos.add(source);
         }
         Log log;
         PrintStream logStream = err;

@@ -219,6 +219,9 @@ final class Progress {
 
     /** The line without its bar. */
     private static String core(Status s) {
+        if (s.state() == TorrentState.METADATA) {
+            return "fetching metadata (BEP 9) peers " + s.connections() + "/" + s.knownPeers();
+        }
         String pct = Units.padLeft(Units.decimal(100 * s.fraction(), 1), 5) + "%";
         String sizes = Units.bytes(s.haveBytes()) + "/" + Units.bytes(s.totalBytes());
         String rates = "down " + Units.bytes((long) s.downRate()) + "/s up " + Units.bytes((long) s.upRate()) + "/s";

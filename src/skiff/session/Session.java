@@ -117,6 +117,27 @@ public final class Session {
     }
 
     /**
+     * A magnet link's torrent: its metadata is fetched from peers (BEP 9) when it starts, unless an
+     * earlier run kept it in {@code DIR/.skiff/INFOHASH.torrent}.
+     */
+    public Torrent add(skiff.metainfo.MagnetLink link, Path downloadDir, Settings settings, Events events, RandomGenerator random)
+            throws StorageException {
+        List<List<String>> tiers = link.trackers().stream().map(List::of).toList();
+        Metainfo kept = MetadataFile.load(downloadDir, link.infoHash());
+        Torrent t = add(link.infoHash(), kept != null ? kept.name() : link.displayName(), downloadDir, settings, events, random);
+        t.magnet(tiers);
+        if (kept != null) {
+            try {
+                t.metainfo(kept);
+            } catch (StorageException e) {
+                torrents.remove(t);
+                throw e;
+            }
+        }
+        return t;
+    }
+
+    /**
      * A torrent known by its info-hash alone (a magnet link): it waits for its metainfo
      * ({@link Torrent#metainfo(Metainfo)}) before it checks or downloads anything. {@code name}:
      * what to call it meanwhile. A torrent already in the session is refused.

@@ -13,6 +13,7 @@ import skiff.loop.EventLoop;
 import skiff.metainfo.Metainfo;
 import skiff.storage.StorageException;
 import skiff.swarm.Download;
+import skiff.swarm.MetadataSwarm;
 import skiff.swarm.Events;
 import skiff.swarm.PeerNetwork;
 import skiff.swarm.Settings;
@@ -45,6 +46,12 @@ public final class Torrent {
     private Download download;
     private boolean started;
     private boolean stopped;
+    /** A magnet link's trackers, one tier each; null for a .torrent file. */
+    private List<List<String>> magnetTiers;
+    /** The metadata phase (BEP 9), while it runs. */
+    private MetadataSwarm metadata;
+    /** A magnet link's announcer: it runs from the metadata phase on, reporting to whichever phase is current. */
+    private Announcer magnetAnnouncer;
 
     Torrent(EventLoop loop, Executor workers, byte[] infoHash, String name, Path downloadDir, Settings settings,
             Events events, RandomGenerator random, PeerNetwork network, Shared shared, Trackers trackers) {
@@ -88,20 +95,110 @@ public final class Torrent {
             throw new IllegalArgumentException("metainfo of another torrent");
         }
         Download d = new Download(loop, workers, m, downloadDir, settings, events, random, network, shared);
-        if (trackers != null) {
-            d.announcer(new Announcer(loop, tiers(m), m.infoHash(), settings.peerId(), network.port(), random, d,
+        // a magnet link's trackers are its own (a kept .torrent holds the same); with none, no tracker is missed
+        List<List<String>> urls = magnetTiers != null ? magnetTiers : m.tiers();
+        if (magnetAnnouncer != null) {
+            d.announcer(magnetAnnouncer, true);
+        } else if (trackers != null && (magnetTiers == null || !magnetTiers.isEmpty())) {
+            d.announcer(new Announcer(loop, tiers(urls), m.infoHash(), settings.peerId(), network.port(), random, d,
                     d.trackerListener()));
         }
         d.addPeers(givenPeers);
+        if (metadata != null) {
+            d.addPeers(metadata.knownPeers());
+            metadata.stop(false);
+            metadata = null;
+        }
         download = d;
         if (started && !stopped) {
             loop.execute(d::start);
         }
     }
 
-    private List<List<Tracker>> tiers(Metainfo m) {
+    /**
+     * Makes this a magnet link's torrent (BEP 9): until its metainfo comes, its peers (trackers,
+     * {@code x.pe}, incoming) are asked for the metadata. {@code tiers}: the link's trackers.
+     */
+    public void magnet(List<List<String>> tiers) {
+        this.magnetTiers = tiers;
+    }
+
+    private void startMetadataPhase() {
+        metadata = new MetadataSwarm(loop, workers, infoHash, settings, events, network, shared.limits(), this::gotMetadata);
+        metadata.addPeers(givenPeers);
+        if (trackers != null && !magnetTiers.isEmpty()) {
+            Phases phases = new Phases();
+            magnetAnnouncer = new Announcer(loop, tiers(magnetTiers), infoHash, settings.peerId(), network.port(), random,
+                    phases, phases);
+            magnetAnnouncer.start();
+        }
+        metadata.start();
+    }
+
+    /** The info dictionary, verified against the info-hash: the torrent becomes a download. */
+    private void gotMetadata(byte[] info) {
+        Metainfo m;
+        try {
+            m = skiff.metainfo.MetainfoParser.parse(MetadataFile.torrent(info, magnetTiers));
+        } catch (skiff.metainfo.MetainfoException e) {
+            events.failed("the metadata from peers is not a usable torrent: " + e.getMessage());
+            return;
+        }
+        MetadataFile.save(workers, loop, downloadDir, m, magnetTiers, events);
+        try {
+            metainfo(m);
+        } catch (StorageException e) {
+            events.failed(e.getMessage());
+        }
+    }
+
+    /** What the magnet's trackers report to: the metadata phase, then the download. */
+    private final class Phases implements Announcer.Listener, Announcer.Stats {
+        private Announcer.Listener current() {
+            return download != null ? download.trackerListener() : metadata != null ? metadata.trackerListener() : null;
+        }
+
+        @Override
+        public void announced(String url, skiff.tracker.AnnounceResponse response) {
+            if (current() != null) {
+                current().announced(url, response);
+            }
+        }
+
+        @Override
+        public void announceFailed(String url, String reason) {
+            if (current() != null) {
+                current().announceFailed(url, reason);
+            }
+        }
+
+        @Override
+        public void allFailed(Map<String, String> lastErrors, long retryInMillis) {
+            if (current() != null) {
+                current().allFailed(lastErrors, retryInMillis);
+            }
+        }
+
+        @Override
+        public long uploaded() {
+            return download == null ? 0 : download.uploaded();
+        }
+
+        @Override
+        public long downloaded() {
+            return download == null ? 0 : download.downloaded();
+        }
+
+        /** Before the metainfo nothing tells how much is left: a block's worth, as libtorrent reports. */
+        @Override
+        public long left() {
+            return download == null ? skiff.peer.Wire.BLOCK_BYTES : download.left();
+        }
+    }
+
+    private List<List<Tracker>> tiers(List<List<String>> urls) {
         List<List<Tracker>> tiers = new ArrayList<>();
-        for (List<String> tier : m.tiers()) {
+        for (List<String> tier : urls) {
             List<Tracker> t = new ArrayList<>();
             for (String url : tier) {
                 Tracker tracker = trackers.create(url);
@@ -120,6 +217,8 @@ public final class Torrent {
     public void addPeers(List<InetSocketAddress> peers) {
         if (download != null) {
             download.addPeers(peers);
+        } else if (metadata != null) {
+            metadata.addPeers(peers);
         } else {
             givenPeers.addAll(peers);
         }
@@ -130,6 +229,8 @@ public final class Torrent {
         started = true;
         if (download != null) {
             loop.execute(download::start);
+        } else if (magnetTiers != null) {
+            loop.execute(this::startMetadataPhase);
         }
     }
 
@@ -140,8 +241,14 @@ public final class Torrent {
             return;
         }
         stopped = true;
+        if (metadata != null) {
+            metadata.stop(download == null);
+        }
         if (download != null) {
             download.stop(done);
+        } else if (magnetAnnouncer != null) {
+            network.close();
+            magnetAnnouncer.stop(done);
         } else {
             network.close();
             loop.execute(done);
@@ -152,7 +259,10 @@ public final class Torrent {
         if (download != null) {
             return download.status();
         }
+        int connections = metadata == null ? 0 : metadata.connections();
+        int known = metadata == null ? givenPeers.size() : metadata.knownPeerCount();
         return new Status(name, HexFormat.of().formatHex(infoHash), loop.nowMillis() - createdMillis, -1,
-                TorrentState.METADATA, 0, 0, 0, 0, 0, 0, 0, givenPeers.size(), 0, 0, 0, 0, null, Map.of(), 0);
+                TorrentState.METADATA, 0, 0, 0, 0, 0, 0, connections, known, 0, 0, 0, 0, null, Map.of(),
+                magnetAnnouncer == null ? 0 : magnetAnnouncer.droppedReplies());
     }
 }

@@ -55,6 +55,7 @@ public final class Download implements Announcer.Stats {
     private final Timeline timeline;
     private boolean startedComplete;
     private Announcer announcer;
+    private boolean announcerStarted;
     private Picker<PeerConnection<PeerState>> picker;
     private Fetcher fetcher;
     private Bitfield have;
@@ -110,7 +111,13 @@ public final class Download implements Announcer.Stats {
 
     /** Trackers come from Main, which knows how to make them. */
     public void announcer(Announcer a) {
+        announcer(a, false);
+    }
+
+    /** An announcer already running (a magnet link's, announcing since before the metainfo came): it now reports to this download. */
+    public void announcer(Announcer a, boolean started) {
         this.announcer = a;
+        this.announcerStarted = started;
     }
 
     /** Where the data goes: the file of a single-file torrent, the folder of a multi-file one. */
@@ -177,7 +184,7 @@ public final class Download implements Announcer.Stats {
             }
         }
         state = have.complete() ? TorrentState.SEEDING : TorrentState.DOWNLOADING;
-        if (announcer != null) {
+        if (announcer != null && !announcerStarted) {
             events.debug("announcing to " + announcer.tierUrls());
             announcer.start();
         }

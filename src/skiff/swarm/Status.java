@@ -11,6 +11,6 @@ public record Status(String name, String infoHashHex, long elapsedMillis, long c
                      int havePieces, int pieceCount, int peersUsed, String stalled, java.util.Map<String, Integer> closes,
                      long droppedTrackerReplies) {
     public double fraction() {
-        return totalBytes == 0 ? 1 : (double) haveBytes / totalBytes;
+        return totalBytes == 0 ? (state == TorrentState.METADATA ? 0 : 1) : (double) haveBytes / totalBytes;
     }
 }

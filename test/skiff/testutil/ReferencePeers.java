@@ -14,14 +14,17 @@ public final class ReferencePeers {
     private ReferencePeers() {
     }
 
-    /** libtorrent through tools/lt_peer.py (Debian's python3-libtorrent). */
+    /** libtorrent through tools/lt_peer.py (Debian's python3-libtorrent); {@code torrent} null when {@code extra} has a --magnet. */
     public static Process libtorrent(Path torrent, Path savePath, int port, Path log, String... extra)
             throws IOException, InterruptedException {
         if (!hasLibtorrent()) {
             Tools.missing("python3-libtorrent (Debian's libtorrent for /usr/bin/python3)");
         }
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "tools/lt_peer.py", "--torrent", torrent.toString(),
-            "--save-path", savePath.toString(), "--port", String.valueOf(port)));
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "tools/lt_peer.py", "--save-path", savePath.toString(),
+            "--port", String.valueOf(port)));
+        if (torrent != null) { // null: the extra arguments give a --magnet instead
+            cmd.addAll(List.of("--torrent", torrent.toString()));
+        }
         cmd.addAll(List.of(extra));
         Process p = Procs.start(cmd, log);
         if (!Procs.waitForPort(port, p, 20)) {
