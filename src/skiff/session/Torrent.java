@@ -30,6 +30,9 @@ import skiff.tracker.Trackers;
  * metainfo names. Loop thread only.
  */
 public final class Torrent {
+    /** How long after the metadata phase its peers are dialled again by the download. */
+    static final long HANDOVER_REDIAL_MILLIS = 1000;
+
     private final EventLoop loop;
     private final Executor workers;
     private final byte[] infoHash;
@@ -103,11 +106,15 @@ public final class Torrent {
             d.announcer(new Announcer(loop, tiers(urls), m.infoHash(), settings.peerId(), network.port(), random, d,
                     d.trackerListener()));
         }
-        d.addPeers(givenPeers);
-        if (metadata != null) {
-            d.addPeers(metadata.knownPeers());
+        if (metadata == null) {
+            d.addPeers(givenPeers);
+        } else { // the metadata phase dialled them all, given ones too: they come back with the rest
+            List<InetSocketAddress> known = metadata.knownPeers();
             metadata.stop(false);
             metadata = null;
+            // dialled again a moment after the close: Transmission refuses a peer that comes back while it still
+            // holds the old connection (closed at once, then 10 s of back-off here)
+            loop.schedule(HANDOVER_REDIAL_MILLIS, () -> d.addPeers(known));
         }
         download = d;
         if (started && !stopped) {

@@ -103,6 +103,50 @@ class MagnetInteropTest {
     }
 
     @Test
+    void fromATransmissionSeeder() throws Exception {
+        try (SeededTorrent t = SeededTorrent.create(tmp, size(), 85, 64 << 10)) {
+            int port = Ports.free();
+            Process tr = ReferencePeers.transmission(t.torrent, t.seedDir, port, tmp, tmp.resolve("tr.log"));
+            try {
+                Path dl = tmp.resolve("dl");
+                download(dl, magnet(t.meta.infoHashHex(), "&x.pe=127.0.0.1:" + port), "transmission");
+                Content.assertSameBytes(t.file, dl.resolve("file.bin"));
+            } finally {
+                Procs.stop(tr);
+            }
+        }
+    }
+
+    /** aria2 with a magnet naming only the tracker finds skiff there, and takes the metadata and data from it. */
+    @Test
+    void anAria2LeecherGivenOnlyAMagnetGetsEverythingFromSkiff() throws Exception {
+        try (SeededTorrent t = SeededTorrent.create(tmp, size(), 86, 64 << 10)) {
+            int port = Ports.free();
+            SkiffProcess seeder = SkiffProcess.start(tmp.resolve("seed.log"), "-d", t.seedDir.toString(), "--port",
+                String.valueOf(port), "--seed", t.torrent.toString());
+            try {
+                t.tracker.awaitSeeders(t.meta.infoHashHex(), 1, 30);
+                Path leech = Files.createDirectories(tmp.resolve("leech"));
+                String tr = java.net.URLEncoder.encode(t.tracker.http(), java.nio.charset.StandardCharsets.UTF_8);
+                String bin = skiff.testutil.Tools.require("aria2c");
+                Process aria = Procs.start(List.of(bin, "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
+                    "--enable-peer-exchange=false", "--listen-port=" + Ports.free(), "--interface=127.0.0.1", "--disable-ipv6=true",
+                    "--seed-time=0", "--summary-interval=0", "--console-log-level=warn", "--bt-save-metadata=false",
+                    "--file-allocation=none", "-d", leech.toString(), magnet(t.meta.infoHashHex(), "&tr=" + tr)), tmp.resolve("aria2.log"));
+                try {
+                    assertTrue(aria.waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), Files.readString(tmp.resolve("aria2.log")));
+                    assertEquals(0, aria.exitValue(), Files.readString(tmp.resolve("aria2.log")));
+                } finally {
+                    Procs.stop(aria);
+                }
+                Content.assertSameBytes(t.file, leech.resolve("file.bin"));
+            } finally {
+                Procs.stop(seeder.process);
+            }
+        }
+    }
+
+    @Test
     void aLibtorrentLeecherGivenOnlyAMagnetGetsEverythingFromSkiff() throws Exception {
         try (SeededTorrent t = SeededTorrent.create(tmp, size(), 84, 64 << 10)) {
             int port = Ports.free();

@@ -67,7 +67,7 @@ class SessionInteropTest {
         void seedAll(long bytesPerSec) throws Exception {
             for (int i = 0; i < files.size(); i++) {
                 peers.add(ReferencePeers.libtorrent(files.get(i), tmp.resolve("seed"), Ports.free(), tmp.resolve("lt" + i + ".log"),
-                    "--upload-limit", String.valueOf(bytesPerSec)));
+                    "--upload-limit", String.valueOf(bytesPerSec), "--extensions", "ut_metadata"));
             }
             for (Metainfo m : metas) {
                 tracker.awaitSeeders(m.infoHashHex(), 1, 30);
@@ -172,6 +172,31 @@ class SessionInteropTest {
             }
             assertEquals(3, statusPerHash.size(), out);
             assertEquals(1, statusPerHash.values().stream().distinct().count(), "one object per torrent per interval: " + statusPerHash);
+        }
+    }
+
+    /** Issue 18: two .torrent files and a magnet link (its metadata from the seeders, BEP 9) in one process, with the image. */
+    @Test
+    void twoTorrentFilesAndAMagnetAtOnce() throws Exception {
+        assertImage();
+        long bytes = Interop.shortRun() ? 3 << 20 : 24 << 20;
+        try (Torrents t = new Torrents(3, bytes, null)) {
+            t.seedAll(0);
+            Path dl = tmp.resolve("dl");
+            List<String> args = t.args("-d", dl.toString(), "--port", String.valueOf(Ports.free()), "--json", "--status-interval", "1",
+                "-l", "ERROR");
+            String tr = java.net.URLEncoder.encode(t.tracker.http(), java.nio.charset.StandardCharsets.UTF_8);
+            args.set(args.size() - 1, "magnet:?xt=urn:btih:" + t.metas.get(2).infoHashHex() + "&tr=" + tr);
+            SkiffProcess s = SkiffProcess.command(tmp.resolve("magnet.log"), args);
+            int code = s.waitFor(Interop.timeoutSeconds());
+            String out = s.output();
+            assertEquals(0, code, out);
+            t.assertAllArrived(dl);
+            for (Metainfo m : t.metas) {
+                assertTrue(out.contains("{\"event\":\"done\",\"name\":\"" + m.name() + "\",\"info_hash\":\"" + m.infoHashHex()), out);
+            }
+            assertTrue(Files.isRegularFile(dl.resolve(".skiff").resolve(t.metas.get(2).infoHashHex() + ".torrent")),
+                "the magnet's metadata came from the seeders and was kept");
         }
     }
 
