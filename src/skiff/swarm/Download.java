@@ -352,6 +352,9 @@ public final class Download implements Announcer.Stats {
 
     /** A block we asked for is in storage: a piece it completes is verified on a worker. */
     void blockArrived(PeerConnection<PeerState> c, int piece, int begin, int length) {
+        if (traffic.downloaded() == 0) {
+            events.debug("first block, from " + c + ", " + timeline.elapsedMillis(loop.nowMillis()) + " ms after the start");
+        }
         traffic.received(length);
         lastBlockMillis = loop.nowMillis();
         c.state().lastBlockMillis = lastBlockMillis;
