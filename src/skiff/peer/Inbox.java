@@ -124,8 +124,24 @@ final class Inbox<S> {
         if (largeId == Wire.BITFIELD) {
             onBitfield(body, 0, body.length);
         } else {
-            conn.extended(body, 0, body.length);
+            extended(body, 0, body.length);
         }
+    }
+
+    /** An extended message (BEP 10): its first byte is our id for the extension, 0 for the handshake. */
+    private void extended(byte[] b, int offset, int length) {
+        int id = b[offset] & 0xff;
+        if (id != 0) {
+            listener.extended(conn, id, b, offset + 1, length - 1);
+            return;
+        }
+        ExtensionHandshake h = ExtensionHandshake.parse(b, offset + 1, length - 1);
+        if (h == null) {
+            conn.close(CloseReason.BAD_EXTENSION_MESSAGE, "extension handshake is not a bencoded dictionary");
+            return;
+        }
+        conn.extensions(h);
+        listener.extensionHandshake(conn, h);
     }
 
     private void blockDone() throws IOException {
@@ -206,7 +222,7 @@ final class Inbox<S> {
             case Wire.BITFIELD -> onBitfield(in.array(), in.arrayOffset() + f.offset, f.length);
             case Wire.REQUEST -> listener.request(conn, f.piece, f.begin, f.length);
             case Wire.CANCEL -> listener.cancel(conn, f.piece, f.begin, f.length);
-            case Wire.EXTENDED -> conn.extended(in.array(), in.arrayOffset() + f.offset, f.length);
+            case Wire.EXTENDED -> extended(in.array(), in.arrayOffset() + f.offset, f.length);
             default -> {
                 // PORT (BEP 5): read and ignored until DHT exists
             }

@@ -264,20 +264,9 @@ public final class PeerConnection<S> implements PeerStream.Events {
         return extensions;
     }
 
-    /** From the inbox: an extended message (BEP 10), its first byte our id for the extension, 0 for the handshake. */
-    void extended(byte[] b, int offset, int length) {
-        int id = b[offset] & 0xff;
-        if (id == 0) {
-            ExtensionHandshake h = ExtensionHandshake.parse(b, offset + 1, length - 1);
-            if (h == null) {
-                close(CloseReason.BAD_EXTENSION_MESSAGE, "extension handshake is not a bencoded dictionary");
-                return;
-            }
-            extensions = h; // a later one updates the first (BEP 10)
-            listener.extensionHandshake(this, h);
-            return;
-        }
-        listener.extended(this, id, b, offset + 1, length - 1);
+    /** From the inbox: the peer's extension handshake; a later one updates the first (BEP 10). */
+    void extensions(ExtensionHandshake h) {
+        extensions = h;
     }
 
     /**
@@ -289,8 +278,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
         if (id == 0 || closed) {
             return false;
         }
-        enqueue(java.nio.ByteBuffer.allocate(4 + 2 + payload.length).putInt(2 + payload.length).put((byte) Wire.EXTENDED)
-            .put((byte) id).put(payload).array());
+        enqueue(Wire.extended(id, payload));
         flush();
         return true;
     }

@@ -63,6 +63,12 @@ public final class Wire {
             .put(dict).array();
     }
 
+    /** A whole extended message (BEP 10): {@code payload} under the peer's id {@code id} for the extension. */
+    static byte[] extended(int id, byte[] payload) {
+        return ByteBuffer.allocate(4 + 2 + payload.length).putInt(2 + payload.length).put((byte) EXTENDED).put((byte) id)
+            .put(payload).array();
+    }
+
     /** Whether the 68 bytes at {@code b}'s position open with the BitTorrent protocol string. */
     static boolean isProtocol(ByteBuffer b) {
         int p = b.position();
