@@ -231,7 +231,7 @@ final class Args {
         if ((seedRatio > 0 || seedTimeMinutes > 0) && !seed) {
             seed = true; // asking for a ratio or a time means asking to seed
         }
-        String what = command == Command.CREATE ? "a file or folder to share" : "a .torrent file";
+        String what = command == Command.CREATE ? "a file or folder to share" : "a .torrent file or magnet link";
         if (rest.isEmpty()) {
             throw new UsageException("missing " + what);
         }

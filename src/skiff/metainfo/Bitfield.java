@@ -39,6 +39,15 @@ public final class Bitfield {
         }
     }
 
+    /** Sets every bit (BEP 6's have all). */
+    public void setAll() {
+        java.util.Arrays.fill(words, -1L);
+        if (size % 64 != 0 && words.length > 0) {
+            words[words.length - 1] = (1L << (size % 64)) - 1; // no bit past the end
+        }
+        count = size;
+    }
+
     public void clear(int i) {
         long bit = 1L << (i & 63);
         if ((words[i >>> 6] & bit) != 0) {

@@ -216,7 +216,18 @@ public final class FrameDecoder {
                     return close(f, CloseReason.HAVE_OUT_OF_RANGE, "have " + f.piece);
                 }
             }
-            case Wire.REQUEST, Wire.CANCEL -> {
+            case Wire.HAVE_ALL, Wire.HAVE_NONE -> {
+                if (pieceCount < 0) {
+                    return f.kind = Kind.IGNORED; // like a bitfield: meaningless before the metadata
+                }
+            }
+            case Wire.SUGGEST, Wire.ALLOWED_FAST -> {
+                f.piece = in.getInt(at);
+                if (pieceCount < 0 || f.piece < 0 || f.piece >= pieceCount) {
+                    return f.kind = Kind.IGNORED; // advice about a piece that cannot exist: harmless
+                }
+            }
+            case Wire.REQUEST, Wire.CANCEL, Wire.REJECT -> {
                 if (pieceCount < 0) {
                     return f.kind = Kind.IGNORED; // nothing to serve yet
                 }
@@ -224,8 +235,8 @@ public final class FrameDecoder {
                 f.begin = in.getInt(at + 4);
                 int length = in.getInt(at + 8);
                 if (!inRange(f.piece, f.begin, length)) {
-                    if (f.id == Wire.CANCEL) {
-                        return f.kind = Kind.IGNORED;
+                    if (f.id != Wire.REQUEST) {
+                        return f.kind = Kind.IGNORED; // a stray cancel or reject is harmless
                     }
                     return close(f, CloseReason.REQUEST_OUT_OF_RANGE, "request " + f.piece + "/" + f.begin + "/" + length);
                 }

@@ -222,6 +222,14 @@ final class Inbox<S> {
             case Wire.BITFIELD -> onBitfield(in.array(), in.arrayOffset() + f.offset, f.length);
             case Wire.REQUEST -> listener.request(conn, f.piece, f.begin, f.length);
             case Wire.CANCEL -> listener.cancel(conn, f.piece, f.begin, f.length);
+            case Wire.REJECT -> listener.rejected(conn, f.piece, f.begin, f.length);
+            case Wire.HAVE_ALL -> {
+                conn.peerPieces.setAll();
+                listener.bitfield(conn, conn.peerPieces);
+            }
+            case Wire.HAVE_NONE, Wire.SUGGEST, Wire.ALLOWED_FAST -> {
+                // have none: the bitfield is already empty; suggest and allowed fast: advice we do not need to take
+            }
             case Wire.EXTENDED -> extended(in.array(), in.arrayOffset() + f.offset, f.length);
             default -> {
                 // PORT (BEP 5): read and ignored until DHT exists

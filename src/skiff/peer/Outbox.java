@@ -66,8 +66,11 @@ final class Outbox {
         uploads.removeIf(r -> r[0] == piece && r[1] == begin && r[2] == length);
     }
 
-    void clearUploads() {
+    /** Drops every queued request; returns them (piece, begin, length), for BEP 6's rejects. */
+    java.util.List<int[]> clearUploads() {
+        java.util.List<int[]> dropped = new java.util.ArrayList<>(uploads);
         uploads.clear();
+        return dropped;
     }
 
     int queuedUploads() {
@@ -87,7 +90,8 @@ final class Outbox {
      * Writes control bytes, then blocks while the socket takes them. {@code source} may be null
      * (nothing is served); choked peers get no new blocks. Returns the bytes written.
      */
-    long drain(PeerStream channel, BlockSource source, boolean choking, LongConsumer uploaded) throws IOException {
+    long drain(PeerStream channel, BlockSource source, boolean choking, java.util.function.IntPredicate allowedFast,
+               LongConsumer uploaded) throws IOException {
         long written = 0;
         while (true) {
             if (out.position() > 0) {
@@ -108,17 +112,20 @@ final class Outbox {
                     return written;
                 }
             }
-            if (!startNextUpload(source, choking)) {
+            if (!startNextUpload(source, choking, allowedFast)) {
                 return written;
             }
         }
     }
 
-    private boolean startNextUpload(BlockSource source, boolean choking) {
-        if (source == null || uploads.isEmpty() || choking) {
+    private boolean startNextUpload(BlockSource source, boolean choking, java.util.function.IntPredicate allowedFast) {
+        if (source == null || uploads.isEmpty()) {
             return false;
         }
         int[] r = uploads.peek();
+        if (choking && !allowedFast.test(r[0])) {
+            return false; // choked peers get only what BEP 6's allowed fast set promised
+        }
         if (!source.allowUpload(r[2]) || !ensure(PIECE_HEADER_WITH_LENGTH)) {
             return false; // the loop's tick flushes again when the limit allows
         }

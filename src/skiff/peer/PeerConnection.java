@@ -36,6 +36,10 @@ public final class PeerConnection<S> implements PeerStream.Events {
     private byte[] pendingHandshake;
     private byte[] extensionOffer;
     private ExtensionHandshake extensions;
+    /** BEP 6: both sides speak the Fast extension; the pieces we allowed the peer while choked. */
+    private boolean fast;
+    private long rejectsSent;
+    private final java.util.Set<Integer> allowedFast = new java.util.HashSet<>();
     private boolean closed;
     private final LongConsumer countUpload = n -> this.bytesUploaded += n;
 
@@ -149,6 +153,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
     public boolean queueUpload(int piece, int begin, int length) {
         if (!outbox.queueUpload(piece, begin, length, MAX_QUEUED_UPLOADS)) {
             droppedRequests++;
+            sendReject(piece, begin, length); // BEP 6: said, not silent
             return false;
         }
         flush();
@@ -161,7 +166,9 @@ public final class PeerConnection<S> implements PeerStream.Events {
 
     /** BEP 3: choking a peer discards the requests it made. */
     public void clearUploads() {
-        outbox.clearUploads();
+        for (int[] r : outbox.clearUploads()) {
+            sendReject(r[0], r[1], r[2]); // BEP 6: a choke rejects each queued request; without it they go silently
+        }
     }
 
     public int queuedUploads() {
@@ -242,15 +249,18 @@ public final class PeerConnection<S> implements PeerStream.Events {
     /** From the inbox, once the peer's handshake named our torrent. */
     void handshaken(byte[] id, byte[] reserved) {
         peerId = id;
+        fast = Wire.supportsFast(reserved) && pendingHandshake != null
+                && Wire.supportsFast(java.util.Arrays.copyOfRange(pendingHandshake, 20, 28));
         sendHandshake(); // an incoming peer hears ours only once theirs checked out
+        CloseReason refuse = listener.handshaken(this, id, reserved); // sends the bitfield (or have all/none), first
+        if (refuse != null) {
+            close(refuse, null);
+            return;
+        }
         if (Wire.supportsExtensions(reserved) && pendingHandshake != null
                 && Wire.supportsExtensions(java.util.Arrays.copyOfRange(pendingHandshake, 20, 28))) {
             enqueue(extensionOffer != null ? extensionOffer : Wire.extensionHandshake(MAX_QUEUED_UPLOADS));
             flush();
-        }
-        CloseReason refuse = listener.handshaken(this, id, reserved);
-        if (refuse != null) {
-            close(refuse, null);
         }
     }
 
@@ -314,6 +324,41 @@ public final class PeerConnection<S> implements PeerStream.Events {
         }
         outbox.buffer().putInt(5).put((byte) Wire.HAVE).putInt(piece);
         flush();
+    }
+
+    /** BEP 6: the peer's request will not be served; only under the Fast extension, else nothing is sent. */
+    public void sendReject(int piece, int begin, int length) {
+        if (fast) {
+            triple(Wire.REJECT, piece, begin, length);
+            rejectsSent++;
+        }
+    }
+
+    /** BEP 6 rejects sent to this peer. */
+    public long rejectsSent() {
+        return rejectsSent;
+    }
+
+    /** BEP 6: instead of a bitfield, when we have every piece or none. */
+    public void sendHaveAll(boolean all) {
+        simple(all ? Wire.HAVE_ALL : Wire.HAVE_NONE);
+    }
+
+    /** BEP 6: the peer may ask for {@code piece} even while we choke it; we serve it. */
+    public void sendAllowedFast(int piece) {
+        if (fast && allowedFast.add(piece) && ensure(9)) {
+            outbox.buffer().putInt(5).put((byte) Wire.ALLOWED_FAST).putInt(piece);
+        }
+    }
+
+    /** Whether both sides set BEP 6's bit: have all/none, reject, allowed fast and suggest are spoken. */
+    public boolean fast() {
+        return fast;
+    }
+
+    /** Whether we told the peer it may have {@code piece} while choked. */
+    public boolean allowedFast(int piece) {
+        return allowedFast.contains(piece);
     }
 
     public void sendBitfield(Bitfield pieces) {
@@ -382,7 +427,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
             return;
         }
         try {
-            if (outbox.drain(stream, source, amChoking, countUpload) > 0) {
+            if (outbox.drain(stream, source, amChoking, allowedFast::contains, countUpload) > 0) {
                 lastSendMillis = loop.nowMillis();
             }
         } catch (IOException e) {

@@ -33,6 +33,10 @@ public interface PeerListener<S> {
     default void blockAbandoned(PeerConnection<S> c, int piece, int begin, int length) {
     }
 
+    /** BEP 6: the peer will not send a block we asked for. */
+    default void rejected(PeerConnection<S> c, int piece, int begin, int length) {
+    }
+
     /** The peer's extension handshake (BEP 10) arrived. */
     default void extensionHandshake(PeerConnection<S> c, ExtensionHandshake h) {
     }

@@ -25,11 +25,21 @@ public final class Wire {
     static final int PORT = 9;
     /** BEP 10: an extension message; its first byte is the extension id, 0 for the extension handshake. */
     static final int EXTENDED = 20;
+    // BEP 6, the Fast extension.
+    static final int SUGGEST = 13;
+    static final int HAVE_ALL = 14;
+    static final int HAVE_NONE = 15;
+    static final int REJECT = 16;
+    static final int ALLOWED_FAST = 17;
 
-    // Reserved bits: BEP 10 extension protocol (byte 5, 0x10) is advertised, for the handshake's `reqq`;
-    // BEP 6 Fast (byte 7, 0x04) and BEP 5 DHT (byte 7, 0x01) come later.
+    // Reserved bits: BEP 10 extension protocol (byte 5, 0x10) and BEP 6 Fast (byte 7, 0x04) are
+    // advertised; BEP 5 DHT (byte 7, 0x01) comes later.
     static final int RESERVED_EXTENSION_BYTE = 5;
     static final int RESERVED_EXTENSION_BIT = 0x10;
+    static final int RESERVED_FAST_BYTE = 7;
+    static final int RESERVED_FAST_BIT = 0x04;
+    /** BEP 6: the allowed fast set's size libtorrent and the BEP's example use. */
+    public static final int ALLOWED_FAST_SET_SIZE = 10;
 
     private Wire() {
     }
@@ -40,15 +50,55 @@ public final class Wire {
         return b.flip();
     }
 
-    /** The reserved bytes of our handshake: the extension protocol (BEP 10) only. */
+    /** The reserved bytes of our handshake: the extension protocol (BEP 10) and the Fast extension (BEP 6). */
     public static byte[] ourReserved() {
         byte[] r = new byte[8];
         r[RESERVED_EXTENSION_BYTE] |= RESERVED_EXTENSION_BIT;
+        r[RESERVED_FAST_BYTE] |= RESERVED_FAST_BIT;
         return r;
     }
 
     public static boolean supportsExtensions(byte[] reserved) {
         return (reserved[RESERVED_EXTENSION_BYTE] & RESERVED_EXTENSION_BIT) != 0;
+    }
+
+    static boolean supportsFast(byte[] reserved) {
+        return (reserved[RESERVED_FAST_BYTE] & RESERVED_FAST_BIT) != 0;
+    }
+
+    /**
+     * BEP 6's canonical allowed fast set for a peer at IPv4 {@code ip}: up to {@code k} distinct
+     * pieces from SHA-1 rounds over the address's top three bytes and the info-hash. Empty for
+     * IPv6, which the BEP does not define.
+     */
+    public static java.util.List<Integer> allowedFastSet(byte[] ip, byte[] infoHash, int pieceCount, int k) {
+        java.util.List<Integer> set = new java.util.ArrayList<>();
+        if (ip.length != 4 || pieceCount <= 0) {
+            return set;
+        }
+        k = Math.min(k, pieceCount);
+        byte[] x = new byte[24];
+        x[0] = ip[0];
+        x[1] = ip[1];
+        x[2] = ip[2]; // the last byte masked off (0xFFFFFF00)
+        System.arraycopy(infoHash, 0, x, 4, 20);
+        java.security.MessageDigest sha1;
+        try {
+            sha1 = java.security.MessageDigest.getInstance("SHA-1");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (int rounds = 0; set.size() < k && rounds < 1000; rounds++) {
+            x = sha1.digest(x);
+            for (int i = 0; i < 5 && set.size() < k; i++) {
+                long y = ByteBuffer.wrap(x, i * 4, 4).getInt() & 0xffffffffL;
+                int index = (int) (y % pieceCount);
+                if (!set.contains(index)) {
+                    set.add(index);
+                }
+            }
+        }
+        return set;
     }
 
     /**
@@ -86,9 +136,9 @@ public final class Wire {
     /** The exact payload length (after the id) a message id must have, or -1 for variable ones. */
     static int fixedLength(int id) {
         return switch (id) {
-            case CHOKE, UNCHOKE, INTERESTED, NOT_INTERESTED -> 0;
-            case HAVE -> 4;
-            case REQUEST, CANCEL -> 12;
+            case CHOKE, UNCHOKE, INTERESTED, NOT_INTERESTED, HAVE_ALL, HAVE_NONE -> 0;
+            case HAVE, SUGGEST, ALLOWED_FAST -> 4;
+            case REQUEST, CANCEL, REJECT -> 12;
             case PORT -> 2;
             default -> -1;
         };

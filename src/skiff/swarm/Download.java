@@ -52,6 +52,8 @@ public final class Download implements Announcer.Stats {
     private final GlobalLimits limits;
     private final StallWatch stallWatch = new StallWatch();
     private final PeerEvents peerEvents;
+    /** Peer exchange (BEP 11); null for a private torrent (BEP 27). */
+    private final Pex pex;
     private final Timeline timeline;
     private boolean startedComplete;
     private Announcer announcer;
@@ -91,6 +93,7 @@ public final class Download implements Announcer.Stats {
         this.uploader = new Uploader(settings, storage, new Choker(settings.unchokeSlots(), random), limits);
         this.network = network;
         this.admission = new Admission(settings.peerId(), peers, connections, events);
+        this.pex = metainfo.isPrivate() ? null : new Pex(peers);
         this.peerEvents = new PeerEvents(this, loop, events, admission, uploader, connections, peers, traffic, limits);
         this.connector = new Connector(loop, network, skiff.peer.TorrentShape.of(metainfo), peerEvents, sink, uploader,
                 Wire.handshake(metainfo.infoHash(), settings.peerId(), Wire.ourReserved()).array(), peers, connections,
@@ -98,7 +101,7 @@ public final class Download implements Announcer.Stats {
         this.trackerLink = new TrackerLink(peers, events, this::dial);
         // ut_metadata (BEP 9) serves the info dictionary to magnet users; never for a private torrent (BEP 27)
         java.util.Map<String, Integer> extensions = metainfo.isPrivate() ? java.util.Map.of()
-            : java.util.Map.of("ut_metadata", skiff.peer.ExtensionHandshake.UT_METADATA);
+            : java.util.Map.of("ut_metadata", skiff.peer.ExtensionHandshake.UT_METADATA, "ut_pex", skiff.peer.ExtensionHandshake.UT_PEX);
         int metadataSize = metainfo.isPrivate() ? 0 : metainfo.infoSize();
         connector.offerExtensions(a -> skiff.peer.ExtensionHandshake.message(extensions, settings.client(), settings.port(),
             skiff.peer.PeerConnection.MAX_QUEUED_UPLOADS, a.getAddress(), metadataSize));
@@ -252,7 +255,7 @@ public final class Download implements Announcer.Stats {
     public void stop(Runnable done) {
         stopped = true;
         events.debug("connections closed, by reason: " + status().closes() + "; UDP tracker replies dropped: "
-                + (announcer == null ? 0 : announcer.droppedReplies()));
+                + (announcer == null ? 0 : announcer.droppedReplies()) + "; fast extension: " + peerEvents.fastSummary());
         if (tick != null) {
             tick.cancel();
         }
@@ -296,6 +299,9 @@ public final class Download implements Announcer.Stats {
             }
         }
         traffic.endTick(seconds, now);
+        if (pex != null) {
+            pex.tick(now, connections.values());
+        }
         uploader.tick(now, finished, connections.values());
         connector.warnIfAlone(now, finished, events);
         if (!finished) {
@@ -414,6 +420,13 @@ public final class Download implements Announcer.Stats {
 
     Fetcher fetcher() {
         return fetcher;
+    }
+
+    /** A peer's PEX message (BEP 11): new peers are dialled. */
+    void pexReceived(PeerConnection<PeerState> c, byte[] b, int offset, int length) {
+        if (pex != null && pex.received(c, b, offset, length, loop.nowMillis()) > 0) {
+            dial();
+        }
     }
 
     // ---- status ----

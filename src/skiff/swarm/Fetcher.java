@@ -85,6 +85,22 @@ final class Fetcher {
         return complete;
     }
 
+    /** Rejects a peer may send before it rests a while (BEP 6): honest ones reject what a choke or a full queue left. */
+    static final int MAX_REJECTS = 200;
+    static final long REJECT_REST_MILLIS = 30_000;
+
+    /** BEP 6: the peer will not send this block: it goes back to the picker, for anyone. */
+    void rejected(PeerConnection<PeerState> c, int piece, int begin, long now) {
+        PeerState s = c.state();
+        if (s.requests.remove(Picker.key(piece, Picker.blockOf(begin)))) {
+            picker.released(piece, begin);
+        }
+        if (++s.rejects > MAX_REJECTS) {
+            s.rejects = 0;
+            s.snubbedUntilMillis = now + REJECT_REST_MILLIS; // no more requests to it for a while
+        }
+    }
+
     /** A block cut off mid-way by a closing connection goes back to the picker for someone else. */
     void abandoned(int piece, int begin) {
         picker.released(piece, begin);

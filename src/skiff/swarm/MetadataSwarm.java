@@ -57,6 +57,7 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
         this.connector = new Connector(loop, network, TorrentShape.unknown(infoHash), this, null, null,
                 Wire.handshake(infoHash, settings.peerId(), Wire.ourReserved()).array(), peers, connections, settings.maxPeers(),
                 limits);
+        // no ut_pex: the torrent may be private (BEP 27), which only its metadata can tell
         connector.offerExtensions(a -> ExtensionHandshake.message(Map.of("ut_metadata", ExtensionHandshake.UT_METADATA),
                 settings.client(), settings.port(), PeerConnection.MAX_QUEUED_UPLOADS, a.getAddress(), 0));
         this.trackerLink = new TrackerLink(peers, events, this::dial);
@@ -164,6 +165,9 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
         CloseReason refused = admission.refuse(c, peerId);
         if (refused == null && !Wire.supportsExtensions(reserved)) {
             return CloseReason.NO_METADATA; // without BEP 10 a peer cannot give us the metadata
+        }
+        if (refused == null && c.fast()) {
+            c.sendHaveAll(false); // BEP 6: have none, where a bitfield would go
         }
         return refused;
     }

@@ -26,6 +26,10 @@ final class PeerEvents implements PeerListener<PeerState> {
     private final CloseCounts closeCounts = new CloseCounts();
     /** Peers that completed a handshake with us, over the whole run. */
     private int peersUsed;
+    /** BEP 6, over the whole run: rejects received and sent, and peers that said have all. */
+    private long rejectsReceived;
+    private long rejectsSent;
+    private int haveAlls;
 
     PeerEvents(Download download, EventLoop loop, Events events, Admission admission, Uploader uploader,
                Map<InetSocketAddress, PeerConnection<PeerState>> connections, PeerSet peers, Traffic traffic,
@@ -45,6 +49,15 @@ final class PeerEvents implements PeerListener<PeerState> {
         return peersUsed;
     }
 
+    /** The Fast extension's traffic (BEP 6), for the debug log at the end. */
+    String fastSummary() {
+        long sent = rejectsSent;
+        for (PeerConnection<PeerState> c : connections.values()) {
+            sent += c.rejectsSent();
+        }
+        return "have all from " + haveAlls + " peers, rejects received " + rejectsReceived + ", sent " + sent;
+    }
+
     CloseCounts closeCounts() {
         return closeCounts;
     }
@@ -60,8 +73,21 @@ final class PeerEvents implements PeerListener<PeerState> {
         if (refused != null) {
             return refused;
         }
-        if (download.have().count() > 0) {
-            c.sendBitfield(download.have());
+        Bitfield have = download.have();
+        if (c.fast() && (have.count() == 0 || have.complete())) {
+            c.sendHaveAll(have.complete()); // BEP 6: instead of a bitfield
+        } else if (have.count() > 0) {
+            c.sendBitfield(have);
+        }
+        if (c.fast() && !have.complete()) {
+            // BEP 6: pieces the peer may have from us even while choked, so that a newcomer gets going
+            for (int piece : skiff.peer.Wire.allowedFastSet(c.address().getAddress().getAddress(), download.metainfo().infoHash(),
+                    have.size(), skiff.peer.Wire.ALLOWED_FAST_SET_SIZE)) {
+                if (have.get(piece)) {
+                    c.sendAllowedFast(piece);
+                }
+            }
+            c.flush();
         }
         peersUsed++;
         return null;
@@ -97,6 +123,9 @@ final class PeerEvents implements PeerListener<PeerState> {
 
     @Override
     public void bitfield(PeerConnection<PeerState> c, Bitfield pieces) {
+        if (c.fast() && pieces.complete() && pieces.size() > 0) {
+            haveAlls++; // under BEP 6 a seed says have all (a full bitfield counts the same)
+        }
         for (int i = pieces.nextSet(0); i >= 0; i = pieces.nextSet(i + 1)) {
             download.picker().peerHas(i);
         }
@@ -145,6 +174,7 @@ final class PeerEvents implements PeerListener<PeerState> {
 
     @Override
     public void closed(PeerConnection<PeerState> c, CloseReason reason, String detail) {
+        rejectsSent += c.rejectsSent();
         if (connections.remove(c.address()) == c) {
             limits.closed();
         }
@@ -176,6 +206,10 @@ final class PeerEvents implements PeerListener<PeerState> {
     @Override
     public void extended(PeerConnection<PeerState> c, int id, byte[] b, int offset, int length) {
         skiff.metainfo.Metainfo m = download.metainfo();
+        if (id == skiff.peer.ExtensionHandshake.UT_PEX) {
+            download.pexReceived(c, b, offset, length);
+            return;
+        }
         if (id != skiff.peer.ExtensionHandshake.UT_METADATA || m.isPrivate()) {
             return; // an extension we did not offer: ignored, as BEP 10 says
         }
@@ -187,5 +221,16 @@ final class PeerEvents implements PeerListener<PeerState> {
         int n = skiff.peer.MetadataMessages.pieceLength(msg.piece(), size);
         c.sendExtended("ut_metadata", n == 0 ? skiff.peer.MetadataMessages.reject(msg.piece())
             : skiff.peer.MetadataMessages.data(msg.piece(), size, m.infoBytes(msg.piece() * skiff.peer.MetadataMessages.PIECE_BYTES, n)));
+    }
+
+    /** BEP 6: a request the peer will not serve goes back to the picker; one that rejects everything rests a while. */
+    @Override
+    public void rejected(PeerConnection<PeerState> c, int piece, int begin, int length) {
+        if (download.fetcher() == null) {
+            return;
+        }
+        rejectsReceived++;
+        download.fetcher().rejected(c, piece, begin, loop.nowMillis());
+        download.fetcher().fillAll();
     }
 }

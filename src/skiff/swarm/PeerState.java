@@ -25,10 +25,17 @@ public final class PeerState {
     long snubbedUntilMillis;
     /** Requests for pieces we lack or oversized ones; too many and the peer goes. */
     int invalidRequests;
+    /** BEP 6 rejects since this peer last rested. */
+    int rejects;
     /** Pieces that verified with blocks from this peer: the evidence that it serves real data. */
     int goodPieces;
     /** When a block we asked this peer for last arrived. */
     long lastBlockMillis;
+
+    /** Peer exchange (BEP 11): the peers we told this one about, when we last did, when it last told us. */
+    final java.util.Set<java.net.InetSocketAddress> pexSent = Pex.newSentSet();
+    long pexSentMillis = -1;
+    long pexReceivedMillis = -1;
 
     PeerState() {
     }

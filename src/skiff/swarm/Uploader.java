@@ -93,11 +93,13 @@ final class Uploader implements BlockSource {
     }
 
     void request(PeerConnection<PeerState> c, int piece, int begin, int length) {
-        if (c.amChoking() || have == null) {
-            return; // a request that crossed our choke on the wire: dropped, as BEP 3 says
+        boolean servable = have != null && have.get(piece) && length <= Wire.BLOCK_BYTES;
+        if (c.amChoking() && !(servable && c.allowedFast(piece))) {
+            c.sendReject(piece, begin, length); // crossed our choke: BEP 6 says so, BEP 3 drops it silently
+            return;
         }
-        if (!have.get(piece) || length > Wire.BLOCK_BYTES) {
-            // Without the Fast extension there is no reject message: real clients ignore such requests.
+        if (!servable) {
+            c.sendReject(piece, begin, length); // without the Fast extension there is no reject: it is ignored
             PeerState s = c.state();
             if (++s.invalidRequests > MAX_INVALID_REQUESTS) {
                 c.close(CloseReason.INVALID_REQUESTS, null);

@@ -1,0 +1,84 @@
+package skiff.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import skiff.testutil.Content;
+import skiff.testutil.Ports;
+import skiff.testutil.Procs;
+import skiff.testutil.ReferencePeers;
+import skiff.testutil.SkiffProcess;
+
+/** The Fast extension (BEP 6) negotiated with libtorrent: have all from a seed, rejects sent on a choke and honoured. */
+@Tag("interop")
+class FastInteropTest {
+    @TempDir
+    Path tmp;
+
+    private static Matcher fast(String log) {
+        Matcher m = Pattern.compile("fast extension: have all from (\\d+) peers, rejects received (\\d+), sent (\\d+)").matcher(log);
+        assertTrue(m.find(), "the fast extension's summary is logged at DEBUG");
+        return m;
+    }
+
+    @Test
+    void aLibtorrentSeedSaysHaveAll() throws Exception {
+        try (SeededTorrent t = SeededTorrent.create(tmp, 2 << 20, 61, 64 << 10)) {
+            t.libtorrent();
+            Path log = tmp.resolve("debug.log");
+            SkiffProcess s = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", tmp.resolve("dl").toString(), "--port",
+                String.valueOf(Ports.free()), "-q", "-l", "DEBUG", "--log-file", log.toString(), t.torrent.toString());
+            assertEquals(0, s.waitFor(Interop.timeoutSeconds()), s.output());
+            Content.assertSameBytes(t.file, tmp.resolve("dl").resolve("file.bin"));
+            assertTrue(Integer.parseInt(fast(Files.readString(log)).group(1)) >= 1, "have all from the seeder");
+        }
+    }
+
+    /**
+     * skiff seeds to three libtorrent leechers through one upload slot (plus the optimistic one) and a
+     * slow upload, so its choker takes turns: each choke rejects the queued requests, and the
+     * leechers ask again and all finish.
+     */
+    @Test
+    void rejectsOnAChokeAreSentAndHonoured() throws Exception {
+        long size = Interop.shortRun() ? 4 << 20 : 8 << 20;
+        Path seed = Files.createDirectories(tmp.resolve("seed"));
+        Path file = Content.random(seed.resolve("file.bin"), size, 62);
+        Path torrent = tmp.resolve("t.torrent");
+        Interop.torrent(file, torrent, List.of("http://127.0.0.1:1/announce"), 64 << 10);
+        int port = Ports.free();
+        Path log = tmp.resolve("debug.log");
+        SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", seed.toString(), "--port", String.valueOf(port),
+            "--seed", "--unchoke-slots", "1", "-u", String.valueOf(size / 1024 / 8), "-q", "-l", "DEBUG", "--log-file", log.toString(),
+            torrent.toString());
+        List<Process> leechers = new ArrayList<>();
+        try {
+            assertTrue(Procs.waitForPort(port, skiff.process, 30), skiff.output());
+            for (int i = 0; i < 3; i++) {
+                leechers.add(ReferencePeers.libtorrent(torrent, Files.createDirectories(tmp.resolve("l" + i)), Ports.free(),
+                    tmp.resolve("l" + i + ".log"), "--peer", "127.0.0.1:" + port, "--exit-when-done"));
+            }
+            for (int i = 0; i < 3; i++) {
+                assertTrue(leechers.get(i).waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), "leecher " + i + " finishes");
+                Content.assertSameBytes(file, tmp.resolve("l" + i).resolve("file.bin"));
+            }
+        } finally {
+            leechers.forEach(Procs::stop);
+            skiff.process.destroy(); // SIGTERM: it logs its summary
+            skiff.waitFor(20);
+        }
+        Matcher m = fast(Files.readString(log));
+        System.out.println("fast extension with three libtorrent leechers: " + m.group());
+        assertTrue(Long.parseLong(m.group(3)) > 0, "rejects sent when a choke left requests queued: " + m.group());
+    }
+}
