@@ -383,4 +383,38 @@ class PeerConnectionTest {
         want.flip();
         assertEquals(want, got);
     }
+
+    /** BEP 6: with the Fast extension on both sides, requests we will not serve are rejected, not dropped in silence. */
+    @Test
+    void fastRejectsWhatAChokeLeavesAndWhatIsPastTheLimit() throws Exception {
+        send(Wire.handshake(meta.infoHash(), "-XX0000-remotepeer00".getBytes(), Wire.ourReserved()).array());
+        assertTrue(conn.fast());
+        ByteBuffer many = ByteBuffer.allocate(2003 * 17);
+        for (int i = 0; i < 2003; i++) {
+            many.put(msg(Wire.REQUEST, i % 4, 0, 16384));
+        }
+        send(many.array());
+        assertEquals(PeerConnection.MAX_QUEUED_UPLOADS, conn.queuedUploads());
+        conn.sendChoke(false);
+        conn.sendChoke(true); // what the choke leaves queued is rejected, each request
+        conn.flush();
+        pump();
+        ByteBuffer got = ByteBuffer.allocate(1 << 17);
+        for (int i = 0; i < 200 && got.position() < 68 + 2 * 5 + 2003 * 17; i++) {
+            remote.read(got);
+            loop.runOnce(5);
+        }
+        got.flip();
+        got.position(68);
+        int rejects = 0;
+        while (got.remaining() >= 4) {
+            int length = got.getInt();
+            if (length > 0) {
+                rejects += got.get(got.position()) == Wire.REJECT ? 1 : 0;
+            }
+            got.position(got.position() + length);
+        }
+        assertEquals(2003, rejects, "3 past the limit, then 2000 on the choke");
+        assertEquals(2003, conn.rejectsSent());
+    }
 }
