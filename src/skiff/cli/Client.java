@@ -45,6 +45,8 @@ final class Client {
     private EventLoop loop;
     private Session session;
     private Progress progress;
+    /** Asks the terminal's size again (SIGWINCH), on a worker; null when there is no progress display. */
+    private volatile Runnable resize;
     private volatile int exitCode = ExitCode.FAILED;
     private volatile boolean stopping;
     private boolean failedAlready;
@@ -110,7 +112,15 @@ final class Client {
             loop.onShutdown(done -> session.stop(done));
             if (!args.quiet) {
                 boolean terminal = Progress.stdoutIsTerminal();
-                progress = new Progress(out, terminal, args.json, Progress.terminalWidth());
+                progress = new Progress(out, terminal, args.json, Terminal.DEFAULT.columns());
+                if (terminal && !args.json) {
+                    Terminal size = Terminal.ask(); // before the loop runs: stty is a process
+                    progress.resize(size.columns(), size.rows());
+                }
+                resize = () -> workers.execute(() -> {
+                    Terminal size = Terminal.ask();
+                    loop.execute(() -> progress.resize(size.columns(), size.rows()));
+                });
                 long every = terminal && !args.json ? TERMINAL_REFRESH_MILLIS : args.statusIntervalSeconds * 1000L;
                 loop.schedule(every, new Runnable() {
                     @Override
@@ -230,6 +240,12 @@ final class Client {
      * signal exits at once; the resume files on disk stay valid.
      */
     private void interrupted(String signal) {
+        if (signal.equals("WINCH")) {
+            if (resize != null) {
+                resize.run();
+            }
+            return;
+        }
         if (stopping) {
             Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
         }

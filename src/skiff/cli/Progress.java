@@ -17,7 +17,8 @@ final class Progress {
     private final PrintStream out;
     private final boolean terminal;
     private final boolean json;
-    private final int width;
+    private int width;
+    private int height = Integer.MAX_VALUE;
     private int linesOpen;
     private String drawn; // the last status drawn on the terminal, to put back after a log line
     private int drawnLines;
@@ -43,13 +44,10 @@ final class Progress {
         return System.console() != null;
     }
 
-    static int terminalWidth() {
-        String columns = System.getenv("COLUMNS");
-        try {
-            return columns == null ? 80 : Integer.parseInt(columns.trim());
-        } catch (NumberFormatException e) {
-            return 80;
-        }
+    /** The terminal's new size (SIGWINCH): the next redraw fits it. */
+    void resize(int columns, int rows) {
+        this.width = Math.max(20, columns);
+        this.height = Math.max(3, rows);
     }
 
     /** One torrent's status; {@code files}/{@code fileDone} are null unless the per-file view is on. */
@@ -84,11 +82,9 @@ final class Progress {
             String lead = nameWidth == 0 ? "" : Units.padRight(cut(r.status().name(), nameWidth), nameWidth) + " ";
             lines.add(lead + line(r.status(), max - lead.length(), rows.size() > 1 ? bar : 30));
             if (r.files() != null) {
-                for (int i = 0; i < r.files().size(); i++) {
-                    if (!r.files().get(i).padding()) {
-                        lines.add((terminal ? "" : "  ") + fileLine(r.files().get(i), r.fileDone()[i], max));
-                    }
-                }
+                // on a terminal the files share what rows the status lines leave; the rest is counted
+                int room = terminal ? Math.max(1, (height - 1 - rows.size() - (rows.size() > 1 ? 1 : 0)) / rows.size()) : Integer.MAX_VALUE;
+                lines.addAll(fileLines(r, room, max));
             }
         }
         if (rows.size() > 1) {
@@ -113,6 +109,34 @@ final class Progress {
         }
         out.print(b);
         out.flush();
+    }
+
+    /**
+     * A torrent's file lines, at most {@code room}: when they do not all fit, the files being
+     * filled now (partly done) first, then the rest in order, and a last line says how many more.
+     */
+    private List<String> fileLines(Row r, int room, int max) {
+        List<Integer> shown = new ArrayList<>();
+        List<Integer> rest = new ArrayList<>();
+        for (int i = 0; i < r.files().size(); i++) {
+            if (!r.files().get(i).padding()) {
+                boolean busy = r.fileDone()[i] > 0 && r.fileDone()[i] < r.files().get(i).length();
+                (busy ? shown : rest).add(i);
+            }
+        }
+        int total = shown.size() + rest.size();
+        shown.addAll(rest);
+        List<String> out = new ArrayList<>();
+        int fit = total <= room ? total : Math.max(0, room - 1);
+        List<Integer> chosen = new ArrayList<>(shown.subList(0, fit));
+        java.util.Collections.sort(chosen); // in the torrent's order, once chosen
+        for (int i : chosen) {
+            out.add((terminal ? "" : "  ") + fileLine(r.files().get(i), r.fileDone()[i], max));
+        }
+        if (fit < total) {
+            out.add((terminal ? "" : "  ") + "... and " + (total - fit) + " more files");
+        }
+        return out;
     }
 
     /** The name column among several torrents: the longest name, within a quarter of the width. */

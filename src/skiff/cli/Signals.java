@@ -14,7 +14,7 @@ final class Signals {
     private Signals() {
     }
 
-    /** Installs {@code handler} for INT and TERM; the returned action puts the previous handlers back. */
+    /** Installs {@code handler} for INT, TERM and WINCH (the terminal resized); the returned action puts the previous handlers back. */
     static Runnable install(Consumer<String> handler) {
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
@@ -28,17 +28,23 @@ final class Signals {
                     }
                     return null;
                 });
-            Object[] signals = new Object[2];
-            Object[] previous = new Object[2];
-            String[] names = {"INT", "TERM"};
+            String[] names = {"INT", "TERM", "WINCH"};
+            Object[] signals = new Object[names.length];
+            Object[] previous = new Object[names.length];
             for (int i = 0; i < names.length; i++) {
-                signals[i] = signal.getConstructor(String.class).newInstance(names[i]);
-                previous[i] = handle.invoke(null, signals[i], proxy);
+                try {
+                    signals[i] = signal.getConstructor(String.class).newInstance(names[i]);
+                    previous[i] = handle.invoke(null, signals[i], proxy);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    signals[i] = null; // not on this system (WINCH off Unix): without it
+                }
             }
             return () -> {
                 for (int i = 0; i < names.length; i++) {
                     try {
-                        handle.invoke(null, signals[i], previous[i]);
+                        if (signals[i] != null) {
+                            handle.invoke(null, signals[i], previous[i]);
+                        }
                     } catch (ReflectiveOperationException | RuntimeException e) {
                         // leave ours in place
                     }

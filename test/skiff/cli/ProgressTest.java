@@ -125,4 +125,24 @@ class ProgressTest {
         String narrow = take();
         assertTrue(narrow.contains("ubuntu-24.04-deskto~ ") && !narrow.contains("ubuntu-24.04-desktop"), narrow);
     }
+
+    /** --files on a 24-row terminal: the status and the files being filled fit, the rest is counted (issue 21, defect 3). */
+    @Test
+    void manyFilesFitTheTerminalsHeight() {
+        java.util.List<skiff.metainfo.FileEntry> files = new java.util.ArrayList<>();
+        long[] done = new long[40];
+        for (int i = 0; i < 40; i++) {
+            files.add(new skiff.metainfo.FileEntry(java.util.List.of("f" + i + ".bin"), 1000, i * 1000L, false));
+            done[i] = i == 30 || i == 35 ? 500 : i < 10 ? 1000 : 0;
+        }
+        Status s = new Status("folder", "00".repeat(20), 1500, -1, skiff.swarm.TorrentState.DOWNLOADING, 40_000, 11_000, 11_000, 0, 1000, 0,
+            1, 1, 1, 10, 40, 1, null, java.util.Map.of(), 0);
+        progress.resize(80, 24);
+        progress.show(s, files, done);
+        String[] lines = take().replace("\r", "").split("\n");
+        assertEquals(23, lines.length, "one row is left for the cursor");
+        String all = String.join("\n", lines);
+        assertTrue(all.contains("f30.bin") && all.contains("f35.bin"), "the files being filled are shown: " + all);
+        assertTrue(lines[22].contains("... and 19 more files"), lines[22]);
+    }
 }

@@ -91,6 +91,11 @@ class FuzzTest {
                 if (m != null && m.dataLength() > skiff.peer.MetadataMessages.PIECE_BYTES) {
                     throw new AssertionError("a metadata piece over 16 KiB");
                 }
+                skiff.peer.PexMessage pex = skiff.peer.PexMessage.parse(in, 0, in.length); // BEP 11
+                if (pex != null && (pex.added().size() > 2 * skiff.peer.PexMessage.MAX_ENTRIES
+                        || pex.dropped().size() > 2 * skiff.peer.PexMessage.MAX_ENTRIES || pex.addedFlags().length > pex.added().size())) {
+                    throw new AssertionError("an unbounded PEX message");
+                }
             }, inputs, seconds * 1000, 8);
             case "http" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::http, inputs, seconds * 1000, 4);
             case "udp" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::udp, inputs, seconds * 1000, 5);
