@@ -15,6 +15,8 @@ final class Args {
     String torrent;
     /** Every torrent to download, in the order given. */
     final List<String> torrents = new ArrayList<>();
+    /** Where to write a magnet link's .torrent once its metadata is in. */
+    String saveTorrent;
     /** Connections at most over all torrents (libtorrent's connections_limit). */
     int maxConnections = skiff.swarm.GlobalLimits.DEFAULT_MAX_CONNECTIONS;
     String downloadDir = "downloads";
@@ -51,7 +53,7 @@ final class Args {
 
     /** Options each command takes; -h, --help and --version go with any. */
     private static final java.util.Set<String> DOWNLOAD_OPTIONS = java.util.Set.of("-d", "--download-dir", "-p", "--max-peers",
-        "--max-connections", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
+        "--max-connections", "--save-torrent", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
         "--upload-limit", "--unchoke-slots", "--status-interval", "--peer", "--disk-io", "--status", "--json", "--files");
     private static final java.util.Set<String> SHOW_OPTIONS = java.util.Set.of("--scrape");
     private static final java.util.Set<String> CREATE_OPTIONS = java.util.Set.of("-o", "--output", "-t", "--tracker", "-w",
@@ -182,6 +184,7 @@ final class Args {
             case "-p", "--max-peers" -> maxPeers = intIn(name, value, 1, 10_000);
             case "--port" -> port = intIn(name, value, 1, 65_535);
             case "--max-connections" -> maxConnections = intIn(name, value, 1, 100_000);
+            case "--save-torrent" -> saveTorrent = nonEmpty(name, value);
             case "-l", "--log-level" -> logLevel = level(value);
             case "--log-file" -> logFile = nonEmpty(name, value);
             case "-o", "--output" -> output = nonEmpty(name, value);
@@ -240,6 +243,9 @@ final class Args {
         }
         torrent = rest.get(0);
         torrents.addAll(rest);
+        if (saveTorrent != null && rest.stream().filter(skiff.metainfo.MagnetLink::looksLikeOne).count() != 1) {
+            throw new UsageException("--save-torrent needs exactly one magnet link among the torrents");
+        }
     }
 
     private static String nonEmpty(String name, String value) throws UsageException {

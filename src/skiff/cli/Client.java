@@ -190,6 +190,9 @@ final class Client {
                     }
                     peers.addAll(linkPeers);
                     job.torrent = session.add(source.magnet(), dir, settings, job, random.split());
+                    if (args.saveTorrent != null) {
+                        job.torrent.saveTorrentAs(Path.of(args.saveTorrent));
+                    }
                 }
             } catch (StorageException e) {
                 return e.getMessage();

@@ -54,16 +54,22 @@ public final class MetadataFile {
 
     /** Writes it on a worker, atomically; a failure is a warning (the next start fetches it again). */
     public static void save(Executor workers, Executor loop, Path downloadDir, Metainfo m, List<List<String>> tiers, Events events) {
+        saveAs(workers, loop, path(downloadDir, m.infoHashHex()), m, tiers, events);
+    }
+
+    /** Writes the .torrent to {@code target} on a worker, atomically (--save-torrent too). */
+    public static void saveAs(Executor workers, Executor loop, Path target, Metainfo m, List<List<String>> tiers, Events events) {
         byte[] bytes = torrent(m.infoBytes(), tiers);
-        Path target = path(downloadDir, m.infoHashHex());
         workers.execute(() -> {
             try {
-                Files.createDirectories(target.getParent());
+                if (target.getParent() != null) {
+                    Files.createDirectories(target.getParent());
+                }
                 Path tmp = target.resolveSibling(target.getFileName() + ".part");
                 Files.write(tmp, bytes);
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
-                loop.execute(() -> events.warn("cannot keep the metadata in " + target + ": " + e.getMessage()));
+                loop.execute(() -> events.warn("cannot write the metadata to " + target + ": " + e.getMessage()));
             }
         });
     }

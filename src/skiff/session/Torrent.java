@@ -51,6 +51,8 @@ public final class Torrent {
     private boolean stopped;
     /** A magnet link's trackers, one tier each; null for a .torrent file. */
     private List<List<String>> magnetTiers;
+    /** --save-torrent: where a magnet's .torrent goes once its metadata is in; null for none. */
+    private Path saveAs;
     /** The metadata phase (BEP 9), while it runs. */
     private MetadataSwarm metadata;
     /** A magnet link's announcer: it runs from the metadata phase on, reporting to whichever phase is current. */
@@ -130,6 +132,11 @@ public final class Torrent {
         this.magnetTiers = tiers;
     }
 
+    /** Also writes the fetched metadata, with the magnet's trackers, as a .torrent to {@code file}. */
+    public void saveTorrentAs(Path file) {
+        this.saveAs = file;
+    }
+
     private void startMetadataPhase() {
         metadata = new MetadataSwarm(loop, workers, infoHash, settings, events, network, shared.limits(), this::gotMetadata);
         metadata.addPeers(givenPeers);
@@ -152,6 +159,10 @@ public final class Torrent {
             return;
         }
         MetadataFile.save(workers, loop, downloadDir, m, magnetTiers, events);
+        if (saveAs != null) {
+            MetadataFile.saveAs(workers, loop, saveAs, m, magnetTiers, events);
+            events.info("metadata written to " + saveAs);
+        }
         try {
             metainfo(m);
         } catch (StorageException e) {

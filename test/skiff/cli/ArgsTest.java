@@ -98,6 +98,7 @@ class ArgsTest {
             {"option '--piece-size' is for 'skiff create', not a download", "--piece-size", "1M", "t"},
             {"option '--scrape' is for 'skiff show', not 'skiff create'", "create", "--scrape", "d"},
             {"a tracker is a URL such as", "create", "-t", "foo", "d"},
+            {"--save-torrent needs exactly one magnet link", "--save-torrent", "out.torrent", "a.torrent"},
             {"a tracker is a URL such as", "create", "-t", "http://a/,ftp://b/", "d"},
             {"needs a value", "-qd"},
         };

@@ -48,9 +48,12 @@ class MagnetInteropTest {
         return b.toString();
     }
 
-    private int download(Path dl, String link, String name) throws Exception {
-        SkiffProcess s = SkiffProcess.start(tmp.resolve(name + ".log"), "-d", dl.toString(), "--port", String.valueOf(Ports.free()),
-            "--status-interval", "1", link);
+    private int download(Path dl, String link, String name, String... extra) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("-d", dl.toString(), "--port", String.valueOf(Ports.free()),
+            "--status-interval", "1"));
+        args.addAll(List.of(extra));
+        args.add(link);
+        SkiffProcess s = SkiffProcess.start(tmp.resolve(name + ".log"), args.toArray(new String[0]));
         int code = s.waitFor(Interop.timeoutSeconds());
         assertEquals(0, code, s.output());
         return code;
@@ -82,8 +85,12 @@ class MagnetInteropTest {
             t.libtorrent("--extensions", "ut_metadata");
             Path dl = tmp.resolve("dl");
             String tr = java.net.URLEncoder.encode(t.tracker.http(), java.nio.charset.StandardCharsets.UTF_8);
-            download(dl, magnet(base32(t.meta.infoHash()), "&tr=" + tr), "tracker");
+            Path saved = tmp.resolve("saved.torrent");
+            download(dl, magnet(base32(t.meta.infoHash()), "&tr=" + tr), "tracker", "--save-torrent", saved.toString());
             Content.assertSameBytes(t.file, dl.resolve("file.bin"));
+            skiff.metainfo.Metainfo m = skiff.metainfo.MetainfoParser.parse(Files.readAllBytes(saved));
+            assertEquals(t.meta.infoHashHex(), m.infoHashHex(), "--save-torrent wrote the torrent itself");
+            assertEquals(List.of(List.of(t.tracker.http())), m.tiers(), "with the magnet's tracker");
         }
     }
 

@@ -93,7 +93,7 @@ public final class FrameFuzzTarget {
 
     private void check(FrameDecoder.Frame f, ByteBuffer in, int before, boolean known) {
         if (!known && (f.kind == FrameDecoder.Kind.PIECE || f.kind == FrameDecoder.Kind.MESSAGE
-                && (f.id == Wire.HAVE || f.id == Wire.REQUEST || f.id == Wire.CANCEL))) {
+                && (f.id == Wire.HAVE || f.id == Wire.REQUEST || f.id == Wire.CANCEL || f.id == Wire.REJECT))) {
             throw new AssertionError("before the metadata no " + f.kind + " " + f.id + " gets through");
         }
         switch (f.kind) {
@@ -103,7 +103,7 @@ public final class FrameFuzzTarget {
                 }
             }
             case MESSAGE -> {
-                boolean block = f.id == Wire.REQUEST || f.id == Wire.CANCEL; // length: the block's, checked like a piece's
+                boolean block = f.id == Wire.REQUEST || f.id == Wire.CANCEL || f.id == Wire.REJECT; // length: the block's, checked like a piece's
                 if (block && ((long) f.begin + f.length > meta.pieceSize(f.piece) || f.length <= 0)) {
                     throw new AssertionError("a request outside the torrent");
                 }
