@@ -19,6 +19,8 @@ public final class FrameDecoder {
      */
     static final int MAX_EXTENDED_MESSAGE_BYTES = ExtensionHandshake.MAX_BYTES + 1;
     private static final int PIECE_HEADER_BYTES = 9;
+    /** Before the metadata a bitfield is kept up to this size (half a million pieces), to apply once the pieces are known. */
+    static final int MAX_EARLY_BITFIELD_BYTES = 64 << 10;
 
     /** What {@link #next} found at the buffer's position. */
     public enum Kind {
@@ -85,6 +87,13 @@ public final class FrameDecoder {
         return 1 + (pieceCount + 7) / 8;
     }
 
+    /** The same stream, now of a known shape (a magnet's metadata came): the handshake stays received. */
+    FrameDecoder withShape(TorrentShape shape) {
+        FrameDecoder d = new FrameDecoder(shape.infoHash(), shape.pieceCount(), shape.pieceSize(), bufferCapacity);
+        d.handshakeReceived = handshakeReceived;
+        return d;
+    }
+
     public boolean handshakeReceived() {
         return handshakeReceived;
     }
@@ -127,8 +136,8 @@ public final class FrameDecoder {
             }
             return piece(in, f, body);
         }
-        if (id == Wire.BITFIELD && pieceCount < 0) {
-            in.position(in.position() + 5); // what the peer has means nothing until we know the pieces
+        if (id == Wire.BITFIELD && pieceCount < 0 && body > MAX_EARLY_BITFIELD_BYTES) {
+            in.position(in.position() + 5); // too big to keep until we know the pieces
             f.length = body;
             return f.kind = Kind.SKIP;
         }
@@ -210,16 +219,14 @@ public final class FrameDecoder {
             case Wire.HAVE -> {
                 f.piece = in.getInt(at);
                 if (pieceCount < 0) {
-                    return f.kind = Kind.IGNORED;
+                    return f.kind = Kind.MESSAGE; // kept until the pieces are known, checked then
                 }
                 if (f.piece < 0 || f.piece >= pieceCount) {
                     return close(f, CloseReason.HAVE_OUT_OF_RANGE, "have " + f.piece);
                 }
             }
             case Wire.HAVE_ALL, Wire.HAVE_NONE -> {
-                if (pieceCount < 0) {
-                    return f.kind = Kind.IGNORED; // like a bitfield: meaningless before the metadata
-                }
+                // before the metadata too: kept, like a bitfield
             }
             case Wire.SUGGEST, Wire.ALLOWED_FAST -> {
                 f.piece = in.getInt(at);

@@ -17,12 +17,17 @@ final class Inbox<S> {
 
     private final PeerConnection<S> conn;
     private final PeerStream channel;
-    private final TorrentShape shape;
-    private final PeerListener<S> listener;
+    private TorrentShape shape;
+    private PeerListener<S> listener;
     private final ByteBuffer in = ByteBuffer.allocate(RECEIVE_BUFFER_BYTES);
-    private final BlockPayload payload;
+    private BlockPayload payload;
     private final LargeMessage large = new LargeMessage();
-    private final FrameDecoder decoder;
+    private FrameDecoder decoder;
+    /** Before the metadata: what the peer said it has, applied once the pieces are known (bounded). */
+    private byte[] earlyBitfield;
+    private boolean earlyHaveAll;
+    private final java.util.List<Integer> earlyHaves = new java.util.ArrayList<>();
+    static final int MAX_EARLY_HAVES = 100_000;
     private final FrameDecoder.Frame frame = new FrameDecoder.Frame();
     /** The id of the message {@link #large} collects. */
     private int largeId;
@@ -117,6 +122,37 @@ final class Inbox<S> {
             onLarge(body);
         }
         return n;
+    }
+
+    /**
+     * The torrent's shape is known now (a magnet's metadata came), and {@code listener} hears this
+     * peer from here on. What the peer said it has before is applied; returns why it cannot be, or null.
+     */
+    String adopt(TorrentShape known, PeerListener<S> l, BlockSink sink) {
+        shape = known;
+        listener = l;
+        decoder = decoder.withShape(known);
+        payload = new BlockPayload(sink, known.pieceLength());
+        if (earlyHaveAll) {
+            conn.peerPieces.setAll();
+        } else if (earlyBitfield != null) {
+            Bitfield b = Bitfield.fromBytes(earlyBitfield, 0, earlyBitfield.length, known.pieceCount());
+            if (b == null) {
+                return "bitfield of " + earlyBitfield.length + " bytes for " + known.pieceCount() + " pieces";
+            }
+            for (int i = b.nextSet(0); i >= 0; i = b.nextSet(i + 1)) {
+                conn.peerPieces.set(i);
+            }
+        }
+        for (int piece : earlyHaves) {
+            if (piece < 0 || piece >= known.pieceCount()) {
+                return "have " + piece;
+            }
+            conn.peerPieces.set(piece);
+        }
+        earlyBitfield = null;
+        earlyHaves.clear();
+        return null;
     }
 
     /** A message collected apart from the buffer: a big bitfield or extended message. */
@@ -214,6 +250,12 @@ final class Inbox<S> {
                 listener.interested(conn, false);
             }
             case Wire.HAVE -> {
+                if (!shape.known()) {
+                    if (earlyHaves.size() < MAX_EARLY_HAVES) {
+                        earlyHaves.add(f.piece);
+                    }
+                    return;
+                }
                 if (!conn.peerPieces.get(f.piece)) {
                     conn.peerPieces.set(f.piece);
                     listener.have(conn, f.piece);
@@ -224,6 +266,10 @@ final class Inbox<S> {
             case Wire.CANCEL -> listener.cancel(conn, f.piece, f.begin, f.length);
             case Wire.REJECT -> listener.rejected(conn, f.piece, f.begin, f.length);
             case Wire.HAVE_ALL -> {
+                if (!shape.known()) {
+                    earlyHaveAll = true;
+                    return;
+                }
                 conn.peerPieces.setAll();
                 listener.bitfield(conn, conn.peerPieces);
             }
@@ -239,6 +285,10 @@ final class Inbox<S> {
 
     /** BEP 3 wants the bitfield first; clients in the wild send it late too, so it is merged in. */
     private void onBitfield(byte[] bytes, int offset, int length) {
+        if (!shape.known()) {
+            earlyBitfield = java.util.Arrays.copyOfRange(bytes, offset, offset + length);
+            return;
+        }
         Bitfield b = Bitfield.fromBytes(bytes, offset, length, shape.pieceCount());
         if (b == null) {
             conn.close(CloseReason.BAD_BITFIELD, length + " bytes for " + shape.pieceCount() + " pieces");

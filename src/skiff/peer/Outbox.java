@@ -13,8 +13,8 @@ import java.util.function.LongConsumer;
 final class Outbox {
     private static final int PIECE_HEADER_WITH_LENGTH = 13;
 
-    private final int maxBytes;
-    private final int pieceLength;
+    private int maxBytes;
+    private int pieceLength;
     private final ArrayDeque<int[]> uploads = new ArrayDeque<>();
     private ByteBuffer out = ByteBuffer.allocate(256); // write mode: position = bytes queued
     private long uploadOffset;
@@ -22,6 +22,12 @@ final class Outbox {
 
     Outbox(int maxBytes, int pieceLength) {
         this.maxBytes = maxBytes;
+        this.pieceLength = pieceLength;
+    }
+
+    /** The torrent's shape became known (a magnet's metadata): blocks are placed by its piece length. */
+    void shape(int maxBytes, int pieceLength) {
+        this.maxBytes = Math.max(this.maxBytes, maxBytes);
         this.pieceLength = pieceLength;
     }
 

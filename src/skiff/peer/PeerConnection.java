@@ -25,7 +25,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
     private final PeerStream stream;
     private final InetSocketAddress address;
     private final boolean outgoing;
-    private final PeerListener<S> listener;
+    private PeerListener<S> listener;
     private final S state;
     private BlockSource source;
     private boolean started;
@@ -48,7 +48,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
     private boolean amInterested;
     boolean peerChoking = true;
     boolean peerInterested;
-    final Bitfield peerPieces;
+    Bitfield peerPieces;
     private byte[] peerId;
 
     // Counters the swarm turns into rates.
@@ -260,6 +260,31 @@ public final class PeerConnection<S> implements PeerStream.Events {
         if (Wire.supportsExtensions(reserved) && pendingHandshake != null
                 && Wire.supportsExtensions(java.util.Arrays.copyOfRange(pendingHandshake, 20, 28))) {
             enqueue(extensionOffer != null ? extensionOffer : Wire.extensionHandshake(MAX_QUEUED_UPLOADS));
+            flush();
+        }
+    }
+
+    /**
+     * A magnet's connection, kept when its metadata came: from now on it is of {@code shape}, heard
+     * by {@code l}, its blocks go to {@code sink}, ours come from {@code blocks}. What the peer said it has
+     * before is applied; a peer whose early bitfield or haves do not fit the torrent is closed.
+     */
+    public void adopt(TorrentShape shape, PeerListener<S> l, BlockSink sink, BlockSource blocks) {
+        this.listener = l;
+        this.source = blocks;
+        this.peerPieces = new Bitfield(shape.pieceCount());
+        outbox.shape(FrameDecoder.bitfieldMessageBytes(shape.pieceCount()) + 4 + 1024, shape.pieceLength());
+        String bad = inbox.adopt(shape, l, sink);
+        if (bad != null) {
+            close(bad.startsWith("have") ? CloseReason.HAVE_OUT_OF_RANGE : CloseReason.BAD_BITFIELD, bad);
+        }
+    }
+
+    /** A new extension handshake (BEP 10 allows one at any time): what we offer changed. */
+    public void resendExtensions(byte[] message) {
+        this.extensionOffer = message;
+        if (extensions != null && !closed) {
+            enqueue(message);
             flush();
         }
     }

@@ -30,8 +30,6 @@ import skiff.tracker.Trackers;
  * metainfo names. Loop thread only.
  */
 public final class Torrent {
-    /** How long after the metadata phase its peers are dialled again by the download. */
-    static final long HANDOVER_REDIAL_MILLIS = 1000;
 
     private final EventLoop loop;
     private final Executor workers;
@@ -110,13 +108,16 @@ public final class Torrent {
         }
         if (metadata == null) {
             d.addPeers(givenPeers);
-        } else { // the metadata phase dialled them all, given ones too: they come back with the rest
-            List<InetSocketAddress> known = metadata.knownPeers();
-            metadata.stop(false);
-            metadata = null;
-            // dialled again a moment after the close: Transmission refuses a peer that comes back while it still
-            // holds the old connection (closed at once, then 10 s of back-off here)
-            loop.schedule(HANDOVER_REDIAL_MILLIS, () -> d.addPeers(known));
+        } else { // the metadata phase's connections are kept: handed over once the download runs
+            MetadataSwarm phase = metadata;
+            phase.finish();
+            d.whenRunning(() -> {
+                d.adopt(phase.handOver());
+                d.addPeers(phase.knownPeers());
+                if (metadata == phase) {
+                    metadata = null;
+                }
+            });
         }
         download = d;
         if (started && !stopped) {

@@ -52,6 +52,11 @@ public final class Download implements Announcer.Stats {
     private final GlobalLimits limits;
     private final StallWatch stallWatch = new StallWatch();
     private final PeerEvents peerEvents;
+    /** Our extension handshake (BEP 10) for a peer at an address. */
+    private final java.util.function.Function<InetSocketAddress, byte[]> extensionOffer;
+    /** Runs once the swarm runs (a magnet's connections are handed over then). */
+    private Runnable onRunning;
+    private boolean running;
     /** Peer exchange (BEP 11); null for a private torrent (BEP 27). */
     private final Pex pex;
     private final Timeline timeline;
@@ -103,8 +108,9 @@ public final class Download implements Announcer.Stats {
         java.util.Map<String, Integer> extensions = metainfo.isPrivate() ? java.util.Map.of()
             : java.util.Map.of("ut_metadata", skiff.peer.ExtensionHandshake.UT_METADATA, "ut_pex", skiff.peer.ExtensionHandshake.UT_PEX);
         int metadataSize = metainfo.isPrivate() ? 0 : metainfo.infoSize();
-        connector.offerExtensions(a -> skiff.peer.ExtensionHandshake.message(extensions, settings.client(), settings.port(),
-            skiff.peer.PeerConnection.MAX_QUEUED_UPLOADS, a.getAddress(), metadataSize));
+        this.extensionOffer = a -> skiff.peer.ExtensionHandshake.message(extensions, settings.client(), settings.port(),
+            skiff.peer.PeerConnection.MAX_QUEUED_UPLOADS, a.getAddress(), metadataSize);
+        connector.offerExtensions(extensionOffer);
     }
 
     /** The port we listen on (useful when asked for port 0 in tests). */
@@ -196,6 +202,44 @@ public final class Download implements Announcer.Stats {
             finish();
         }
         dial(); // peers given before the trackers answer (--peer)
+        running();
+    }
+
+    private void running() {
+        running = true;
+        if (onRunning != null) {
+            Runnable r = onRunning;
+            onRunning = null;
+            r.run();
+        }
+    }
+
+    /** Runs {@code r} once the download has checked its data and runs its swarm (at once if it does). */
+    public void whenRunning(Runnable r) {
+        if (running) {
+            r.run();
+        } else {
+            onRunning = r;
+        }
+    }
+
+    /**
+     * Takes over a magnet's connections from its metadata phase (BEP 9): they stay open, learn the
+     * torrent's shape, and what their peers said they have counts from now on.
+     */
+    public void adopt(List<PeerConnection<PeerState>> kept) {
+        for (PeerConnection<PeerState> c : kept) {
+            connections.put(c.address(), c);
+            if (c.outgoing()) {
+                peers.add(List.of(c.address()));
+                peers.connected(c.address());
+            }
+            c.adopt(skiff.peer.TorrentShape.of(metainfo), peerEvents, sink, uploader);
+            if (!c.isClosed()) {
+                c.resendExtensions(extensionOffer.apply(c.address())); // now with ut_pex and metadata_size
+                peerEvents.adopted(c);
+            }
+        }
     }
 
     private void fail(String reason) {

@@ -110,6 +110,32 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
         return fetch.size();
     }
 
+    /** The metadata is in: no more dialling or asking; the connections wait for {@link #handOver}. */
+    public void finish() {
+        over = true;
+        if (tick != null) {
+            tick.cancel();
+        }
+    }
+
+    /**
+     * Gives the download the handshaken connections, still open and still counted in the global
+     * limits (the download's close of each uncounts it); the rest are closed.
+     */
+    public List<PeerConnection<PeerState>> handOver() {
+        finish();
+        List<PeerConnection<PeerState>> kept = new ArrayList<>();
+        for (PeerConnection<PeerState> c : List.copyOf(connections.values())) {
+            if (c.handshakeDone() && !c.isClosed()) {
+                connections.remove(c.address());
+                kept.add(c);
+            } else {
+                c.close(CloseReason.METADATA_DONE, null);
+            }
+        }
+        return kept;
+    }
+
     /** Ends the phase: connections closed, the port left to the download (or closed too when {@code closeNetwork}). */
     public void stop(boolean closeNetwork) {
         over = true;

@@ -233,4 +233,17 @@ final class PeerEvents implements PeerListener<PeerState> {
         download.fetcher().rejected(c, piece, begin, loop.nowMillis());
         download.fetcher().fillAll();
     }
+
+    /** A magnet's connection taken over from the metadata phase: it counts as handshaken now. */
+    void adopted(PeerConnection<PeerState> c) {
+        peersUsed++;
+        Bitfield have = download.have();
+        for (int p = have.nextSet(0); p >= 0; p = have.nextSet(p + 1)) {
+            c.sendHave(p); // the bitfield's place (have none) went in the metadata phase
+        }
+        bitfield(c, c.peerPieces());
+        if (!c.isClosed() && !c.peerChoking()) {
+            download.fill(c);
+        }
+    }
 }
