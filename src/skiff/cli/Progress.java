@@ -235,7 +235,8 @@ final class Progress {
         String core = core(s);
         int barWidth = Math.min(maxBar, max - core.length() - 3);
         if (barWidth >= 8) {
-            int filled = (int) Math.round(barWidth * s.fraction());
+            double f = s.state() == TorrentState.CHECKING && s.checkedFraction() >= 0 ? s.checkedFraction() : s.fraction();
+            int filled = (int) Math.round(barWidth * f);
             core = "[" + "#".repeat(filled) + "-".repeat(barWidth - filled) + "] " + core;
         }
         return core.length() > max ? core.substring(0, max) : core;
@@ -243,6 +244,10 @@ final class Progress {
 
     /** The line without its bar. */
     private static String core(Status s) {
+        if (s.state() == TorrentState.CHECKING && s.checkedFraction() >= 0) {
+            return "checking " + Units.padLeft(Units.decimal(100 * s.checkedFraction(), 1), 5) + "% of the data on disk ("
+                    + Units.bytes(s.totalBytes()) + ")";
+        }
         if (s.state() == TorrentState.METADATA) {
             return "fetching metadata (BEP 9) peers " + s.connections() + "/" + s.knownPeers();
         }
@@ -275,7 +280,8 @@ final class Progress {
                 .append(",\"seeds\":").append(s.seeds()).append(",\"eta_seconds\":").append(etaSeconds)
                 .append(",\"stalled\":").append(s.stalled() == null ? "null" : Units.json(s.stalled()))
                 .append(",\"closed_connections\":").append(closes(s.closes()))
-                .append(",\"dropped_tracker_replies\":").append(s.droppedTrackerReplies());
+                .append(",\"dropped_tracker_replies\":").append(s.droppedTrackerReplies())
+                .append(",\"checked_percent\":").append(s.checkedFraction() < 0 ? "null" : Units.decimal(100 * s.checkedFraction(), 2));
         if (files != null) {
             b.append(",\"files\":[");
             boolean first = true;

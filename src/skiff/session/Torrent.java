@@ -282,6 +282,6 @@ public final class Torrent {
         int known = metadata == null ? givenPeers.size() : metadata.knownPeerCount();
         return new Status(name, HexFormat.of().formatHex(infoHash), loop.nowMillis() - createdMillis, -1,
                 TorrentState.METADATA, 0, 0, 0, 0, 0, 0, connections, known, 0, 0, 0, 0, null, Map.of(),
-                magnetAnnouncer == null ? 0 : magnetAnnouncer.droppedReplies());
+                magnetAnnouncer == null ? 0 : magnetAnnouncer.droppedReplies(), -1);
     }
 }

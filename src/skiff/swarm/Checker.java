@@ -26,12 +26,27 @@ final class Checker {
     private final Bitfield candidates;
     private final Bitfield good;
     private final Consumer<Bitfield> done;
+    private final Progress progress;
     private int next;
     private int outstanding;
 
+    /** How far a check has come, for the status line: pieces checked of those to check. Loop thread only. */
+    static final class Progress {
+        private int checked;
+        private int total = -1;
+
+        /** The fraction checked, or -1 while no check runs. */
+        double fraction() {
+            return total <= 0 || checked >= total ? -1 : (double) checked / total;
+        }
+    }
+
     /** {@code candidates}: pieces whose bytes all exist on disk. */
-    Checker(Metainfo metainfo, HashPool hashes, Bitfield candidates, Consumer<Bitfield> done) {
+    Checker(Metainfo metainfo, HashPool hashes, Bitfield candidates, Progress progress, Consumer<Bitfield> done) {
         this.metainfo = metainfo;
+        this.progress = progress;
+        progress.total = candidates.count();
+        progress.checked = 0;
         this.hashes = hashes;
         this.candidates = candidates;
         this.good = new Bitfield(metainfo.pieceCount());
@@ -43,7 +58,7 @@ final class Checker {
      * piece whose bytes are all present, hashed. {@code done} gets the good pieces, on the loop.
      */
     static void existing(Executor workers, Executor loop, Storage storage, HashPool hashes, ResumeFile resume,
-                         Events events, Consumer<Bitfield> done) {
+                         Events events, Progress progress, Consumer<Bitfield> done) {
         Metainfo metainfo = storage.map().metainfo();
         workers.execute(() -> {
             Bitfield fromResume = resume.load();
@@ -56,7 +71,7 @@ final class Checker {
                     done.accept(new Bitfield(metainfo.pieceCount()));
                 } else {
                     events.info("checking " + candidates.count() + " pieces already on disk");
-                    new Checker(metainfo, hashes, candidates, good -> {
+                    new Checker(metainfo, hashes, candidates, progress, good -> {
                         events.info("check: " + good.count() + " of " + metainfo.pieceCount() + " pieces are good");
                         done.accept(good);
                     }).start();
@@ -77,6 +92,7 @@ final class Checker {
             outstanding++;
             hashes.verify(piece, v -> {
                 outstanding--;
+                progress.checked++;
                 if (v == HashPool.Verdict.GOOD) {
                     good.set(piece);
                 }

@@ -52,6 +52,7 @@ public final class Download implements Announcer.Stats {
     private final GlobalLimits limits;
     private final StallWatch stallWatch = new StallWatch();
     private final PeerEvents peerEvents;
+    private final Checker.Progress checkProgress = new Checker.Progress();
     /** Our extension handshake (BEP 10) for a peer at an address. */
     private final java.util.function.Function<InetSocketAddress, byte[]> extensionOffer;
     /** Runs once the swarm runs (a magnet's connections are handed over then). */
@@ -148,7 +149,7 @@ public final class Download implements Announcer.Stats {
             java.util.Set<java.net.InetAddress> local = PeerSet.lookUpLocalAddresses();
             loop.execute(() -> peers.localAddresses(local));
         });
-        Checker.existing(workers, loop, storage, hashes, resume, events, this::allocateThenRun);
+        Checker.existing(workers, loop, storage, hashes, resume, events, checkProgress, this::allocateThenRun);
     }
 
     private void allocateThenRun(Bitfield good) {
@@ -491,7 +492,7 @@ public final class Download implements Announcer.Stats {
                 state, metainfo.totalLength(), haveBytes, traffic.downloaded(), traffic.uploaded(),
                 traffic.downRate(loop.nowMillis()), traffic.upRate(),
                 connections.size(), peers.size() + incoming, seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peerEvents.peersUsed(),
-                finished ? null : stallWatch.reason(), peerEvents.closeCounts().asMap(), announcer == null ? 0 : announcer.droppedReplies());
+                finished ? null : stallWatch.reason(), peerEvents.closeCounts().asMap(), announcer == null ? 0 : announcer.droppedReplies(), checkProgress.fraction());
     }
 
     /** Verified bytes per file, for the per-file view. */

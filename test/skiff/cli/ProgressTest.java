@@ -21,7 +21,7 @@ class ProgressTest {
 
     @Test
     void theStatusComesBackAfterALogLineAndNotAfterTheEnd() {
-        Status s = new Status("file.bin", "00".repeat(20), 1500, -1, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
+        Status s = new Status("file.bin", "00".repeat(20), 1500, -1, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0, -1);
         progress.show(s, null, null);
         String line = take();
         assertTrue(line.contains("50.0%"), line);
@@ -43,14 +43,14 @@ class ProgressTest {
     @Test
     void aStallSaysWhyAndJsonCountsCloses() {
         Status s = new Status("file.bin", "00".repeat(20), 1500, -1, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 0, 0, 2, 9, 0, 8, 16, 3,
-            "all 2 peers with missing pieces are choking us", java.util.Map.of("banned", 1), 4);
+            "all 2 peers with missing pieces are choking us", java.util.Map.of("banned", 1), 4, -1);
         String line = Progress.line(s, 200);
         assertTrue(line.endsWith("stalled: all 2 peers with missing pieces are choking us peers 2/9 seeds 0")
             || line.contains("stalled: all 2 peers with missing pieces are choking us"), line);
         String json = Progress.json(s, null, null);
         assertTrue(json.contains("\"stalled\":\"all 2 peers with missing pieces are choking us\"")
             && json.contains("\"closed_connections\":{\"banned\":1}") && json.contains("\"dropped_tracker_replies\":4"), json);
-        Status fine = new Status("file.bin", "00".repeat(20), 1500, -1, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
+        Status fine = new Status("file.bin", "00".repeat(20), 1500, -1, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0, 1000, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0, -1);
         assertTrue(Progress.json(fine, null, null).contains("\"stalled\":null,\"closed_connections\":{}"), Progress.json(fine, null, null));
     }
 
@@ -63,7 +63,7 @@ class ProgressTest {
     void jsonLinesParseWithTheirIdentityAndFiles() {
         String name = "a \"quoted\" \\ name\nwith\u0001controls \u00e9\u2028";
         Status s = new Status(name, "ab".repeat(20), 61_500, -1, skiff.swarm.TorrentState.DOWNLOADING, 1 << 20, 1 << 19, 1 << 19, 0,
-            2048, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0);
+            2048, 0, 1, 1, 1, 8, 16, 1, null, java.util.Map.of(), 0, -1);
         java.util.List<skiff.metainfo.FileEntry> files = java.util.List.of(new skiff.metainfo.FileEntry(java.util.List.of("d", "x\"y"), 100, 0, false),
             new skiff.metainfo.FileEntry(java.util.List.of(".pad", "5"), 5, 100, true), new skiff.metainfo.FileEntry(java.util.List.of("z"), 7, 105, false));
         java.util.Map<String, Object> status = skiff.testutil.Json.object(Progress.json(s, files, new long[] {40, 5, 7}));
@@ -85,11 +85,11 @@ class ProgressTest {
     void theSummarySpeedsTheDownloadAloneThenTellsTheSeeding() {
         // 64 MiB done in 2 s, then seeded until 62 s had passed: 32 MiB/s, not 1.05
         Status seeded = new Status("x.bin", "00".repeat(20), 62_000, 2_000, skiff.swarm.TorrentState.SEEDING, 64 << 20, 64 << 20,
-            64 << 20, 32 << 20, 0, 0, 0, 0, 0, 256, 256, 3, null, java.util.Map.of(), 0);
+            64 << 20, 32 << 20, 0, 0, 0, 0, 0, 256, 256, 3, null, java.util.Map.of(), 0, -1);
         assertEquals("done: x.bin, 64.0 MiB of 64.0 MiB in 2.0 s, average 32.0 MiB/s, downloaded 64.0 MiB, peers used 3; "
             + "seeded 60.0 s, uploaded 32.0 MiB, ratio 0.50", Client.summaryLine(seeded, true, 62.0, true));
         Status stopped = new Status("x.bin", "00".repeat(20), 4_000, -1, skiff.swarm.TorrentState.DOWNLOADING, 64 << 20, 16 << 20,
-            16 << 20, 0, 0, 0, 0, 0, 0, 64, 256, 1, null, java.util.Map.of(), 0);
+            16 << 20, 0, 0, 0, 0, 0, 0, 64, 256, 1, null, java.util.Map.of(), 0, -1);
         assertEquals("stopped: x.bin, 16.0 MiB of 64.0 MiB in 4.0 s, average 4.00 MiB/s, downloaded 16.0 MiB, peers used 1, "
             + "uploaded 0 B, ratio 0.00", Client.summaryLine(stopped, false, 4.0, false));
         java.util.Map<String, Object> json = skiff.testutil.Json.object(Progress.jsonSummary(seeded, true, 62.0, 0.5));
@@ -105,7 +105,7 @@ class ProgressTest {
         long[] have = {1 << 20, 0, 4 << 20};
         for (int i = 0; i < 3; i++) {
             rows.add(new Progress.Row(new Status(names[i], "0" + i + "00".repeat(19), 1500, -1, skiff.swarm.TorrentState.DOWNLOADING,
-                4 << 20, have[i], have[i], 0, 1000 * i, 0, i, 3, 0, 0, 16, 1, null, java.util.Map.of(), 0), null, null));
+                4 << 20, have[i], have[i], 0, 1000 * i, 0, i, 3, 0, 0, 16, 1, null, java.util.Map.of(), 0, -1), null, null));
         }
         ByteArrayOutputStream wide = new ByteArrayOutputStream();
         new Progress(new PrintStream(wide, true, StandardCharsets.UTF_8), true, false, 120).show(rows);
@@ -136,7 +136,7 @@ class ProgressTest {
             done[i] = i == 30 || i == 35 ? 500 : i < 10 ? 1000 : 0;
         }
         Status s = new Status("folder", "00".repeat(20), 1500, -1, skiff.swarm.TorrentState.DOWNLOADING, 40_000, 11_000, 11_000, 0, 1000, 0,
-            1, 1, 1, 10, 40, 1, null, java.util.Map.of(), 0);
+            1, 1, 1, 10, 40, 1, null, java.util.Map.of(), 0, -1);
         progress.resize(80, 24);
         progress.show(s, files, done);
         String[] lines = take().replace("\r", "").split("\n");
@@ -144,5 +144,15 @@ class ProgressTest {
         String all = String.join("\n", lines);
         assertTrue(all.contains("f30.bin") && all.contains("f35.bin"), "the files being filled are shown: " + all);
         assertTrue(lines[22].contains("... and 19 more files"), lines[22]);
+    }
+
+    /** A check of data on disk shows how far it has come, not 0.0% until it ends (issue 21, defect 8). */
+    @Test
+    void aCheckShowsItsProgress() {
+        Status s = new Status("big.iso", "00".repeat(20), 1500, -1, skiff.swarm.TorrentState.CHECKING, 1 << 30, 0, 0, 0, 0, 0,
+            0, 3, 0, 0, 4096, 0, null, java.util.Map.of(), 0, 0.45);
+        String line = Progress.line(s, 100);
+        assertTrue(line.contains("checking  45.0% of the data on disk (1.00 GiB)") && line.startsWith("[#"), line);
+        assertTrue(Progress.json(s, null, null).contains("\"checked_percent\":45.00"), Progress.json(s, null, null));
     }
 }
