@@ -121,7 +121,10 @@ public final class Main {
         if (args.scrape) {
             out.println();
             out.println("SCRAPE");
-            Scrape.print(m, out);
+            if (!Scrape.print(m, out)) {
+                err.println("skiff: no tracker answered the scrape");
+                return ExitCode.FAILED;
+            }
         }
         return ExitCode.OK;
     }

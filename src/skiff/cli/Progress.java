@@ -251,6 +251,12 @@ final class Progress {
         if (s.state() == TorrentState.METADATA) {
             return "fetching metadata (BEP 9) peers " + s.connections() + "/" + s.knownPeers();
         }
+        if (s.state() == TorrentState.SEEDING) { // what a seed is for: what it gave, and the ratio
+            double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
+            return "seeding " + Units.bytes(s.totalBytes()) + " up " + Units.bytes((long) s.upRate()) + "/s uploaded "
+                    + Units.bytes(s.uploadedBytes()) + " ratio " + Units.decimal(ratio, 2) + " peers " + s.connections() + "/"
+                    + s.knownPeers();
+        }
         String pct = Units.padLeft(Units.decimal(100 * s.fraction(), 1), 5) + "%";
         String sizes = Units.bytes(s.haveBytes()) + "/" + Units.bytes(s.totalBytes());
         String rates = "down " + Units.bytes((long) s.downRate()) + "/s up " + Units.bytes((long) s.upRate()) + "/s";

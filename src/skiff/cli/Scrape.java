@@ -22,10 +22,12 @@ final class Scrape {
     private Scrape() {
     }
 
-    static void print(Metainfo m, PrintStream out) throws IOException {
+    /** Scrapes every tracker and prints a line each; returns whether at least one answered (or there are none). */
+    static boolean print(Metainfo m, PrintStream out) throws IOException {
         EventLoop loop = new EventLoop(Clock.system(), w -> { });
         ExecutorService workers = WorkerPool.create(WorkerPool.defaultThreads());
         Map<String, String> results = new LinkedHashMap<>();
+        int[] answered = {0};
         try {
             Trackers trackers = new Trackers(loop, new Dns(loop, workers), new SplittableRandom(), null, TIMEOUT_MILLIS,
                     3000, 2, "skiff/" + Main.VERSION);
@@ -43,6 +45,7 @@ final class Scrape {
                         @Override
                         public void succeeded(ScrapeResponse r) {
                             results.put(url, "seeders " + r.seeders() + ", leechers " + r.leechers() + ", downloaded " + r.completed());
+                            answered[0]++;
                             done();
                         }
 
@@ -73,5 +76,6 @@ final class Scrape {
             out.println("  (no trackers)");
         }
         results.forEach((url, r) -> out.println("  " + skiff.metainfo.PathSafety.printable(url) + ": " + r));
+        return results.isEmpty() || answered[0] > 0;
     }
 }

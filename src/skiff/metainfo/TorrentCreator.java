@@ -47,14 +47,14 @@ public final class TorrentCreator {
     public static byte[] create(Path root, Options options, ExecutorService pool)
             throws IOException, MetainfoException, InterruptedException {
         if (!Files.exists(root)) {
-            throw new MetainfoException("no such file or folder: " + root);
+            throw new MetainfoException("no such file or folder"); // the caller names the path
         }
         String name = root.toAbsolutePath().normalize().getFileName().toString();
         boolean single = Files.isRegularFile(root);
         List<Source> sources = single ? List.of(new Source(root, List.of(name), Files.size(root))) : walk(root);
         long total = sources.stream().mapToLong(Source::length).sum();
         if (total == 0) {
-            throw new MetainfoException("nothing to share: " + root + " holds no data");
+            throw new MetainfoException("nothing to share: it holds no data");
         }
         int pieceLength = options.pieceLength() > 0 ? options.pieceLength() : autoPieceLength(total);
         if (pieceLength > MetainfoParser.MAX_PIECE_LENGTH) {

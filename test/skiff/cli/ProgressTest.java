@@ -146,6 +146,15 @@ class ProgressTest {
         assertTrue(lines[22].contains("... and 19 more files"), lines[22]);
     }
 
+    /** A seed's line says what it gave and the ratio (issue 21, item 10). */
+    @Test
+    void aSeedSaysWhatItUploadedAndItsRatio() {
+        Status s = new Status("f", "00".repeat(20), 1500, 1000, skiff.swarm.TorrentState.SEEDING, 4 << 20, 4 << 20, 4 << 20, 6 << 20,
+            0, 1 << 20, 2, 5, 0, 4, 4, 1, null, java.util.Map.of(), 0, -1);
+        String line = Progress.line(s, 120);
+        assertTrue(line.contains("seeding 4.00 MiB up 1.00 MiB/s uploaded 6.00 MiB ratio 1.50 peers 2/5"), line);
+    }
+
     /** A check of data on disk shows how far it has come, not 0.0% until it ends (issue 21, defect 8). */
     @Test
     void aCheckShowsItsProgress() {
