@@ -278,12 +278,7 @@ final class Args {
     /** HOST:PORT or [IPv6]:PORT, unresolved. */
     static InetSocketAddress peer(String value) throws UsageException {
         int colon = value.lastIndexOf(':');
-        String host = colon < 0 ? "" : value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        } else if (host.contains(":")) {
-            host = ""; // a bare IPv6 address: which colon starts the port?
-        }
+        String host = skiff.metainfo.MagnetLink.hostOf(value);
         if (host.isEmpty()) {
             throw new UsageException("--peer needs HOST:PORT or [IPv6]:PORT, not '" + value + "'");
         }

@@ -138,15 +138,23 @@ public record MagnetLink(byte[] infoHash, String name, List<String> trackers, Li
         throw new MetainfoException("magnet info-hash must be 40 hex or 32 base32 characters, not " + s.length());
     }
 
-    /** HOST:PORT or [IPv6]:PORT, unresolved: names are looked up off the loop. */
-    static InetSocketAddress peer(String value) throws MetainfoException {
+    /**
+     * The host of HOST:PORT or [IPv6]:PORT (as x.pe and --peer write a peer), or "" when there is
+     * none: a bare IPv6 address is refused, since no one can tell which colon starts the port.
+     */
+    public static String hostOf(String value) {
         int colon = value.lastIndexOf(':');
         String host = colon < 0 ? "" : value.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        } else if (host.contains(":")) {
-            host = "";
+            return host.substring(1, host.length() - 1);
         }
+        return host.contains(":") ? "" : host;
+    }
+
+    /** HOST:PORT or [IPv6]:PORT, unresolved: names are looked up off the loop. */
+    static InetSocketAddress peer(String value) throws MetainfoException {
+        int colon = value.lastIndexOf(':');
+        String host = hostOf(value);
         int port = -1;
         try {
             port = Integer.parseInt(value.substring(colon + 1));

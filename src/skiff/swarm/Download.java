@@ -53,13 +53,10 @@ public final class Download implements Announcer.Stats {
     private final StallWatch stallWatch = new StallWatch();
     private final PeerEvents peerEvents;
     private final Checker.Progress checkProgress = new Checker.Progress();
-    /** Our extension handshake (BEP 10) for a peer at an address. */
-    private final java.util.function.Function<InetSocketAddress, byte[]> extensionOffer;
     /** Runs once the swarm runs (a magnet's connections are handed over then). */
     private Runnable onRunning;
     private boolean running;
-    /** Peer exchange (BEP 11); null for a private torrent (BEP 27). */
-    private final Pex pex;
+
     private final Timeline timeline;
     private boolean startedComplete;
     private Announcer announcer;
@@ -99,19 +96,12 @@ public final class Download implements Announcer.Stats {
         this.uploader = new Uploader(settings, storage, new Choker(settings.unchokeSlots(), random), limits);
         this.network = network;
         this.admission = new Admission(settings.peerId(), peers, connections, events);
-        this.pex = metainfo.isPrivate() ? null : new Pex(peers);
-        this.peerEvents = new PeerEvents(this, loop, events, admission, uploader, connections, peers, traffic, limits);
+        this.peerEvents = new PeerEvents(this, loop, events, admission, uploader, connections, peers, traffic, limits, settings);
         this.connector = new Connector(loop, network, skiff.peer.TorrentShape.of(metainfo), peerEvents, sink, uploader,
                 Wire.handshake(metainfo.infoHash(), settings.peerId(), Wire.ourReserved()).array(), peers, connections,
                 settings.maxPeers(), limits);
         this.trackerLink = new TrackerLink(peers, events, this::dial);
-        // ut_metadata (BEP 9) serves the info dictionary to magnet users; never for a private torrent (BEP 27)
-        java.util.Map<String, Integer> extensions = metainfo.isPrivate() ? java.util.Map.of()
-            : java.util.Map.of("ut_metadata", skiff.peer.ExtensionHandshake.UT_METADATA, "ut_pex", skiff.peer.ExtensionHandshake.UT_PEX);
-        int metadataSize = metainfo.isPrivate() ? 0 : metainfo.infoSize();
-        this.extensionOffer = a -> skiff.peer.ExtensionHandshake.message(extensions, settings.client(), settings.port(),
-            skiff.peer.PeerConnection.MAX_QUEUED_UPLOADS, a.getAddress(), metadataSize);
-        connector.offerExtensions(extensionOffer);
+        connector.offerExtensions(peerEvents::extensionOffer);
     }
 
     /** The port we listen on (useful when asked for port 0 in tests). */
@@ -229,18 +219,7 @@ public final class Download implements Announcer.Stats {
      * torrent's shape, and what their peers said they have counts from now on.
      */
     public void adopt(List<PeerConnection<PeerState>> kept) {
-        for (PeerConnection<PeerState> c : kept) {
-            connections.put(c.address(), c);
-            if (c.outgoing()) {
-                peers.add(List.of(c.address()));
-                peers.connected(c.address());
-            }
-            c.adopt(skiff.peer.TorrentShape.of(metainfo), peerEvents, sink, uploader);
-            if (!c.isClosed()) {
-                c.resendExtensions(extensionOffer.apply(c.address())); // now with ut_pex and metadata_size
-                peerEvents.adopted(c);
-            }
-        }
+        peerEvents.adopt(kept, sink, uploader);
     }
 
     private void fail(String reason) {
@@ -344,9 +323,7 @@ public final class Download implements Announcer.Stats {
             }
         }
         traffic.endTick(seconds, now);
-        if (pex != null) {
-            pex.tick(now, connections.values());
-        }
+        peerEvents.tick(now);
         uploader.tick(now, finished, connections.values());
         connector.warnIfAlone(now, finished, events);
         if (!finished) {
@@ -467,11 +444,9 @@ public final class Download implements Announcer.Stats {
         return fetcher;
     }
 
-    /** A peer's PEX message (BEP 11): new peers are dialled. */
-    void pexReceived(PeerConnection<PeerState> c, byte[] b, int offset, int length) {
-        if (pex != null && pex.received(c, b, offset, length, loop.nowMillis()) > 0) {
-            dial();
-        }
+    /** New peers to dial (from peer exchange). */
+    void dialMore() {
+        dial();
     }
 
     // ---- status ----

@@ -24,6 +24,9 @@ final class PeerEvents implements PeerListener<PeerState> {
     private final Traffic traffic;
     private final GlobalLimits limits;
     private final CloseCounts closeCounts = new CloseCounts();
+    private final Settings settings;
+    /** Peer exchange (BEP 11); null for a private torrent (BEP 27). */
+    private final Pex pex;
     /** Peers that completed a handshake with us, over the whole run. */
     private int peersUsed;
     /** BEP 6, over the whole run: rejects received and sent, and peers that said have all. */
@@ -33,7 +36,9 @@ final class PeerEvents implements PeerListener<PeerState> {
 
     PeerEvents(Download download, EventLoop loop, Events events, Admission admission, Uploader uploader,
                Map<InetSocketAddress, PeerConnection<PeerState>> connections, PeerSet peers, Traffic traffic,
-               GlobalLimits limits) {
+               GlobalLimits limits, Settings settings) {
+        this.settings = settings;
+        this.pex = download.metainfo().isPrivate() ? null : new Pex(peers);
         this.download = download;
         this.loop = loop;
         this.events = events;
@@ -207,7 +212,9 @@ final class PeerEvents implements PeerListener<PeerState> {
     public void extended(PeerConnection<PeerState> c, int id, byte[] b, int offset, int length) {
         skiff.metainfo.Metainfo m = download.metainfo();
         if (id == skiff.peer.ExtensionHandshake.UT_PEX) {
-            download.pexReceived(c, b, offset, length);
+            if (pex != null && pex.received(c, b, offset, length, loop.nowMillis()) > 0) {
+                download.dialMore();
+            }
             return;
         }
         if (id != skiff.peer.ExtensionHandshake.UT_METADATA || m.isPrivate()) {
@@ -235,7 +242,7 @@ final class PeerEvents implements PeerListener<PeerState> {
     }
 
     /** A magnet's connection taken over from the metadata phase: it counts as handshaken now. */
-    void adopted(PeerConnection<PeerState> c) {
+    private void adopted(PeerConnection<PeerState> c) {
         peersUsed++;
         Bitfield have = download.have();
         for (int p = have.nextSet(0); p >= 0; p = have.nextSet(p + 1)) {
@@ -244,6 +251,41 @@ final class PeerEvents implements PeerListener<PeerState> {
         bitfield(c, c.peerPieces());
         if (!c.isClosed() && !c.peerChoking()) {
             download.fill(c);
+        }
+    }
+
+    /**
+     * Our extension handshake (BEP 10) for a peer at {@code a}: ut_metadata serves the info
+     * dictionary to magnet users (BEP 9) and ut_pex trades peers (BEP 11); neither for a private torrent (BEP 27).
+     */
+    byte[] extensionOffer(InetSocketAddress a) {
+        skiff.metainfo.Metainfo m = download.metainfo();
+        Map<String, Integer> extensions = m.isPrivate() ? Map.of()
+            : Map.of("ut_metadata", skiff.peer.ExtensionHandshake.UT_METADATA, "ut_pex", skiff.peer.ExtensionHandshake.UT_PEX);
+        return skiff.peer.ExtensionHandshake.message(extensions, settings.client(), settings.port(),
+            PeerConnection.MAX_QUEUED_UPLOADS, a.getAddress(), m.isPrivate() ? 0 : m.infoSize());
+    }
+
+    /** Each tick: peer exchange to the peers that are due. */
+    void tick(long now) {
+        if (pex != null) {
+            pex.tick(now, connections.values());
+        }
+    }
+
+    /** A magnet's connections from its metadata phase, taken over in place (see {@link Download#adopt}). */
+    void adopt(java.util.List<PeerConnection<PeerState>> kept, skiff.peer.BlockSink sink, skiff.peer.BlockSource source) {
+        for (PeerConnection<PeerState> c : kept) {
+            connections.put(c.address(), c);
+            if (c.outgoing()) {
+                peers.add(java.util.List.of(c.address()));
+                peers.connected(c.address());
+            }
+            c.adopt(skiff.peer.TorrentShape.of(download.metainfo()), this, sink, source);
+            if (!c.isClosed()) {
+                c.resendExtensions(extensionOffer(c.address())); // now with ut_pex and metadata_size
+                adopted(c);
+            }
         }
     }
 }
