@@ -99,7 +99,7 @@ final class Inbox<S> {
         int after = payload.spill();
         if (n > 0) {
             conn.heard();
-            conn.bytesDownloaded += n;
+            conn.counters.bytesDownloaded += n;
             if (!payload.pending()) {
                 blockDone();
             }
@@ -225,7 +225,7 @@ final class Inbox<S> {
         if (conn.isClosed()) {
             return;
         }
-        conn.bytesDownloaded += payload.start(piece, begin, length, wanted, in);
+        conn.counters.bytesDownloaded += payload.start(piece, begin, length, wanted, in);
         if (!payload.pending()) {
             blockDone();
         }

@@ -38,10 +38,9 @@ public final class PeerConnection<S> implements PeerStream.Events {
     private ExtensionHandshake extensions;
     /** BEP 6: both sides speak the Fast extension; the pieces we allowed the peer while choked. */
     private boolean fast;
-    private long rejectsSent;
     private final java.util.Set<Integer> allowedFast = new java.util.HashSet<>();
     private boolean closed;
-    private final LongConsumer countUpload = n -> this.bytesUploaded += n;
+    private final LongConsumer countUpload;
 
     // State both ends have declared (BEP 3): set here and by the inbox, read by the swarm.
     private boolean amChoking = true;
@@ -51,12 +50,8 @@ public final class PeerConnection<S> implements PeerStream.Events {
     Bitfield peerPieces;
     private byte[] peerId;
 
-    // Counters the swarm turns into rates.
-    long bytesDownloaded;
-    private long bytesUploaded;
-    private long lastReceiveMillis;
-    private long lastSendMillis;
-    private final long createdMillis;
+    /** What the connection moved and when. */
+    final PeerCounters counters;
 
     /** {@code state}: the swarm's own bookkeeping for this peer, handed back by {@link #state()}. */
     public PeerConnection(EventLoop loop, PeerStream stream, InetSocketAddress address, boolean outgoing,
@@ -77,9 +72,8 @@ public final class PeerConnection<S> implements PeerStream.Events {
         this.inbox = new Inbox<>(this, stream, shape, listener, sink);
         int bitfieldMessage = FrameDecoder.bitfieldMessageBytes(Math.max(0, shape.pieceCount()));
         this.outbox = new Outbox(Math.max(MAX_SEND_BUFFER_BYTES, bitfieldMessage + 4 + 1024), shape.pieceLength());
-        this.createdMillis = loop.nowMillis();
-        this.lastReceiveMillis = createdMillis;
-        this.lastSendMillis = createdMillis;
+        this.counters = new PeerCounters(loop.nowMillis());
+        this.countUpload = n -> counters.bytesUploaded += n;
     }
 
     /** Enables serving blocks; without a source, requests are the listener's business only. */
@@ -87,8 +81,6 @@ public final class PeerConnection<S> implements PeerStream.Events {
         this.source = source;
     }
 
-    /** Requests dropped because the peer had {@link #MAX_QUEUED_UPLOADS} queued already. */
-    private long droppedRequests;
 
     /** The swarm's bookkeeping for this peer. */
     public S state() {
@@ -121,29 +113,9 @@ public final class PeerConnection<S> implements PeerStream.Events {
         return peerId;
     }
 
-    /** Payload and message bytes received and sent, for the swarm's rates. */
-    public long bytesDownloaded() {
-        return bytesDownloaded;
-    }
-
-    public long bytesUploaded() {
-        return bytesUploaded;
-    }
-
-    public long lastReceiveMillis() {
-        return lastReceiveMillis;
-    }
-
-    public long lastSendMillis() {
-        return lastSendMillis;
-    }
-
-    public long createdMillis() {
-        return createdMillis;
-    }
-
-    public long droppedRequests() {
-        return droppedRequests;
+    /** What the connection moved and when, for the swarm's rates and timeouts. */
+    public PeerCounters counters() {
+        return counters;
     }
 
     /**
@@ -152,7 +124,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
      */
     public boolean queueUpload(int piece, int begin, int length) {
         if (!outbox.queueUpload(piece, begin, length, MAX_QUEUED_UPLOADS)) {
-            droppedRequests++;
+            counters.droppedRequests++;
             sendReject(piece, begin, length); // BEP 6: said, not silent
             return false;
         }
@@ -320,7 +292,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
 
     /** From the inbox: bytes arrived. */
     void heard() {
-        lastReceiveMillis = loop.nowMillis();
+        counters.lastReceiveMillis = loop.nowMillis();
     }
 
     // ---- sending ----
@@ -355,14 +327,10 @@ public final class PeerConnection<S> implements PeerStream.Events {
     public void sendReject(int piece, int begin, int length) {
         if (fast) {
             triple(Wire.REJECT, piece, begin, length);
-            rejectsSent++;
+            counters.rejectsSent++;
         }
     }
 
-    /** BEP 6 rejects sent to this peer. */
-    public long rejectsSent() {
-        return rejectsSent;
-    }
 
     /** BEP 6: instead of a bitfield, when we have every piece or none. */
     public void sendHaveAll(boolean all) {
@@ -453,7 +421,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
         }
         try {
             if (outbox.drain(stream, source, amChoking, allowedFast::contains, countUpload) > 0) {
-                lastSendMillis = loop.nowMillis();
+                counters.lastSendMillis = loop.nowMillis();
             }
         } catch (IOException e) {
             close(CloseReason.IO_ERROR, e.getMessage());

@@ -160,7 +160,7 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
         for (PeerConnection<PeerState> c : List.copyOf(connections.values())) {
             if (c.handshakeDone()) {
                 ask(c);
-            } else if (loop.nowMillis() - c.createdMillis() > settings.connectTimeoutMillis()) {
+            } else if (loop.nowMillis() - c.counters().createdMillis() > settings.connectTimeoutMillis()) {
                 c.close(c.socketConnected() ? CloseReason.HANDSHAKE_TIMEOUT : CloseReason.CONNECT_TIMEOUT, null);
             }
         }

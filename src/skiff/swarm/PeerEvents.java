@@ -58,7 +58,7 @@ final class PeerEvents implements PeerListener<PeerState> {
     String fastSummary() {
         long sent = rejectsSent;
         for (PeerConnection<PeerState> c : connections.values()) {
-            sent += c.rejectsSent();
+            sent += c.counters().rejectsSent();
         }
         return "have all from " + haveAlls + " peers, rejects received " + rejectsReceived + ", sent " + sent;
     }
@@ -179,7 +179,7 @@ final class PeerEvents implements PeerListener<PeerState> {
 
     @Override
     public void closed(PeerConnection<PeerState> c, CloseReason reason, String detail) {
-        rejectsSent += c.rejectsSent();
+        rejectsSent += c.counters().rejectsSent();
         if (connections.remove(c.address()) == c) {
             limits.closed();
         }

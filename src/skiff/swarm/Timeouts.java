@@ -31,10 +31,10 @@ final class Timeouts {
     void check(PeerConnection<PeerState> c, PeerState s, long now, Picker<PeerConnection<PeerState>> picker, long lastBlockMillis) {
         if (!c.handshakeDone()) {
             if (c.outgoing() && !c.socketConnected()) {
-                if (now - c.createdMillis() > settings.connectTimeoutMillis()) {
+                if (now - c.counters().createdMillis() > settings.connectTimeoutMillis()) {
                     c.close(CloseReason.CONNECT_TIMEOUT, null);
                 }
-            } else if (now - c.createdMillis() > HANDSHAKE_TIMEOUT_MILLIS) {
+            } else if (now - c.counters().createdMillis() > HANDSHAKE_TIMEOUT_MILLIS) {
                 c.close(CloseReason.HANDSHAKE_TIMEOUT, null);
             }
             return;
@@ -56,9 +56,9 @@ final class Timeouts {
             s.queueDepth = PeerState.MIN_QUEUE_DEPTH;
             events.debug(c + ": snubbed (" + expired + " requests timed out)");
         }
-        if (now - c.lastReceiveMillis() > IDLE_MILLIS) {
+        if (now - c.counters().lastReceiveMillis() > IDLE_MILLIS) {
             c.close(CloseReason.IDLE, null);
-        } else if (now - c.lastSendMillis() > KEEPALIVE_MILLIS) {
+        } else if (now - c.counters().lastSendMillis() > KEEPALIVE_MILLIS) {
             c.sendKeepAlive();
         }
     }

@@ -63,8 +63,8 @@ final class Traffic {
 
     /** One connection at a tick: its own rates, and its share of the swarm's. */
     void sample(PeerConnection<PeerState> c, PeerState s, double seconds) {
-        s.sampleDown(c.bytesDownloaded(), seconds);
-        tickUp += s.sampleUp(c.bytesUploaded(), seconds);
+        s.sampleDown(c.counters().bytesDownloaded(), seconds);
+        tickUp += s.sampleUp(c.counters().bytesUploaded(), seconds);
     }
 
     /** Once every connection is sampled, at {@code nowMillis}. */
@@ -79,8 +79,8 @@ final class Traffic {
 
     /** A connection closing: what it uploaded since its last sample still counts. */
     void closed(PeerConnection<PeerState> c, PeerState s) {
-        uploaded += c.bytesUploaded() - s.lastUpBytes;
-        s.lastUpBytes = c.bytesUploaded();
+        uploaded += c.counters().bytesUploaded() - s.lastUpBytes;
+        s.lastUpBytes = c.counters().bytesUploaded();
     }
 
     long downloaded() {

@@ -196,7 +196,7 @@ class PeerConnectionTest {
         send(many.array());
         assertNull(closedWith, "a deep pipeline is not a flood");
         assertEquals(PeerConnection.MAX_QUEUED_UPLOADS, conn.queuedUploads());
-        assertEquals(3000 - PeerConnection.MAX_QUEUED_UPLOADS, conn.droppedRequests());
+        assertEquals(3000 - PeerConnection.MAX_QUEUED_UPLOADS, conn.counters().droppedRequests());
     }
 
     @Test
@@ -232,7 +232,7 @@ class PeerConnectionTest {
         byte[] got = new byte[payload.length];
         stored.get(2 * 32768 + 16384, got);
         assertArrayEquals(payload, got);
-        assertEquals(16384, conn.bytesDownloaded);
+        assertEquals(16384, conn.counters().bytesDownloaded());
         assertEquals(0, buffersOut, "the assembly buffer went back");
     }
 
@@ -415,6 +415,6 @@ class PeerConnectionTest {
             got.position(got.position() + length);
         }
         assertEquals(2003, rejects, "3 past the limit, then 2000 on the choke");
-        assertEquals(2003, conn.rejectsSent());
+        assertEquals(2003, conn.counters().rejectsSent());
     }
 }
