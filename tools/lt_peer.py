@@ -25,6 +25,8 @@ def main():
     ap.add_argument("--exit-when-done", action="store_true")
     ap.add_argument("--bind", default="127.0.0.1", help="a loopback address to listen and dial from")
     ap.add_argument("--upload-limit", type=int, default=0, help="bytes per second, 0 = none")
+    ap.add_argument("--unchoke-slots", type=int, default=0, help="upload slots (libtorrent's unchoke_slots_limit), 0 = its default")
+    ap.add_argument("--unchoke-interval", type=int, default=0, help="seconds between choking rounds, 0 = its default (15)")
     ap.add_argument("--peer", action="append", default=[], help="HOST:PORT to connect to")
     ap.add_argument("--reannounce-seconds", type=float, default=0,
                     help="announce again this often, to learn (and dial) new leechers quickly")
@@ -45,6 +47,10 @@ def main():
         "user_agent": "lt_peer",
         "alert_mask": lt.alert.category_t.error_notification,
     }
+    if args.unchoke_slots:
+        settings["unchoke_slots_limit"] = args.unchoke_slots
+    if args.unchoke_interval:
+        settings["unchoke_interval"] = args.unchoke_interval
     ses = lt.session(settings, 0)  # 0: no default plugins (no ut_pex, no ut_metadata) unless --extensions
     for name in filter(None, args.extensions.split(",")):
         ses.add_extension(name)

@@ -81,4 +81,32 @@ class FastInteropTest {
         Matcher m = fast(Files.readString(log));
         System.out.println("fast extension with three libtorrent leechers: " + m.group());
     }
+
+    /**
+     * libtorrent seeding through one upload slot, its choking rounds every 2 s taking turns between
+     * skiff and another leecher: each choke rejects skiff's queued requests (BEP 6), and skiff asks
+     * again, of whoever unchokes it, and finishes.
+     */
+    @Test
+    void libtorrentsRejectsOnAChokeAreHonoured() throws Exception {
+        long size = Interop.shortRun() ? 6 << 20 : 16 << 20;
+        try (SeededTorrent t = SeededTorrent.create(tmp, size, 63, 64 << 10)) {
+            int seedPort = Ports.free();
+            t.libtorrent(seedPort, "--unchoke-slots", "1", "--unchoke-interval", "2", "--upload-limit", String.valueOf(size / 6));
+            Process other = ReferencePeers.libtorrent(t.torrent, Files.createDirectories(tmp.resolve("other")), Ports.free(),
+                tmp.resolve("other.log"), "--peer", "127.0.0.1:" + seedPort);
+            try {
+                Path log = tmp.resolve("debug.log");
+                SkiffProcess s = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", tmp.resolve("dl").toString(), "--port",
+                    String.valueOf(Ports.free()), "-q", "-l", "DEBUG", "--log-file", log.toString(), t.torrent.toString());
+                assertEquals(0, s.waitFor(Interop.timeoutSeconds()), s.output());
+                Content.assertSameBytes(t.file, tmp.resolve("dl").resolve("file.bin"));
+                Matcher m = fast(Files.readString(log));
+                System.out.println("fast extension against a rotating libtorrent seeder: " + m.group());
+                assertTrue(Long.parseLong(m.group(2)) > 0, "libtorrent rejected what its chokes left queued: " + m.group());
+            } finally {
+                Procs.stop(other);
+            }
+        }
+    }
 }
