@@ -308,7 +308,7 @@ final class Client {
             Status s = j.torrent.status();
             double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
             // the torrent's own time: a magnet's download starts once its metadata is in
-            String line = summaryLine(s, j.complete, Math.max(0.001, s.elapsedMillis() / 1000.0), args.seed);
+            String line = Progress.summaryLine(s, j.complete, Math.max(0.001, s.elapsedMillis() / 1000.0), args.seed);
             if (!args.quiet) {
                 out.println(args.json ? Progress.jsonSummary(s, j.complete, secs, ratio) : line); // --json: every stdout line an object
             }
@@ -318,20 +318,6 @@ final class Client {
         }
     }
 
-    /**
-     * The last line: the download's size, time and speed (up to completion, not counting the
-     * seeding after it), then seeding time, uploaded bytes and ratio.
-     */
-    static String summaryLine(Status s, boolean complete, double totalSeconds, boolean seeded) {
-        double downloadSeconds = s.completedAfterMillis() >= 0 ? Math.max(0.001, s.completedAfterMillis() / 1000.0) : totalSeconds;
-        double seedingSeconds = s.completedAfterMillis() >= 0 && seeded ? Math.max(0, totalSeconds - downloadSeconds) : 0;
-        double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
-        return (complete ? "done: " : "stopped: ") + s.name() + ", " + Units.bytes(s.haveBytes()) + " of "
-                + Units.bytes(s.totalBytes()) + " in " + Units.decimal(downloadSeconds, 1) + " s, average "
-                + Units.bytes((long) (s.downloadedBytes() / downloadSeconds)) + "/s, downloaded " + Units.bytes(s.downloadedBytes())
-                + ", peers used " + s.peersUsed() + (seedingSeconds >= 0.05 ? "; seeded " + Units.decimal(seedingSeconds, 1) + " s" : "")
-                + ", uploaded " + Units.bytes(s.uploadedBytes()) + ", ratio " + Units.decimal(ratio, 2);
-    }
 
     /** One torrent of the run, and what it tells the user interface (its log lines named when there are several). */
     private final class Job implements skiff.swarm.Events {

@@ -303,6 +303,21 @@ final class Progress {
         return b.append('}').toString();
     }
 
+    /**
+     * The last line: the download's size, time and speed (up to completion, not counting the
+     * seeding after it), then seeding time, uploaded bytes and ratio.
+     */
+    static String summaryLine(Status s, boolean complete, double totalSeconds, boolean seeded) {
+        double downloadSeconds = s.completedAfterMillis() >= 0 ? Math.max(0.001, s.completedAfterMillis() / 1000.0) : totalSeconds;
+        double seedingSeconds = s.completedAfterMillis() >= 0 && seeded ? Math.max(0, totalSeconds - downloadSeconds) : 0;
+        double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
+        return (complete ? "done: " : "stopped: ") + s.name() + ", " + Units.bytes(s.haveBytes()) + " of "
+                + Units.bytes(s.totalBytes()) + " in " + Units.decimal(downloadSeconds, 1) + " s, average "
+                + Units.bytes((long) (s.downloadedBytes() / downloadSeconds)) + "/s, downloaded " + Units.bytes(s.downloadedBytes())
+                + ", peers used " + s.peersUsed() + (seedingSeconds >= 0.05 ? "; seeded " + Units.decimal(seedingSeconds, 1) + " s" : "")
+                + ", uploaded " + Units.bytes(s.uploadedBytes()) + ", ratio " + Units.decimal(ratio, 2);
+    }
+
     /** The run's end as one object: {@code event} done or stopped, the download's totals (its speed over its own time, not the seeding after). */
     static String jsonSummary(Status s, boolean complete, double seconds, double ratio) {
         double downloadSeconds = s.completedAfterMillis() >= 0 ? s.completedAfterMillis() / 1000.0 : seconds;

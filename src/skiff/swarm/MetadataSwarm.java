@@ -277,9 +277,7 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
             limits.closed();
         }
         fetch.release(c);
-        boolean failedDial = reason == CloseReason.CONNECT_FAILED || reason == CloseReason.CONNECT_TIMEOUT
-                || (!c.handshakeDone() && reason != CloseReason.SHUTDOWN);
-        peers.disconnected(c.address(), failedDial, loop.nowMillis());
+        peers.closed(c.address(), reason, c.handshakeDone(), loop.nowMillis());
         events.debug(c + ": closed (" + reason + (detail != null ? ": " + detail : "") + ")");
         if (!over) {
             connections.values().forEach(this::ask);

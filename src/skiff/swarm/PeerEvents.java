@@ -198,9 +198,7 @@ final class PeerEvents implements PeerListener<PeerState> {
                 p.seed = true;
             }
         }
-        boolean failedDial = reason == CloseReason.CONNECT_FAILED || reason == CloseReason.CONNECT_TIMEOUT
-                || (!c.handshakeDone() && reason != CloseReason.SHUTDOWN);
-        peers.disconnected(c.address(), failedDial, loop.nowMillis());
+        peers.closed(c.address(), reason, c.handshakeDone(), loop.nowMillis());
         events.debug(c + ": closed (" + reason + (detail != null ? ": " + detail : "") + ")");
         if (!download.stopped() && !download.finished() && download.picker() != null) {
             download.fetcher().fillAll(); // its released requests may go to someone else now

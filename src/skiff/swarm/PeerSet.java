@@ -137,6 +137,16 @@ final class PeerSet {
     }
 
     /** A connection ended: successful ones may be retried soon, failed dials back off. */
+    /**
+     * A connection to {@code a} closed for {@code reason}: a dial that never reached a handshake
+     * counts as a failure (backing the address off); a clean close does not.
+     */
+    void closed(InetSocketAddress a, skiff.peer.CloseReason reason, boolean handshakeDone, long nowMillis) {
+        boolean failedDial = reason == skiff.peer.CloseReason.CONNECT_FAILED || reason == skiff.peer.CloseReason.CONNECT_TIMEOUT
+                || (!handshakeDone && reason != skiff.peer.CloseReason.SHUTDOWN);
+        disconnected(a, failedDial, nowMillis);
+    }
+
     void disconnected(InetSocketAddress a, boolean failed, long nowMillis) {
         Peer p = known.get(a);
         if (p == null) {
