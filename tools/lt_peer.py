@@ -30,6 +30,8 @@ def main():
     ap.add_argument("--peer", action="append", default=[], help="HOST:PORT to connect to")
     ap.add_argument("--reannounce-seconds", type=float, default=0,
                     help="announce again this often, to learn (and dial) new leechers quickly")
+    ap.add_argument("--count-rejects", action="store_true",
+                    help="count BEP 6 rejects received (from libtorrent's peer log) and print them as rejects=N")
     args = ap.parse_args()
 
     settings = {
@@ -47,6 +49,9 @@ def main():
         "user_agent": "lt_peer",
         "alert_mask": lt.alert.category_t.error_notification,
     }
+    if args.count_rejects:
+        settings["alert_mask"] |= lt.alert.category_t.peer_log_notification
+        settings["alert_queue_size"] = 1000000  # the peer log is chatty; a dropped alert would undercount
     if args.unchoke_slots:
         settings["unchoke_slots_limit"] = args.unchoke_slots
     if args.unchoke_interval:
@@ -76,6 +81,7 @@ def main():
 
     threading.Thread(target=read_commands, daemon=True).start()
 
+    rejects = 0
     deadline = time.time() + args.seconds
     next_announce = time.time() + args.reannounce_seconds
     while time.time() < deadline:
@@ -87,11 +93,16 @@ def main():
             if cmd.startswith("connect "):
                 host, port = cmd.split()[1].rsplit(":", 1)
                 h.connect_peer((host, int(port)))
-        s = h.status()
-        print("state=%s progress=%.4f peers=%d down=%d up=%d uploaded=%d" % (
-            s.state, s.progress, s.num_peers, s.download_rate, s.upload_rate, s.total_upload), flush=True)
         for a in ses.pop_alerts():
+            if isinstance(a, lt.peer_log_alert):
+                # libtorrent logs each incoming BEP 6 reject as "<== REJECT_PIECE"
+                if "<== REJECT_PIECE" in a.message():
+                    rejects += 1
+                continue
             print("alert: %s" % a.message(), file=sys.stderr, flush=True)
+        s = h.status()
+        print("state=%s progress=%.4f peers=%d down=%d up=%d uploaded=%d rejects=%d" % (
+            s.state, s.progress, s.num_peers, s.download_rate, s.upload_rate, s.total_upload, rejects), flush=True)
         if args.exit_when_done and s.is_seeding:
             print("done", flush=True)
             return 0

@@ -31,6 +31,8 @@ final class Args {
     long seedTimeMinutes;
     long uploadLimitKib;
     int unchokeSlots = 4;
+    /** Seconds between choking rounds (BEP 3's ten; libtorrent's unchoke_interval is 15). */
+    int unchokeIntervalSeconds = 10;
     DiskIo diskIo = DiskIo.MAPPED;
     final List<InetSocketAddress> peers = new ArrayList<>(); // unresolved: Client resolves them
     int statusIntervalSeconds = 5;
@@ -54,7 +56,7 @@ final class Args {
     /** Options each command takes; -h, --help and --version go with any. */
     private static final java.util.Set<String> DOWNLOAD_OPTIONS = java.util.Set.of("-d", "--download-dir", "-p", "--max-peers",
         "--max-connections", "--save-torrent", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
-        "--upload-limit", "--unchoke-slots", "--status-interval", "--peer", "--disk-io", "--status", "--json", "--files");
+        "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--status", "--json", "--files");
     private static final java.util.Set<String> SHOW_OPTIONS = java.util.Set.of("--scrape");
     private static final java.util.Set<String> CREATE_OPTIONS = java.util.Set.of("-o", "--output", "-t", "--tracker", "-w",
         "--web-seed", "-c", "--comment", "--piece-size", "--private", "--no-date", "--force");
@@ -197,6 +199,7 @@ final class Args {
             case "--seed-time" -> seedTimeMinutes = intIn(name, value, 1, 1_000_000);
             case "-u", "--upload-limit" -> uploadLimitKib = intIn(name, value, 0, Integer.MAX_VALUE);
             case "--unchoke-slots" -> unchokeSlots = intIn(name, value, 1, 100);
+            case "--unchoke-interval" -> unchokeIntervalSeconds = intIn(name, value, 1, 600);
             case "--status-interval" -> statusIntervalSeconds = intIn(name, value, 1, 86_400);
             case "--peer" -> peers.add(peer(value));
             case "--disk-io" -> diskIo = switch (value) {

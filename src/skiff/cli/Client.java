@@ -101,7 +101,7 @@ final class Client {
                 return ExitCode.FAILED;
             }
             Settings settings = new Settings(args.maxPeers, session.port(), peerId, Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
-                    Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.seed, args.seedRatio,
+                    Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.unchokeIntervalSeconds * 1000L, args.seed, args.seedRatio,
                     args.seedTimeMinutes * 60_000, args.diskIo, "skiff " + Main.VERSION);
             String clash = addTorrents(metainfos, settings, random, givenPeers);
             if (clash != null) {

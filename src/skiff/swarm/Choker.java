@@ -11,15 +11,18 @@ import java.util.random.RandomGenerator;
  * Tit-for-tat (BEP 3): every round, unchoke the interested peers that give us the most while we
  * download, or that take the most while we seed (the fastest uploads finish pieces for the swarm
  * soonest; libtorrent's round-robin is the alternative we chose against for simplicity), and keep
- * one optimistic unchoke that rotates every few rounds so newcomers get a chance. Peers that have
+ * one optimistic unchoke that rotates every few rounds so newcomers get a chance. The optimistic
+ * slot goes to the interested peer that has waited longest since it was last unchoked
+ * (libtorrent's rule: everyone gets a turn, in order, rather than by lot). Peers that have
  * snubbed us are not rewarded while we download. Pure: rates in, a set out.
  */
 public final class Choker {
     /** Rounds (of 10 s) between optimistic rotations: BEP 3's 30 seconds. */
     static final int OPTIMISTIC_EVERY_ROUNDS = 3;
 
-    /** One peer's standing this round. */
-    public record Candidate(Object id, boolean interested, double downRate, double upRate, boolean snubbed) {
+    /** One peer's standing this round; {@code lastUnchokedMillis} is Long.MIN_VALUE for a peer never unchoked. */
+    public record Candidate(Object id, boolean interested, double downRate, double upRate, boolean snubbed,
+                            long lastUnchokedMillis) {
     }
 
     private final int slots;
@@ -55,11 +58,26 @@ public final class Choker {
         boolean rotate = round++ % OPTIMISTIC_EVERY_ROUNDS == 0 || optimistic == null
                 || interested.stream().noneMatch(c -> c.id().equals(optimistic)) || unchoke.contains(optimistic);
         if (rotate) {
-            List<Candidate> rest = interested.subList(slots - 1, interested.size());
-            optimistic = rest.get(random.nextInt(rest.size())).id();
+            optimistic = longestWaiting(interested.subList(slots - 1, interested.size())).id();
         }
         unchoke.add(optimistic);
         return unchoke;
+    }
+
+    /** The candidate unchoked longest ago; ties (peers never unchoked) are drawn by lot. */
+    Candidate longestWaiting(List<Candidate> candidates) {
+        long oldest = Long.MAX_VALUE;
+        List<Candidate> ties = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (c.lastUnchokedMillis() < oldest) {
+                oldest = c.lastUnchokedMillis();
+                ties.clear();
+            }
+            if (c.lastUnchokedMillis() == oldest) {
+                ties.add(c);
+            }
+        }
+        return ties.get(random.nextInt(ties.size()));
     }
 
     public Object optimistic() {

@@ -110,7 +110,7 @@ final class PeerEvents implements PeerListener<PeerState> {
     @Override
     public void interested(PeerConnection<PeerState> c, boolean interested) {
         events.debug(c + ": " + (interested ? "interested" : "not interested"));
-        uploader.interested(c, interested, connections.values());
+        uploader.interested(c, interested, connections.values(), loop.nowMillis());
     }
 
     @Override
@@ -182,6 +182,9 @@ final class PeerEvents implements PeerListener<PeerState> {
         rejectsSent += c.counters().rejectsSent();
         if (connections.remove(c.address()) == c) {
             limits.closed();
+            if (c.handshakeDone() && !c.amChoking() && c.peerInterested()) {
+                uploader.slotFreed(connections.values(), loop.nowMillis());
+            }
         }
         closeCounts.count(reason);
         PeerState s = c.state();

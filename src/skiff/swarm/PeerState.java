@@ -29,6 +29,8 @@ public final class PeerState {
     int rejects;
     /** Pieces that verified with blocks from this peer: the evidence that it serves real data. */
     int goodPieces;
+    /** When we last unchoked this peer, or kept it unchoked in a round: the optimistic slot goes to the longest waiting. */
+    long lastUnchokedMillis = Long.MIN_VALUE;
     /** When a block we asked this peer for last arrived. */
     long lastBlockMillis;
 

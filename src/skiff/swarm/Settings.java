@@ -8,10 +8,12 @@ import skiff.storage.DiskIo;
  * torrent, as is {@code client}, the name and version peers hear (BEP 10's {@code v}); what all torrents share (the upload limit, the connection cap) is in {@link GlobalLimits}.
  */
 public record Settings(int maxPeers, int port, byte[] peerId, long connectTimeoutMillis,
-                       long tickMillis, int unchokeSlots, boolean seed, double seedRatio,
+                       long tickMillis, int unchokeSlots, long chokeRoundMillis, boolean seed, double seedRatio,
                        long seedTimeMillis, DiskIo diskIo, String client) {
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
     public static final long DEFAULT_TICK_MILLIS = 1000;
     /** BEP 3's customary four upload slots. */
     public static final int DEFAULT_UNCHOKE_SLOTS = 4;
+    /** BEP 3: the choker runs every ten seconds. */
+    public static final long DEFAULT_CHOKE_ROUND_MILLIS = 10_000;
 }

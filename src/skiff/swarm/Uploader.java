@@ -19,8 +19,6 @@ import skiff.storage.Storage;
  * bytes themselves, sent from the files with transferTo.
  */
 final class Uploader implements BlockSource {
-    /** BEP 3: the choker runs every ten seconds. */
-    static final long CHOKE_ROUND_MILLIS = 10_000;
     /** Requests for pieces we lack or of more than a block, tolerated before the peer is dropped. */
     static final int MAX_INVALID_REQUESTS = 50;
 
@@ -52,7 +50,7 @@ final class Uploader implements BlockSource {
                 }
             }
         }
-        if (nowMillis - lastRoundMillis >= CHOKE_ROUND_MILLIS) {
+        if (nowMillis - lastRoundMillis >= settings.chokeRoundMillis()) {
             lastRoundMillis = nowMillis;
             round(nowMillis, seeding, connections);
         }
@@ -64,32 +62,67 @@ final class Uploader implements BlockSource {
             if (c.handshakeDone()) {
                 PeerState s = c.state();
                 candidates.add(new Choker.Candidate(c, c.peerInterested(), s.downRateBytesPerSec, s.upRateBytesPerSec,
-                        s.snubbedUntilMillis > nowMillis));
+                        s.snubbedUntilMillis > nowMillis, s.lastUnchokedMillis));
             }
         }
         Set<Object> unchoke = choker.choose(candidates, seeding);
         for (PeerConnection<PeerState> c : List.copyOf(connections)) {
             if (c.handshakeDone()) {
-                c.sendChoke(!unchoke.contains(c));
+                unchoke(c, unchoke.contains(c), nowMillis);
             }
         }
     }
 
-    /** A peer that loses interest is choked; one that gains it gets a free slot at once, if there is one. */
-    void interested(PeerConnection<PeerState> c, boolean interested, Collection<PeerConnection<PeerState>> connections) {
-        if (!interested) {
-            c.sendChoke(true);
+    private static void unchoke(PeerConnection<PeerState> c, boolean unchoke, long nowMillis) {
+        c.sendChoke(!unchoke);
+        if (unchoke) {
+            c.state().lastUnchokedMillis = nowMillis;
+        }
+    }
+
+    /**
+     * A peer that gains interest gets a free slot at once, if there is one; one that loses it is
+     * choked, and its slot goes at once to the interested peer that has waited longest, not at the
+     * next round (a seed's slots idle no more than a round trip).
+     */
+    void interested(PeerConnection<PeerState> c, boolean interested, Collection<PeerConnection<PeerState>> connections,
+                    long nowMillis) {
+        if (interested) {
+            if (unchoked(connections) < settings.unchokeSlots()) {
+                unchoke(c, true, nowMillis);
+            }
             return;
         }
-        int unchoked = 0;
-        for (PeerConnection<PeerState> other : connections) {
-            if (!other.amChoking()) {
-                unchoked++;
+        c.sendChoke(true);
+        slotFreed(connections, nowMillis);
+    }
+
+    /** An unchoked peer left or lost interest: the longest waiting interested peer takes its slot. */
+    void slotFreed(Collection<PeerConnection<PeerState>> connections, long nowMillis) {
+        if (unchoked(connections) >= settings.unchokeSlots()) {
+            return;
+        }
+        List<Choker.Candidate> waiting = new ArrayList<>();
+        for (PeerConnection<PeerState> c : connections) {
+            if (c.handshakeDone() && c.amChoking() && c.peerInterested()) {
+                waiting.add(new Choker.Candidate(c, true, 0, 0, false, c.state().lastUnchokedMillis));
             }
         }
-        if (unchoked < settings.unchokeSlots()) {
-            c.sendChoke(false);
+        if (!waiting.isEmpty()) {
+            @SuppressWarnings("unchecked")
+            PeerConnection<PeerState> next = (PeerConnection<PeerState>) choker.longestWaiting(waiting).id();
+            unchoke(next, true, nowMillis);
         }
+    }
+
+    private static int unchoked(Collection<PeerConnection<PeerState>> connections) {
+        int n = 0;
+        for (PeerConnection<PeerState> c : connections) {
+            if (c.handshakeDone() && c.peerInterested() && !c.amChoking()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     void request(PeerConnection<PeerState> c, int piece, int begin, int length) {

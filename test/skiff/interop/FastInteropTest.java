@@ -45,13 +45,13 @@ class FastInteropTest {
     }
 
     /**
-     * skiff seeds to three libtorrent leechers through one upload slot (plus the optimistic one) and a
-     * slow upload, the Fast extension on: all finish byte-exact, whatever was choked, rejected and
-     * asked again (the counts are printed; a choke with requests queued is not certain in so short a
-     * run, so the rejects themselves are shown byte by byte in PeerConnectionTest).
+     * skiff seeds to three libtorrent leechers through one upload slot, a choking round every 2 s
+     * and a slow upload, so each round chokes a leecher with requests queued: skiff rejects each of
+     * them (BEP 6), libtorrent's own peer log counts the rejects it received, and all three finish
+     * byte-exact by asking again.
      */
     @Test
-    void leechersFinishUnderChokingWithTheFastExtensionOn() throws Exception {
+    void rejectsSentOnAChokeReachLibtorrentAndItsLeechersFinish() throws Exception {
         long size = Interop.shortRun() ? 2 << 20 : 8 << 20;
         Path seed = Files.createDirectories(tmp.resolve("seed"));
         Path file = Content.random(seed.resolve("file.bin"), size, 62);
@@ -60,18 +60,22 @@ class FastInteropTest {
         int port = Ports.free();
         Path log = tmp.resolve("debug.log");
         SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", seed.toString(), "--port", String.valueOf(port),
-            "--seed", "--unchoke-slots", "1", "-u", String.valueOf(size / 1024 / 8), "-q", "-l", "DEBUG", "--log-file", log.toString(),
-            torrent.toString());
+            "--seed", "--unchoke-slots", "1", "--unchoke-interval", "2", "-u", String.valueOf(size / 1024 / 4), "-q", "-l", "DEBUG",
+            "--log-file", log.toString(), torrent.toString());
         List<Process> leechers = new ArrayList<>();
+        long received = 0;
         try {
             assertTrue(Procs.waitForPort(port, skiff.process, 30), skiff.output());
             for (int i = 0; i < 3; i++) {
                 leechers.add(ReferencePeers.libtorrent(torrent, Files.createDirectories(tmp.resolve("l" + i)), Ports.free(),
-                    tmp.resolve("l" + i + ".log"), "--peer", "127.0.0.1:" + port, "--exit-when-done"));
+                    tmp.resolve("l" + i + ".log"), "--peer", "127.0.0.1:" + port, "--exit-when-done", "--count-rejects"));
             }
             for (int i = 0; i < 3; i++) {
                 assertTrue(leechers.get(i).waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), "leecher " + i + " finishes");
                 Content.assertSameBytes(file, tmp.resolve("l" + i).resolve("file.bin"));
+                Matcher r = Pattern.compile("rejects=(\\d+)\\s+done").matcher(Files.readString(tmp.resolve("l" + i + ".log")));
+                assertTrue(r.find(), "leecher " + i + " reports its rejects");
+                received += Long.parseLong(r.group(1));
             }
         } finally {
             leechers.forEach(Procs::stop);
@@ -79,7 +83,10 @@ class FastInteropTest {
             skiff.waitFor(20);
         }
         Matcher m = fast(Files.readString(log));
-        System.out.println("fast extension with three libtorrent leechers: " + m.group());
+        long sent = Long.parseLong(m.group(3));
+        System.out.println("fast extension with three libtorrent leechers: " + m.group() + "; libtorrent received " + received);
+        assertTrue(received > 0, "libtorrent received rejects from skiff's chokes: " + m.group());
+        assertTrue(received <= sent, "libtorrent counted no more rejects than skiff sent: " + received + " > " + sent);
     }
 
     /**

@@ -15,7 +15,7 @@ class ChokerTest {
     private static List<Choker.Candidate> peers(double[] down, double[] up, boolean[] interested, boolean[] snubbed) {
         List<Choker.Candidate> out = new ArrayList<>();
         for (int i = 0; i < down.length; i++) {
-            out.add(new Choker.Candidate("p" + i, interested[i], down[i], up[i], snubbed[i]));
+            out.add(new Choker.Candidate("p" + i, interested[i], down[i], up[i], snubbed[i], Long.MIN_VALUE));
         }
         return out;
     }
@@ -80,5 +80,38 @@ class ChokerTest {
         assertTrue(changes <= 10, "rotates at most every third round: " + changes);
         assertTrue(seen.size() >= 3, "gives several peers a chance: " + seen);
         assertFalse(seen.contains("p0"), "the regular slot is not also the optimistic one");
+    }
+
+    @Test
+    void theOptimisticSlotGoesToThePeerThatWaitedLongest() {
+        Choker c = new Choker(1, new SplittableRandom(6));
+        List<Choker.Candidate> peers = List.of(
+            new Choker.Candidate("served-now", true, 0, 900, false, 50_000),
+            new Choker.Candidate("served-earlier", true, 0, 0, false, 20_000),
+            new Choker.Candidate("served-long-ago", true, 0, 0, false, 10_000));
+        assertEquals(Set.of("served-long-ago"), c.choose(peers, true));
+    }
+
+    @Test
+    void everyInterestedPeerGetsATurnInOrder() {
+        // One slot, five peers, each unchoked peer's time noted as the round it was served:
+        // over five rotations each peer is served once, none twice, whatever the lot says.
+        Choker c = new Choker(1, new SplittableRandom(7));
+        long[] lastUnchoked = new long[5];
+        java.util.Arrays.fill(lastUnchoked, Long.MIN_VALUE);
+        List<Object> served = new ArrayList<>();
+        for (int round = 0; round < 5 * Choker.OPTIMISTIC_EVERY_ROUNDS; round++) {
+            List<Choker.Candidate> peers = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                peers.add(new Choker.Candidate(i, true, 0, 0, false, lastUnchoked[i]));
+            }
+            Object chosen = c.choose(peers, true).iterator().next();
+            lastUnchoked[(Integer) chosen] = round;
+            if (served.isEmpty() || !served.get(served.size() - 1).equals(chosen)) {
+                served.add(chosen);
+            }
+        }
+        assertEquals(5, served.size(), served.toString());
+        assertEquals(5, new HashSet<>(served).size(), "each served once: " + served);
     }
 }
