@@ -53,7 +53,7 @@ class FuzzTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bencode", "metainfo", "peer", "frames", "extension", "http", "udp", "resume"})
+    @ValueSource(strings = {"bencode", "metainfo", "peer", "frames", "extension", "http", "udp", "resume", "krpc"})
     void campaign(String target) throws Exception {
         long inputs = env("FUZZ_INPUTS", 1_000_000);
         long seconds = env("FUZZ_SECONDS", 600);
@@ -97,6 +97,7 @@ class FuzzTest {
                     throw new AssertionError("an unbounded PEX message");
                 }
             }, inputs, seconds * 1000, 8);
+            case "krpc" -> report = fuzzer.run(target, corpus(target), new KrpcFuzzTarget()::run, inputs, seconds * 1000, 9);
             case "http" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::http, inputs, seconds * 1000, 4);
             case "udp" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::udp, inputs, seconds * 1000, 5);
             default -> {
