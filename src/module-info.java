@@ -9,5 +9,6 @@ module skiff {
     exports skiff.storage;
     exports skiff.swarm;
     exports skiff.session;
+    exports skiff.dht;
     exports skiff.cli;
 }

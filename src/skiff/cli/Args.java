@@ -35,6 +35,9 @@ final class Args {
     int unchokeIntervalSeconds = 10;
     DiskIo diskIo = DiskIo.MAPPED;
     final List<InetSocketAddress> peers = new ArrayList<>(); // unresolved: Client resolves them
+    boolean noDht;
+    /** --dht-bootstrap HOST:PORT, checked; empty: the well-known routers. */
+    final List<String> dhtBootstrap = new ArrayList<>();
     int statusIntervalSeconds = 5;
     boolean json;
     boolean files;
@@ -56,7 +59,8 @@ final class Args {
     /** Options each command takes; -h, --help and --version go with any. */
     private static final java.util.Set<String> DOWNLOAD_OPTIONS = java.util.Set.of("-d", "--download-dir", "-p", "--max-peers",
         "--max-connections", "--save-torrent", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
-        "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--status", "--json", "--files");
+        "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--status", "--json", "--files",
+        "--no-dht", "--dht-bootstrap");
     private static final java.util.Set<String> SHOW_OPTIONS = java.util.Set.of("--scrape");
     private static final java.util.Set<String> CREATE_OPTIONS = java.util.Set.of("-o", "--output", "-t", "--tracker", "-w",
         "--web-seed", "-c", "--comment", "--piece-size", "--private", "--no-date", "--force");
@@ -159,7 +163,7 @@ final class Args {
     private static boolean isFlag(String name) {
         return switch (name) {
             case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date", "--seed", "--json", "--files", "--scrape",
-                 "--force" -> true;
+                 "--force", "--no-dht" -> true;
             default -> false;
         };
     }
@@ -176,6 +180,7 @@ final class Args {
             case "--files" -> files = true;
             case "--scrape" -> scrape = true;
             case "--force" -> force = true;
+            case "--no-dht" -> noDht = true;
             default -> throw new IllegalStateException(name);
         }
     }
@@ -202,6 +207,10 @@ final class Args {
             case "--unchoke-interval" -> unchokeIntervalSeconds = intIn(name, value, 1, 600);
             case "--status-interval" -> statusIntervalSeconds = intIn(name, value, 1, 86_400);
             case "--peer" -> peers.add(peer(value));
+            case "--dht-bootstrap" -> {
+                InetSocketAddress a = hostPort(name, value);
+                dhtBootstrap.add(a.getHostString().contains(":") ? "[" + a.getHostString() + "]:" + a.getPort() : value);
+            }
             case "--disk-io" -> diskIo = switch (value) {
                 case "positional" -> DiskIo.POSITIONAL;
                 case "mmap" -> DiskIo.MAPPED;
@@ -280,12 +289,16 @@ final class Args {
 
     /** HOST:PORT or [IPv6]:PORT, unresolved. */
     static InetSocketAddress peer(String value) throws UsageException {
+        return hostPort("--peer", value);
+    }
+
+    private static InetSocketAddress hostPort(String name, String value) throws UsageException {
         int colon = value.lastIndexOf(':');
         String host = skiff.metainfo.MagnetLink.hostOf(value);
         if (host.isEmpty()) {
-            throw new UsageException("--peer needs HOST:PORT or [IPv6]:PORT, not '" + value + "'");
+            throw new UsageException(name + " needs HOST:PORT or [IPv6]:PORT, not '" + value + "'");
         }
-        return InetSocketAddress.createUnresolved(host, intIn("--peer", value.substring(colon + 1), 1, 65_535));
+        return InetSocketAddress.createUnresolved(host, intIn(name, value.substring(colon + 1), 1, 65_535));
     }
 
     private static int intIn(String name, String value, int min, int max) throws UsageException {

@@ -17,6 +17,7 @@ import skiff.loop.Dns;
 import skiff.loop.EventLoop;
 import skiff.loop.WorkerPool;
 import skiff.metainfo.Metainfo;
+import skiff.session.DhtService;
 import skiff.session.Session;
 import skiff.session.Torrent;
 import skiff.storage.StorageException;
@@ -99,6 +100,10 @@ final class Client {
             } catch (StorageException e) {
                 err.println("skiff: " + e.getMessage());
                 return ExitCode.FAILED;
+            }
+            if (!args.noDht) {
+                session.startDht(args.dhtBootstrap.isEmpty() ? DhtService.ROUTERS : args.dhtBootstrap, DhtService.defaultNodesFile(),
+                        random.split(), log::warn, log::debug);
             }
             Settings settings = new Settings(args.maxPeers, session.port(), peerId, Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
                     Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.unchokeIntervalSeconds * 1000L, args.seed, args.seedRatio,
@@ -292,7 +297,8 @@ final class Client {
             Metainfo m = j.torrent.metainfo();
             boolean perFile = args.files && m != null && m.files().size() > 1;
             rows.add(new Progress.Row(j.torrent.status(), perFile ? m.files() : null,
-                    perFile ? j.torrent.download().fileBytesDone() : null));
+                    perFile ? j.torrent.download().fileBytesDone() : null, session.dht() == null ? -1 : session.dht().nodes(),
+                    j.torrent.dhtPeers()));
         }
         return rows;
     }

@@ -50,8 +50,14 @@ final class Progress {
         this.height = Math.max(3, rows);
     }
 
-    /** One torrent's status; {@code files}/{@code fileDone} are null unless the per-file view is on. */
-    record Row(Status status, List<FileEntry> files, long[] fileDone) {
+    /**
+     * One torrent's status; {@code files}/{@code fileDone} are null unless the per-file view is on.
+     * {@code dhtNodes}: the session's DHT nodes, -1 with the DHT off; {@code dhtPeers}: peers it gave this torrent.
+     */
+    record Row(Status status, List<FileEntry> files, long[] fileDone, int dhtNodes, int dhtPeers) {
+        Row(Status status, List<FileEntry> files, long[] fileDone) {
+            this(status, files, fileDone, -1, 0);
+        }
     }
 
     /** Draws one torrent's status. */
@@ -66,7 +72,9 @@ final class Progress {
     void show(List<Row> rows) {
         if (json) {
             for (Row r : rows) {
-                out.println(json(r.status(), r.files(), r.fileDone()));
+                String line = json(r.status(), r.files(), r.fileDone());
+                out.println(line.substring(0, line.length() - 1) + ",\"dht_nodes\":" + (r.dhtNodes() < 0 ? "null" : r.dhtNodes())
+                        + ",\"dht_peers\":" + r.dhtPeers() + "}");
             }
             out.flush();
             return;

@@ -25,6 +25,14 @@ public record Contact(NodeId id, InetSocketAddress address) {
         return out;
     }
 
+    /** Compact node info of any count (a saved nodes file); IllegalArgumentException when the length is not whole entries. */
+    public static List<Contact> decodeAll(byte[] b, boolean v6) {
+        if (b.length % (v6 ? COMPACT_V6 : COMPACT_V4) != 0) {
+            throw new IllegalArgumentException("compact nodes of " + b.length + " bytes");
+        }
+        return decode(b, v6);
+    }
+
     /** Compact node info for the contacts of one family; the others are skipped. */
     static byte[] encode(List<Contact> contacts, boolean v6) {
         int entry = v6 ? COMPACT_V6 : COMPACT_V4;

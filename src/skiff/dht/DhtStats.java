@@ -21,6 +21,9 @@ public final class DhtStats {
     long lookupQueries;
     long peersFound;
 
+    DhtStats() {
+    }
+
     public int nodes() {
         return nodes;
     }

@@ -204,7 +204,7 @@ public final class Krpc {
     }
 
     /** Adds BEP 5's nodes and BEP 32's nodes6 for the contacts given. */
-    static Dicts nodes(Dicts d, List<Contact> contacts) {
+    public static Dicts nodes(Dicts d, List<Contact> contacts) {
         byte[] v4 = Contact.encode(contacts, false);
         byte[] v6 = Contact.encode(contacts, true);
         if (v4.length > 0 || v6.length == 0) {

@@ -41,6 +41,8 @@ public final class Session {
     private final Shared shared;
     private final Trackers trackers;
     private final List<Torrent> torrents = new ArrayList<>();
+    private DhtService dht;
+    private Consumer<String> warn = w -> { };
 
     private Session(EventLoop loop, Executor workers, TcpNetwork tcp, UdpEndpoint udp, GlobalLimits limits, Trackers trackers) {
         this.loop = loop;
@@ -151,8 +153,29 @@ public final class Session {
         }
         Torrent t = new Torrent(loop, workers, infoHash, name, downloadDir, settings, events, random, network(infoHash),
                 shared, trackers);
+        t.dht(dht);
         torrents.add(t);
         return t;
+    }
+
+    /**
+     * Starts the DHT node on the UDP endpoint (BEP 5): {@code routers} as HOST:PORT, its id and
+     * nodes kept in {@code nodesFile} (null: not kept). Before the torrents are added; without a
+     * UDP port there is no DHT, and a warning says so. Call before the loop runs: the file is read now.
+     */
+    public void startDht(List<String> routers, Path nodesFile, RandomGenerator random, Consumer<String> warn,
+                         Consumer<String> log) {
+        if (udp == null) {
+            warn.accept("no UDP port: the DHT is off");
+            return;
+        }
+        this.warn = warn;
+        dht = DhtService.start(loop, new skiff.loop.Dns(loop, workers), udp, routers, nodesFile, random, warn, log);
+    }
+
+    /** The DHT node, or null when it is off. */
+    public DhtService dht() {
+        return dht;
     }
 
     public List<Torrent> torrents() {
@@ -175,6 +198,9 @@ public final class Session {
     }
 
     private void close() {
+        if (dht != null) {
+            dht.stop(warn);
+        }
         tcp.close();
         if (udp != null) {
             udp.close();

@@ -55,6 +55,10 @@ public final class Torrent {
     private MetadataSwarm metadata;
     /** A magnet link's announcer: it runs from the metadata phase on, reporting to whichever phase is current. */
     private Announcer magnetAnnouncer;
+    /** The session's DHT node, or null when it is off; the search runs while the torrent does, never for a private one. */
+    private DhtService dht;
+    private skiff.dht.Search search;
+    private int dhtPeers;
 
     Torrent(EventLoop loop, Executor workers, byte[] infoHash, String name, Path downloadDir, Settings settings,
             Events events, RandomGenerator random, PeerNetwork network, Shared shared, Trackers trackers) {
@@ -96,6 +100,9 @@ public final class Torrent {
         }
         if (!Arrays.equals(m.infoHash(), infoHash)) {
             throw new IllegalArgumentException("metainfo of another torrent");
+        }
+        if (m.isPrivate()) {
+            stopSearch(); // a magnet that turned out private: off the DHT from now on
         }
         Download d = new Download(loop, workers, m, downloadDir, settings, events, random, network, shared);
         // a magnet link's trackers are its own (a kept .torrent holds the same); with none, no tracker is missed
@@ -232,6 +239,41 @@ public final class Torrent {
         return tiers;
     }
 
+    void dht(DhtService d) {
+        this.dht = d;
+    }
+
+    /** BEP 27: a private torrent's peers come from its trackers alone; a magnet's privacy is known with its metadata. */
+    private void startSearch() {
+        Metainfo m = metainfo();
+        if (dht == null || search != null || stopped || (m != null && m.isPrivate())) {
+            return;
+        }
+        search = dht.track(infoHash, network.port(), found -> {
+            dhtPeers += found.size();
+            events.debug("DHT: " + found.size() + " peers");
+            addPeers(found);
+        }, this::wantsPeers);
+    }
+
+    private void stopSearch() {
+        if (search != null) {
+            search.stop();
+            search = null;
+        }
+    }
+
+    /** Short of peers: the DHT asks again in minutes rather than a quarter of an hour. */
+    private boolean wantsPeers() {
+        Status s = status();
+        return s.state() == TorrentState.METADATA || s.connections() < Math.max(1, settings.maxPeers() / 2) && s.fraction() < 1;
+    }
+
+    /** Peers the DHT handed over so far (a peer found twice counts twice). */
+    public int dhtPeers() {
+        return dhtPeers;
+    }
+
     /** Peers to dial besides the trackers' (--peer, a magnet's x.pe). */
     public void addPeers(List<InetSocketAddress> peers) {
         if (download != null) {
@@ -246,6 +288,7 @@ public final class Torrent {
     /** Starts checking and downloading, now or once the metainfo arrives. */
     public void start() {
         started = true;
+        loop.execute(this::startSearch);
         if (download != null) {
             loop.execute(download::start);
         } else if (magnetTiers != null) {
@@ -260,6 +303,7 @@ public final class Torrent {
             return;
         }
         stopped = true;
+        stopSearch();
         if (metadata != null) {
             metadata.stop(download == null);
         }

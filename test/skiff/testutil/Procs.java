@@ -13,7 +13,10 @@ public final class Procs {
     }
 
     public static Process start(List<String> command, Path log) throws IOException {
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // skiff keeps its DHT nodes under the XDG state directory: the tests' own, not the user's
+        pb.environment().put("XDG_STATE_HOME", Path.of("build", "test-state").toAbsolutePath().toString());
+        return pb.start();
     }
 
     /** SIGTERM, then SIGKILL after five seconds; children too. */
