@@ -2,7 +2,8 @@
 """A libtorrent peer for skiff's interop tests and benchmarks, on loopback only (127.0.0.1, or --bind).
 
 Seeds (or leeches) one torrent with DHT, local peer discovery, UPnP, NAT-PMP, PEX and uTP off,
-until it is killed, --seconds pass, or (with --exit-when-done) the download completes.
+until it is killed, --seconds pass, or (with --exit-when-done) the download completes. With --dht,
+its DHT node is on, its loopback restrictions relaxed; with --dht and no torrent, it is a DHT node only.
 Prints one status line a second on stdout.
 """
 import argparse
@@ -30,6 +31,10 @@ def main():
     ap.add_argument("--peer", action="append", default=[], help="HOST:PORT to connect to")
     ap.add_argument("--reannounce-seconds", type=float, default=0,
                     help="announce again this often, to learn (and dial) new leechers quickly")
+    ap.add_argument("--dht", action="store_true", help="run a DHT node (for a private DHT on loopback)")
+    ap.add_argument("--dht-bootstrap", default="", help="HOST:PORT[,HOST:PORT] nodes to bootstrap the DHT from")
+    ap.add_argument("--dht-announce-seconds", type=float, default=0,
+                    help="announce the torrent to the DHT this often once the DHT has nodes (libtorrent waits 15 minutes)")
     ap.add_argument("--count-rejects", action="store_true",
                     help="count BEP 6 rejects received (from libtorrent's peer log) and print them as rejects=N")
     args = ap.parse_args()
@@ -49,6 +54,17 @@ def main():
         "user_agent": "lt_peer",
         "alert_mask": lt.alert.category_t.error_notification,
     }
+    if args.dht:
+        settings.update({
+            "enable_dht": True,
+            "dht_bootstrap_nodes": args.dht_bootstrap,
+            # a private DHT on one loopback /24: libtorrent refuses such nodes by default
+            "dht_restrict_routing_ips": False,
+            "dht_restrict_search_ips": False,
+            "dht_ignore_dark_internet": False,
+            "dht_prefer_verified_node_ids": False,
+            "dht_enforce_node_id": False,
+        })
     if args.count_rejects:
         settings["alert_mask"] |= lt.alert.category_t.peer_log_notification
         settings["alert_queue_size"] = 1000000  # the peer log is chatty; a dropped alert would undercount
@@ -59,18 +75,22 @@ def main():
     ses = lt.session(settings, 0)  # 0: no default plugins (no ut_pex, no ut_metadata) unless --extensions
     for name in filter(None, args.extensions.split(",")):
         ses.add_extension(name)
-    if args.magnet:
-        atp = lt.parse_magnet_uri(args.magnet)
-    else:
-        atp = lt.add_torrent_params()
-        atp.ti = lt.torrent_info(args.torrent)
-    atp.save_path = args.save_path
-    h = ses.add_torrent(atp)
-    if args.upload_limit:
-        h.set_upload_limit(args.upload_limit)
-    for p in args.peer:
-        host, port = p.rsplit(":", 1)
-        h.connect_peer((host, int(port)))
+    h = None
+    if args.magnet or args.torrent:
+        if args.magnet:
+            atp = lt.parse_magnet_uri(args.magnet)
+        else:
+            atp = lt.add_torrent_params()
+            atp.ti = lt.torrent_info(args.torrent)
+        atp.save_path = args.save_path
+        h = ses.add_torrent(atp)
+        if args.upload_limit:
+            h.set_upload_limit(args.upload_limit)
+        for p in args.peer:
+            host, port = p.rsplit(":", 1)
+            h.connect_peer((host, int(port)))
+    elif not args.dht:
+        ap.error("give --torrent or --magnet (or --dht for a DHT node alone)")
 
     # "connect HOST:PORT" lines on stdin make it dial a peer (Transmission never dials loopback peers).
     commands = queue.Queue()
@@ -82,10 +102,12 @@ def main():
     threading.Thread(target=read_commands, daemon=True).start()
 
     rejects = 0
+    dht_announces = 0
+    next_dht_announce = 0
     deadline = time.time() + args.seconds
     next_announce = time.time() + args.reannounce_seconds
     while time.time() < deadline:
-        if args.reannounce_seconds and time.time() >= next_announce:
+        if h is not None and args.reannounce_seconds and time.time() >= next_announce:
             h.force_reannounce()
             next_announce = time.time() + args.reannounce_seconds
         while not commands.empty():
@@ -100,9 +122,19 @@ def main():
                     rejects += 1
                 continue
             print("alert: %s" % a.message(), file=sys.stderr, flush=True)
+        if h is None:
+            print("dht_nodes=%d" % ses.status().dht_nodes, flush=True)
+            time.sleep(1)
+            continue
+        if args.dht_announce_seconds and ses.status().dht_nodes > 0 and time.time() >= next_dht_announce:
+            h.force_dht_announce()
+            dht_announces += 1
+            next_dht_announce = time.time() + args.dht_announce_seconds
         s = h.status()
-        print("state=%s progress=%.4f peers=%d down=%d up=%d uploaded=%d rejects=%d" % (
-            s.state, s.progress, s.num_peers, s.download_rate, s.upload_rate, s.total_upload, rejects), flush=True)
+        print("dht_announces=%d " % dht_announces, end="")
+        print("state=%s progress=%.4f peers=%d down=%d up=%d uploaded=%d rejects=%d dht_nodes=%d" % (
+            s.state, s.progress, s.num_peers, s.download_rate, s.upload_rate, s.total_upload, rejects,
+            ses.status().dht_nodes), flush=True)
         if args.exit_when_done and s.is_seeding:
             print("done", flush=True)
             return 0

@@ -135,7 +135,7 @@ public final class Dht {
         if (lookups.size() >= MAX_LOOKUPS) {
             return false;
         }
-        lookups.add(new Running(new Lookup(target, getPeers, table.closest(target, RoutingTable.K * 2), now), peers, done));
+        lookups.add(new Running(new Lookup(target, getPeers, self, table.closest(target, RoutingTable.K * 2), now), peers, done));
         drive();
         return true;
     }
@@ -218,7 +218,7 @@ public final class Dht {
                     } else if (lookups.size() < MAX_LOOKUPS) {
                         List<Contact> start = new ArrayList<>(table.closest(self, RoutingTable.K * 2));
                         start.addAll(m.nodes());
-                        lookups.add(new Running(new Lookup(self, false, start, now), p -> { }, x -> { }));
+                        lookups.add(new Running(new Lookup(self, false, self, start, now), p -> { }, x -> { }));
                     }
                     drive();
                 }
@@ -292,6 +292,7 @@ public final class Dht {
             m = Krpc.decode(datagram);
         } catch (KrpcException e) {
             stats.garbage++;
+            stats.lastGarbage = e.getMessage();
             return;
         }
         if (from.getPort() == 0 || self.equals(m.id())) {
@@ -319,7 +320,13 @@ public final class Dht {
             return;
         }
         stats.answers++;
+        boolean wasEmpty = table.size() == 0;
         Contact questionable = table.insert(new Contact(m.id(), from), now);
+        if (wasEmpty && table.size() > 0) {
+            for (Search search : List.copyOf(searches)) { // the first node in: searches waiting for one start now
+                search.tick(now);
+            }
+        }
         if (questionable != null) {
             ping(questionable.address());
         }

@@ -15,6 +15,8 @@ public final class DhtStats {
     long announcesReceived;
     /** Datagrams that were not KRPC, came from port 0, or carried our own id. */
     long garbage;
+    /** Why the last datagram that was not KRPC was refused, for the debug log. */
+    String lastGarbage;
     /** Answers with a transaction id we did not send, or from another address than we asked. */
     long unexpected;
     long lookups;
@@ -57,7 +59,7 @@ public final class DhtStats {
         return "nodes " + nodes + " (" + goodNodes + " good, " + buckets + " buckets), queries sent " + queriesSent
             + ", answered " + answers + ", timed out " + timeouts + ", errors " + errors + "; queries received "
             + queriesReceived + " (rate-limited " + rateLimited + ", announces " + announcesReceived + "), garbage "
-            + garbage + ", unexpected " + unexpected + "; lookups " + lookups + " (" + lookupQueries + " queries), peers found "
+            + garbage + (lastGarbage != null ? " (last: " + lastGarbage + ")" : "") + ", unexpected " + unexpected + "; lookups " + lookups + " (" + lookupQueries + " queries), peers found "
             + peersFound + ", torrents stored " + storedTorrents;
     }
 }

@@ -48,8 +48,12 @@ final class Lookup {
     private final Set<InetSocketAddress> peers = new LinkedHashSet<>();
     private int queries;
 
-    Lookup(NodeId target, boolean getPeers, List<Contact> start, long now) {
+    /** Our own id: a node that names us is not asked (we would only query ourselves). */
+    private final NodeId self;
+
+    Lookup(NodeId target, boolean getPeers, NodeId self, List<Contact> start, long now) {
         this.target = target;
+        this.self = self;
         this.getPeers = getPeers;
         this.startMillis = now;
         add(start);
@@ -58,7 +62,7 @@ final class Lookup {
     /** Nodes an answer named: kept if among the closest, never the same address twice. */
     void add(List<Contact> contacts) {
         for (Contact c : contacts) {
-            if (c.address().getPort() == 0 || !seen.add(c.address())) {
+            if (c.address().getPort() == 0 || c.id().equals(self) || !seen.add(c.address())) {
                 continue;
             }
             int i = 0;

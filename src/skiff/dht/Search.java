@@ -8,11 +8,18 @@ import java.util.function.Consumer;
 /**
  * One torrent's presence in the DHT: a get_peers lookup towards its info-hash, then announce_peer
  * to the closest nodes that gave tokens (BEP 5), repeated every 15 minutes, or every 2 while the
- * torrent is short of peers. Waits for the routing table to hold a node before the first lookup.
+ * torrent is short of peers (every 30 s while lookups find none). Waits for the routing table to hold a node before the first lookup.
  */
 public final class Search {
     static final long EVERY_MILLIS = 15 * 60_000;
     static final long SHORT_OF_PEERS_EVERY_MILLIS = 2 * 60_000;
+    /** A torrent that wants peers and whose lookup found none asks again soon (the swarm may announce meanwhile). */
+    static final long NONE_FOUND_EVERY_MILLIS = 30_000;
+    /**
+     * A lookup that heard from fewer than k nodes was no lookup (the table was still filling, from
+     * one router say): tried again after 5 s, then 10, 20, up to the 30 s above.
+     */
+    static final long INCONCLUSIVE_FIRST_MILLIS = 5_000;
 
     private final Dht dht;
     private final NodeId infoHash;
@@ -23,6 +30,7 @@ public final class Search {
     private boolean running;
     private boolean stopped;
     private Dht.Result last;
+    private int inconclusive;
 
     Search(Dht dht, NodeId infoHash, int port, Consumer<List<InetSocketAddress>> peers, BooleanSupplier wantsPeers, long now) {
         this.dht = dht;
@@ -53,7 +61,14 @@ public final class Search {
         for (Dht.Token t : r.tokens()) {
             dht.announce(t.node(), t.token(), infoHash, port);
         }
-        nextMillis = now + (wantsPeers.getAsBoolean() ? SHORT_OF_PEERS_EVERY_MILLIS : EVERY_MILLIS);
+        boolean wants = wantsPeers.getAsBoolean();
+        long none = NONE_FOUND_EVERY_MILLIS;
+        if (r.closest().size() < RoutingTable.K) {
+            none = Math.min(none, INCONCLUSIVE_FIRST_MILLIS << Math.min(inconclusive++, 4));
+        } else {
+            inconclusive = 0;
+        }
+        nextMillis = now + (wants && r.peers().isEmpty() ? none : wants ? SHORT_OF_PEERS_EVERY_MILLIS : EVERY_MILLIS);
     }
 
     /** The last lookup's result, or null before one ended. */

@@ -1,0 +1,162 @@
+package skiff.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import skiff.metainfo.Metainfo;
+import skiff.testutil.Content;
+import skiff.testutil.HostileDhtNode;
+import skiff.testutil.Ports;
+import skiff.testutil.Procs;
+import skiff.testutil.ReferencePeers;
+import skiff.testutil.SkiffProcess;
+
+/**
+ * The DHT (BEP 5) against real nodes: a private DHT of libtorrent 2.0 nodes on loopback (their
+ * loopback restrictions relaxed), torrents with no tracker at all. skiff finds a libtorrent
+ * seeder from a trackerless magnet link, a libtorrent leecher with only the magnet finds skiff
+ * seeding, and a lying DHT node in front changes neither.
+ */
+@Tag("interop")
+class DhtInteropTest {
+    /** DHT-only libtorrent nodes besides the seeder or leecher: the first is everyone's bootstrap node. */
+    static final int NODES = 4;
+
+    @TempDir
+    Path tmp;
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        started.forEach(Procs::stop);
+    }
+
+    private static long size() {
+        return Interop.shortRun() ? 3 << 20 : 32 << 20;
+    }
+
+    /** The private DHT; returns the bootstrap node's HOST:PORT. */
+    private String dht() throws Exception {
+        int first = Ports.free();
+        String bootstrap = "127.0.0.1:" + first;
+        for (int i = 0; i < NODES; i++) {
+            started.add(ReferencePeers.libtorrent(null, Files.createDirectories(tmp.resolve("node" + i)), i == 0 ? first : Ports.free(),
+                tmp.resolve("node" + i + ".log"), "--dht", "--dht-bootstrap", bootstrap));
+        }
+        return bootstrap;
+    }
+
+    /** A libtorrent seeder in the DHT, announcing every second; returns once it has announced twice. */
+    private void seeder(Path file, String bootstrap) throws Exception {
+        Path log = tmp.resolve("seeder.log");
+        Process p = ReferencePeers.libtorrent(tmp.resolve("t.torrent"), file.getParent(), Ports.free(), log,
+            "--dht", "--dht-bootstrap", bootstrap, "--extensions", "ut_metadata", "--dht-announce-seconds", "1");
+        started.add(p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.readString(log).contains("dht_announces=2 ")) {
+            assertTrue(System.nanoTime() < deadline && !p.waitFor(100, TimeUnit.MILLISECONDS), // the poll's pause
+                "the seeder announced itself to the DHT:\n" + Files.readString(log));
+        }
+    }
+
+    private Metainfo trackerless(Path file) throws Exception {
+        return Interop.torrent(file, tmp.resolve("t.torrent"), List.of(), 64 << 10);
+    }
+
+    private static String magnet(Metainfo m) {
+        return "magnet:?xt=urn:btih:" + m.infoHashHex() + "&dn=file.bin";
+    }
+
+    private static Instant at(String logLine) {
+        return Instant.parse(logLine.substring(0, logLine.indexOf(' ')));
+    }
+
+    /** From the DHT node's start to the first peer it found, from skiff's debug log. */
+    private static Duration firstPeer(String log) {
+        Matcher start = Pattern.compile("(?m)^\\S+ DEBUG DHT node .*$").matcher(log);
+        Matcher peer = Pattern.compile("(?m)^\\S+ DEBUG (?:\\S+: )?DHT: \\d+ peers$").matcher(log);
+        assertTrue(start.find() && peer.find(), "the DHT started and found peers:\n" + log);
+        return Duration.between(at(start.group()), at(peer.group()));
+    }
+
+    @Test
+    void aTrackerlessMagnetFindsALibtorrentSeederThroughTheDht() throws Exception {
+        Path file = Content.random(Files.createDirectories(tmp.resolve("seed")).resolve("file.bin"), size(), 91);
+        Metainfo m = trackerless(file);
+        String bootstrap = dht();
+        seeder(file, bootstrap);
+        Path nodesFile = Path.of("build", "test-state", "skiff", "dht.dat");
+        Files.deleteIfExists(nodesFile);
+        Path log = tmp.resolve("debug.log");
+        SkiffProcess s = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", tmp.resolve("dl").toString(), "--port",
+            String.valueOf(Ports.free()), "-q", "-l", "DEBUG", "--log-file", log.toString(), "--dht-bootstrap", bootstrap, magnet(m));
+        assertEquals(0, s.waitFor(Interop.timeoutSeconds()), s.output() + Files.readString(log));
+        Content.assertSameBytes(file, tmp.resolve("dl").resolve("file.bin"));
+        String text = Files.readString(log);
+        System.out.println("DHT: trackerless magnet, first peer " + firstPeer(text).toMillis() + " ms after the node started");
+        assertTrue(Files.isRegularFile(nodesFile), "the nodes are kept for the next run");
+    }
+
+    @Test
+    void aLibtorrentLeecherWithOnlyTheMagnetFindsSkiffSeeding() throws Exception {
+        Path file = Content.random(Files.createDirectories(tmp.resolve("seed")).resolve("file.bin"), size(), 92);
+        Metainfo m = trackerless(file);
+        String bootstrap = dht();
+        int port = Ports.free();
+        SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", file.getParent().toString(), "--port",
+            String.valueOf(port), "--seed", "-q", "-l", "DEBUG", "--log-file", tmp.resolve("debug.log").toString(),
+            "--dht-bootstrap", bootstrap, tmp.resolve("t.torrent").toString());
+        try {
+            assertTrue(Procs.waitForPort(port, skiff.process, 30), skiff.output());
+            Process leecher = ReferencePeers.libtorrent(null, Files.createDirectories(tmp.resolve("leech")), Ports.free(),
+                tmp.resolve("leecher.log"), "--magnet", magnet(m), "--dht", "--dht-bootstrap", bootstrap, "--extensions", "ut_metadata",
+                "--exit-when-done");
+            started.add(leecher);
+            assertTrue(leecher.waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), "the libtorrent leecher finishes");
+            Content.assertSameBytes(file, tmp.resolve("leech").resolve("file.bin"));
+        } finally {
+            skiff.process.destroy();
+            skiff.waitFor(20);
+        }
+        String text = Files.readString(tmp.resolve("debug.log"));
+        Matcher announces = Pattern.compile("announces (\\d+)\\)").matcher(text);
+        assertTrue(announces.find(), text);
+        System.out.println("DHT: a libtorrent leecher found skiff seeding; skiff's node: " + announces.group());
+    }
+
+    @Test
+    void aLyingDhtNodeIsCountedAndTheDownloadGoesOn() throws Exception {
+        Path file = Content.random(Files.createDirectories(tmp.resolve("seed")).resolve("file.bin"), size(), 93);
+        Metainfo m = trackerless(file);
+        String bootstrap = dht();
+        seeder(file, bootstrap);
+        try (HostileDhtNode liar = new HostileDhtNode()) {
+            Path log = tmp.resolve("debug.log");
+            SkiffProcess s = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", tmp.resolve("dl").toString(), "--port",
+                String.valueOf(Ports.free()), "-q", "-l", "DEBUG", "--log-file", log.toString(),
+                "--dht-bootstrap", "127.0.0.1:" + liar.port(), "--dht-bootstrap", bootstrap, magnet(m));
+            assertEquals(0, s.waitFor(Interop.timeoutSeconds()), s.output());
+            Content.assertSameBytes(file, tmp.resolve("dl").resolve("file.bin"));
+            String text = Files.readString(log);
+            Matcher stats = Pattern.compile("garbage (\\d+).*?, unexpected (\\d+)").matcher(text);
+            assertTrue(stats.find(), text);
+            System.out.println("DHT beside a lying node (" + liar.queries.get() + " queries to it): " + stats.group());
+            assertTrue(liar.queries.get() >= 1, "the liar was asked");
+            assertTrue(Long.parseLong(stats.group(1)) >= 2, "its huge nodes and our own id are counted as garbage");
+            assertTrue(Long.parseLong(stats.group(2)) >= 1, "its wrong transaction id is counted");
+        }
+    }
+}
