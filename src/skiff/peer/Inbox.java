@@ -277,8 +277,14 @@ final class Inbox<S> {
                 // have none: the bitfield is already empty; suggest and allowed fast: advice we do not need to take
             }
             case Wire.EXTENDED -> extended(in.array(), in.arrayOffset() + f.offset, f.length);
+            case Wire.PORT -> {
+                int port = (in.get(f.offset) & 0xff) << 8 | in.get(f.offset + 1) & 0xff; // the decoder checked: 2 bytes
+                if (port != 0) {
+                    listener.port(conn, port);
+                }
+            }
             default -> {
-                // PORT (BEP 5): read and ignored until DHT exists
+                // nothing else reaches here: the decoder ignores ids it does not know
             }
         }
     }

@@ -332,6 +332,13 @@ public final class PeerConnection<S> implements PeerStream.Events {
     }
 
 
+    /** BEP 5's PORT: the UDP port of our DHT node, for a peer that set the DHT bit. */
+    public void sendPort(int port) {
+        if (ensure(7)) {
+            outbox.buffer().putInt(3).put((byte) Wire.PORT).putShort((short) port);
+        }
+    }
+
     /** BEP 6: instead of a bitfield, when we have every piece or none. */
     public void sendHaveAll(boolean all) {
         simple(all ? Wire.HAVE_ALL : Wire.HAVE_NONE);

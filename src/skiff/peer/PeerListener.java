@@ -34,6 +34,10 @@ public interface PeerListener<S> {
     }
 
     /** BEP 6: the peer will not send a block we asked for. */
+    /** BEP 5's PORT: the peer's DHT node listens on this UDP port. */
+    default void port(PeerConnection<S> c, int port) {
+    }
+
     default void rejected(PeerConnection<S> c, int piece, int begin, int length) {
     }
 

@@ -38,6 +38,9 @@ public final class Wire {
     static final int RESERVED_EXTENSION_BIT = 0x10;
     static final int RESERVED_FAST_BYTE = 7;
     static final int RESERVED_FAST_BIT = 0x04;
+    /** BEP 5: the last reserved bit says the client runs a DHT node and understands PORT. */
+    static final int RESERVED_DHT_BYTE = 7;
+    static final int RESERVED_DHT_BIT = 0x01;
     /** BEP 6: the allowed fast set's size libtorrent and the BEP's example use. */
     public static final int ALLOWED_FAST_SET_SIZE = 10;
 
@@ -52,7 +55,15 @@ public final class Wire {
 
     /** The reserved bytes of our handshake: the extension protocol (BEP 10) and the Fast extension (BEP 6). */
     public static byte[] ourReserved() {
+        return ourReserved(false);
+    }
+
+    /** Ours, with BEP 5's DHT bit when a DHT node runs (and the torrent is not private). */
+    public static byte[] ourReserved(boolean dht) {
         byte[] r = new byte[8];
+        if (dht) {
+            r[RESERVED_DHT_BYTE] |= RESERVED_DHT_BIT;
+        }
         r[RESERVED_EXTENSION_BYTE] |= RESERVED_EXTENSION_BIT;
         r[RESERVED_FAST_BYTE] |= RESERVED_FAST_BIT;
         return r;
@@ -60,6 +71,10 @@ public final class Wire {
 
     public static boolean supportsExtensions(byte[] reserved) {
         return (reserved[RESERVED_EXTENSION_BYTE] & RESERVED_EXTENSION_BIT) != 0;
+    }
+
+    public static boolean supportsDht(byte[] reserved) {
+        return (reserved[RESERVED_DHT_BYTE] & RESERVED_DHT_BIT) != 0;
     }
 
     static boolean supportsFast(byte[] reserved) {

@@ -50,7 +50,11 @@ public final class Session {
         this.tcp = tcp;
         this.udp = udp;
         this.router = new Router(loop);
-        this.shared = new Shared(new BlockBuffers(), new HashPool.Scratch(), limits);
+        this.shared = new Shared(new BlockBuffers(), new HashPool.Scratch(), limits, node -> {
+            if (dht != null) {
+                dht.heardOf(node);
+            }
+        });
         this.trackers = trackers;
     }
 

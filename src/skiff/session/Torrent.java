@@ -146,7 +146,7 @@ public final class Torrent {
     }
 
     private void startMetadataPhase() {
-        metadata = new MetadataSwarm(loop, workers, infoHash, settings, events, network, shared.limits(), this::gotMetadata);
+        metadata = new MetadataSwarm(loop, workers, infoHash, settings, events, network, shared, this::gotMetadata);
         metadata.addPeers(givenPeers);
         if (trackers != null && !magnetTiers.isEmpty()) {
             Phases phases = new Phases();

@@ -96,9 +96,10 @@ public final class Download implements Announcer.Stats {
         this.uploader = new Uploader(settings, storage, new Choker(settings.unchokeSlots(), random), limits);
         this.network = network;
         this.admission = new Admission(settings.peerId(), peers, connections, events);
-        this.peerEvents = new PeerEvents(this, loop, events, admission, uploader, connections, peers, traffic, limits, settings);
+        this.peerEvents = new PeerEvents(this, loop, events, admission, uploader, connections, peers, traffic, shared, settings);
         this.connector = new Connector(loop, network, skiff.peer.TorrentShape.of(metainfo), peerEvents, sink, uploader,
-                Wire.handshake(metainfo.infoHash(), settings.peerId(), Wire.ourReserved()).array(), peers, connections,
+                Wire.handshake(metainfo.infoHash(), settings.peerId(),
+                        Wire.ourReserved(settings.dhtPort() > 0 && !metainfo.isPrivate())).array(), peers, connections,
                 settings.maxPeers(), limits);
         this.trackerLink = new TrackerLink(peers, events, this::dial);
         connector.offerExtensions(peerEvents::extensionOffer);

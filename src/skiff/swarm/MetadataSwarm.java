@@ -30,6 +30,8 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
     private final Events events;
     private final PeerNetwork network;
     private final GlobalLimits limits;
+    /** Where a peer's DHT node goes (BEP 5's PORT); whether the torrent is private is not known yet, as for the DHT itself. */
+    private final Consumer<java.net.InetSocketAddress> dhtNodes;
     private final Consumer<byte[]> done;
     private final PeerSet peers;
     private final Map<InetSocketAddress, PeerConnection<PeerState>> connections = new LinkedHashMap<>();
@@ -44,18 +46,19 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
 
     /** {@code done}: the verified info dictionary, on the loop. */
     public MetadataSwarm(EventLoop loop, Executor workers, byte[] infoHash, Settings settings, Events events, PeerNetwork network,
-                         GlobalLimits limits, Consumer<byte[]> done) {
+                         Shared shared, Consumer<byte[]> done) {
         this.loop = loop;
         this.workers = workers;
         this.settings = settings;
         this.events = events;
         this.network = network;
-        this.limits = limits;
+        this.limits = shared.limits();
+        this.dhtNodes = shared.dhtNodes();
         this.done = done;
         this.peers = new PeerSet(settings.port());
         this.fetch = new MetadataFetch<>(infoHash);
         this.connector = new Connector(loop, network, TorrentShape.unknown(infoHash), this, null, null,
-                Wire.handshake(infoHash, settings.peerId(), Wire.ourReserved()).array(), peers, connections, settings.maxPeers(),
+                Wire.handshake(infoHash, settings.peerId(), Wire.ourReserved(settings.dhtPort() > 0)).array(), peers, connections, settings.maxPeers(),
                 limits);
         // no ut_pex: the torrent may be private (BEP 27), which only its metadata can tell
         connector.offerExtensions(a -> ExtensionHandshake.message(Map.of("ut_metadata", ExtensionHandshake.UT_METADATA),
@@ -195,7 +198,16 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
         if (refused == null && c.fast()) {
             c.sendHaveAll(false); // BEP 6: have none, where a bitfield would go
         }
+        if (refused == null && settings.dhtPort() > 0 && Wire.supportsDht(reserved)) {
+            c.sendPort(settings.dhtPort()); // BEP 5
+        }
         return refused;
+    }
+
+    @Override
+    public void port(PeerConnection<PeerState> c, int port) {
+        events.debug(c + ": its DHT node is on UDP port " + port);
+        dhtNodes.accept(new java.net.InetSocketAddress(c.address().getAddress(), port));
     }
 
     @Override

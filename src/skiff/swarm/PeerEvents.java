@@ -25,6 +25,7 @@ final class PeerEvents implements PeerListener<PeerState> {
     private final GlobalLimits limits;
     private final CloseCounts closeCounts = new CloseCounts();
     private final Settings settings;
+    private final Shared shared;
     /** Peer exchange (BEP 11); null for a private torrent (BEP 27). */
     private final Pex pex;
     /** Peers that completed a handshake with us, over the whole run. */
@@ -36,8 +37,9 @@ final class PeerEvents implements PeerListener<PeerState> {
 
     PeerEvents(Download download, EventLoop loop, Events events, Admission admission, Uploader uploader,
                Map<InetSocketAddress, PeerConnection<PeerState>> connections, PeerSet peers, Traffic traffic,
-               GlobalLimits limits, Settings settings) {
+               Shared shared, Settings settings) {
         this.settings = settings;
+        this.shared = shared;
         this.pex = download.metainfo().isPrivate() ? null : new Pex(peers);
         this.download = download;
         this.loop = loop;
@@ -47,7 +49,7 @@ final class PeerEvents implements PeerListener<PeerState> {
         this.connections = connections;
         this.peers = peers;
         this.traffic = traffic;
-        this.limits = limits;
+        this.limits = shared.limits();
     }
 
     int peersUsed() {
@@ -94,8 +96,21 @@ final class PeerEvents implements PeerListener<PeerState> {
             }
             c.flush();
         }
+        if (settings.dhtPort() > 0 && !download.metainfo().isPrivate() && skiff.peer.Wire.supportsDht(reserved)) {
+            c.sendPort(settings.dhtPort()); // BEP 5: tell a DHT peer where our node is
+            c.flush();
+        }
         peersUsed++;
         return null;
+    }
+
+    /** BEP 5's PORT: the peer's DHT node, pinged and kept if it answers (never for a private torrent). */
+    @Override
+    public void port(PeerConnection<PeerState> c, int port) {
+        if (!download.metainfo().isPrivate()) {
+            events.debug(c + ": its DHT node is on UDP port " + port);
+            shared.dhtNodes().accept(new java.net.InetSocketAddress(c.address().getAddress(), port));
+        }
     }
 
     @Override

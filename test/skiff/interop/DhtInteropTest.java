@@ -107,6 +107,7 @@ class DhtInteropTest {
         Content.assertSameBytes(file, tmp.resolve("dl").resolve("file.bin"));
         String text = Files.readString(log);
         System.out.println("DHT: trackerless magnet, first peer " + firstPeer(text).toMillis() + " ms after the node started");
+        assertTrue(text.contains("its DHT node is on UDP port"), "libtorrent's PORT message (BEP 5) is read");
         assertTrue(Files.isRegularFile(nodesFile), "the nodes are kept for the next run");
     }
 

@@ -23,6 +23,14 @@ class FastExtensionTest {
     }
 
     @Test
+    void theDhtBitIsSetOnlyWithADhtAndPortIsTwoBytes() {
+        assertTrue(Wire.supportsDht(Wire.ourReserved(true)), "BEP 5: the last reserved bit");
+        assertTrue(!Wire.supportsDht(Wire.ourReserved(false)) && !Wire.supportsDht(Wire.ourReserved()));
+        assertTrue(Wire.supportsFast(Wire.ourReserved(true)) && Wire.supportsExtensions(Wire.ourReserved(true)));
+        assertEquals(2, Wire.fixedLength(Wire.PORT));
+    }
+
+    @Test
     void weAdvertiseItAndItsMessagesHaveFixedSizes() {
         assertTrue(Wire.supportsFast(Wire.ourReserved()));
         assertTrue(Wire.supportsExtensions(Wire.ourReserved()));
