@@ -71,6 +71,7 @@ public final class Dht {
     private final Tokens tokens;
     private final PeerStore store = new PeerStore();
     private final RateLimit rateLimit = new RateLimit();
+    private final ExternalAddress external = new ExternalAddress();
     private final DhtStats stats = new DhtStats();
     private final Map<Integer, Pending> pending = new HashMap<>();
     private final List<Running> lookups = new ArrayList<>();
@@ -145,6 +146,26 @@ public final class Dht {
         Dicts a = Dicts.builder().put("info_hash", infoHash.bytes()).put("token", token);
         a.put("port", port == 0 ? 1 : port).put("implied_port", port == 0 ? 1 : 0);
         query(to.address(), "announce_peer", a, null);
+    }
+
+    /** Our address as other nodes see it (BEP 42's {@code ip}), once enough of them agree; or null. */
+    public InetAddress externalAddress() {
+        return external.address();
+    }
+
+    /** Whether our id fits our outside address (BEP 42); true while that address is unknown or local. */
+    public boolean idFitsAddress() {
+        return external.address() == null || Bep42.valid(self, external.address());
+    }
+
+    /** Whether {@code id} fits {@code ip} (BEP 42); any id fits a local address. */
+    public static boolean fits(NodeId id, InetAddress ip) {
+        return Bep42.valid(id, ip);
+    }
+
+    /** A random id that fits {@code ip} (BEP 42), for a node that knows its outside address. */
+    public static NodeId idFor(InetAddress ip, RandomGenerator random) {
+        return Bep42.idFor(ip, random);
     }
 
     /** Live nodes in the table. */
@@ -293,6 +314,7 @@ public final class Dht {
         } catch (KrpcException e) {
             stats.garbage++;
             stats.lastGarbage = e.getMessage();
+            table.failed(from, now); // a node in our table that sends garbage is on its way out
             return;
         }
         if (from.getPort() == 0 || self.equals(m.id())) {
@@ -320,6 +342,9 @@ public final class Dht {
             return;
         }
         stats.answers++;
+        if (m.yourAddress() != null) {
+            external.vote(m.yourAddress().getAddress(), from.getAddress());
+        }
         boolean wasEmpty = table.size() == 0;
         Contact questionable = table.insert(new Contact(m.id(), from), now);
         if (wasEmpty && table.size() > 0) {

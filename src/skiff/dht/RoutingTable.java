@@ -10,7 +10,8 @@ import java.util.random.RandomGenerator;
  * The routing table (BEP 5): buckets of k = 8 nodes by how many leading bits an id shares with
  * ours, the deepest bucket split as it fills, so we know many nodes near us and a few far away.
  * A node is good while it answered us in the last 15 minutes, questionable after that, bad after
- * two failed queries. A full bucket takes a newcomer only in place of a bad node; a questionable
+ * two failed queries. In a full bucket a node whose id fits its address (BEP 42) displaces one
+ * whose id does not. A full bucket takes a newcomer only in place of a bad node; a questionable
  * one is pinged first ({@link #insert} says whom), the newcomer waiting among the bucket's
  * replacements. Bounded: 160 buckets of 8 nodes and 8 replacements, a few hundred KiB at most.
  */
@@ -110,6 +111,16 @@ final class RoutingTable {
                     b.nodes.set(j, new Node(c, now));
                     b.changedMillis = now;
                     return null;
+                }
+            }
+            if (Bep42.valid(c.id(), c.address().getAddress())) { // BEP 42: a verified id displaces an unverified one
+                for (int j = 0; j < b.nodes.size(); j++) {
+                    Contact old = b.nodes.get(j).contact;
+                    if (!Bep42.valid(old.id(), old.address().getAddress())) {
+                        b.nodes.set(j, new Node(c, now));
+                        b.changedMillis = now;
+                        return null;
+                    }
                 }
             }
             replacement(b, c);

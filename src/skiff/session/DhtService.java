@@ -65,6 +65,9 @@ public final class DhtService {
             }
         }
         NodeId id = saved != null ? saved.id() : NodeId.random(random);
+        if (saved != null && saved.external() != null && !Dht.fits(id, saved.external())) {
+            id = Dht.idFor(saved.external(), random); // BEP 42: an id that fits the address nodes see us at
+        }
         DhtService[] self = new DhtService[1];
         Dht dht = new Dht(id, (datagram, to) -> self[0].send(datagram, to), random, loop.nowMillis());
         DhtService s = new DhtService(loop, dns, udp, dht, nodesFile, log);
@@ -148,11 +151,13 @@ public final class DhtService {
         stopped = true;
         if (nodesFile != null) {
             try {
-                NodesFile.save(nodesFile, dht.id(), dht.nodes());
+                NodesFile.save(nodesFile, dht.id(), dht.nodes(), dht.externalAddress());
             } catch (IOException e) {
                 warn.accept("cannot save the DHT nodes to " + nodesFile + ": " + e.getMessage());
             }
         }
-        log.accept("DHT: " + dht.stats() + (sendFailures > 0 ? "; datagrams not sent " + sendFailures : ""));
+        log.accept("DHT: " + dht.stats() + (sendFailures > 0 ? "; datagrams not sent " + sendFailures : "")
+            + (dht.externalAddress() != null ? "; outside address " + dht.externalAddress().getHostAddress()
+                + (dht.idFitsAddress() ? "" : " (a BEP 42 id for it from the next start)") : ""));
     }
 }

@@ -17,7 +17,8 @@ import skiff.dht.NodeId;
 
 /**
  * The DHT's state between runs: our node id (libtorrent and Transmission keep theirs, so the
- * nodes near us stay near) and the nodes we knew, as bencode {id, nodes, nodes6} in compact form.
+ * nodes near us stay near), our outside address as nodes reported it (BEP 42), and the nodes we
+ * knew, as bencode {id, ip, nodes, nodes6} in compact form.
  * Read before the loop runs, written atomically when the session stops. A file that is not ours
  * or is damaged is ignored with a warning: the DHT bootstraps from the routers instead.
  */
@@ -25,7 +26,8 @@ final class NodesFile {
     /** 2,000 nodes of either family fit with room; a larger file is not ours. */
     static final int MAX_BYTES = 128 << 10;
 
-    record Saved(NodeId id, List<Contact> nodes) {
+    /** {@code external}: our outside address as other nodes agreed on it (BEP 42), or null. */
+    record Saved(NodeId id, List<Contact> nodes, java.net.InetAddress external) {
     }
 
     private NodesFile() {
@@ -51,15 +53,23 @@ final class NodesFile {
             if (d.get("nodes6") instanceof BBytes v6) {
                 nodes.addAll(Contact.decodeAll(v6.bytes(), true));
             }
-            return new Saved(NodeId.of(id.bytes()), nodes);
+            java.net.InetAddress external = null;
+            if (d.get("ip") instanceof BBytes ip && (ip.length() == 4 || ip.length() == 16)) {
+                external = java.net.InetAddress.getByAddress(ip.bytes());
+            }
+            return new Saved(NodeId.of(id.bytes()), nodes, external);
         } catch (BencodeException | IllegalArgumentException e) {
             throw new IOException(e.getMessage());
         }
     }
 
-    static void save(Path file, NodeId id, List<Contact> nodes) throws IOException {
+    static void save(Path file, NodeId id, List<Contact> nodes, java.net.InetAddress external) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        BDict d = skiff.dht.Krpc.nodes(Dicts.builder().put("id", id.bytes()), nodes).build();
+        Dicts d0 = Dicts.builder().put("id", id.bytes());
+        if (external != null) {
+            d0.put("ip", external.getAddress());
+        }
+        BDict d = skiff.dht.Krpc.nodes(d0, nodes).build();
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, Encoder.encode(d));
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
