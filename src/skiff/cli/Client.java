@@ -101,9 +101,8 @@ final class Client {
                 err.println("skiff: " + e.getMessage());
                 return ExitCode.FAILED;
             }
-            if (!args.noDht) {
-                session.startDht(args.dhtBootstrap.isEmpty() ? DhtService.ROUTERS : args.dhtBootstrap, DhtService.defaultNodesFile(),
-                        random.split(), log::warn, log::debug);
+            if (!args.noDht) { // from the well-known routers unless --dht-bootstrap; its nodes kept in the XDG state directory
+                session.startDht(args.dhtBootstrap, DhtService.defaultNodesFile(), random.split(), log::warn, log::debug);
             }
             Settings settings = new Settings(args.maxPeers, session.port(), peerId, Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
                     Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.unchokeIntervalSeconds * 1000L, args.seed, args.seedRatio,
@@ -297,9 +296,8 @@ final class Client {
         for (Job j : jobs) {
             Metainfo m = j.torrent.metainfo();
             boolean perFile = args.files && m != null && m.files().size() > 1;
-            rows.add(new Progress.Row(j.torrent.status(), perFile ? m.files() : null,
-                    perFile ? j.torrent.download().fileBytesDone() : null, session.dht() == null ? -1 : session.dht().nodes(),
-                    j.torrent.dhtPeers()));
+            rows.add(new Progress.Row(j.torrent.status(), perFile ? m.files() : null, perFile ? j.torrent.download().fileBytesDone() : null,
+                    session.dht() == null ? -1 : session.dht().nodes(), j.torrent.dhtPeers()));
         }
         return rows;
     }
@@ -324,7 +322,6 @@ final class Client {
             }
         }
     }
-
 
     /** One torrent of the run, and what it tells the user interface (its log lines named when there are several). */
     private final class Job implements skiff.swarm.Events {

@@ -37,8 +37,6 @@ public final class Dht {
     static final int MAX_PENDING = 512;
     /** Lookups at once: each torrent's, the bucket refreshes and the bootstrap. */
     static final int MAX_LOOKUPS = 16;
-    /** Peers per get_peers answer: a reply stays within a few times the query's size (no amplifier). */
-    static final int MAX_VALUES_SENT = 32;
     /** With fewer live nodes than this the table is not ready: bootstrap again, every 30 s. */
     static final long BOOTSTRAP_EVERY_MILLIS = 30_000;
     static final int PINGS_PER_TICK = 4;
@@ -68,9 +66,7 @@ public final class Dht {
     private final Sender sender;
     private final RandomGenerator random;
     private final RoutingTable table;
-    private final Tokens tokens;
-    private final PeerStore store = new PeerStore();
-    private final RateLimit rateLimit = new RateLimit();
+    private final Answers answers;
     private final ExternalAddress external = new ExternalAddress();
     private final DhtStats stats = new DhtStats();
     private final Map<Integer, Pending> pending = new HashMap<>();
@@ -89,7 +85,7 @@ public final class Dht {
         this.random = random;
         this.now = now;
         this.table = new RoutingTable(self, now);
-        this.tokens = new Tokens(random, now);
+        this.answers = new Answers(self, table, sender, random, stats, now);
         this.nextTid = random.nextInt(1 << 16);
         this.lastMaintenanceMillis = now;
     }
@@ -106,7 +102,7 @@ public final class Dht {
         stats.nodes = table.size();
         stats.goodNodes = table.goodNodes(now);
         stats.buckets = table.buckets();
-        stats.storedTorrents = store.torrents();
+        stats.storedTorrents = answers.storedTorrents();
         return stats;
     }
 
@@ -190,14 +186,13 @@ public final class Dht {
                 p.reply.failed();
             }
         }
-        tokens.tick(now);
+        answers.tick(now);
         if (table.size() < RoutingTable.K && !routers.isEmpty() && now - lastBootstrapMillis >= BOOTSTRAP_EVERY_MILLIS) {
             lastBootstrapMillis = now;
             bootstrap();
         }
         if (now - lastMaintenanceMillis >= 10_000) {
             lastMaintenanceMillis = now;
-            store.expire(now);
             for (NodeId t : table.refreshTargets(now, random)) {
                 lookup(t, false, p -> { }, r -> { });
             }
@@ -322,7 +317,12 @@ public final class Dht {
             return;
         }
         switch (m.kind()) {
-            case QUERY -> answer(m, from);
+            case QUERY -> {
+                Contact asker = new Contact(m.id(), from);
+                if (answers.answer(m, from, now) && !m.readOnly() && !table.contains(asker) && table.wouldTake(m.id())) {
+                    ping(from); // it joins when it answers us: a query alone proves nothing about its address
+                }
+            }
             case RESPONSE, ERROR -> reply(m, from);
         }
     }
@@ -358,46 +358,5 @@ public final class Dht {
         if (p.reply != null) {
             p.reply.answered(m);
         }
-    }
-
-    private void answer(Krpc.Message q, InetSocketAddress from) {
-        stats.queriesReceived++;
-        if (!rateLimit.allow(from.getAddress(), now)) {
-            stats.rateLimited++;
-            return;
-        }
-        Contact asker = new Contact(q.id(), from);
-        if (!q.readOnly() && !table.contains(asker) && table.wouldTake(q.id())) {
-            ping(from); // it joins when it answers us: a query alone proves nothing about its address
-        }
-        Dicts r = Dicts.builder();
-        switch (q.method()) {
-            case "ping" -> {
-            }
-            case "find_node" -> Krpc.nodes(r, table.closest(q.target(), RoutingTable.K));
-            case "get_peers" -> {
-                r.put("token", tokens.issue(from.getAddress()));
-                List<InetSocketAddress> peers = store.peers(q.target(), MAX_VALUES_SENT, random);
-                if (peers.isEmpty()) {
-                    Krpc.nodes(r, table.closest(q.target(), RoutingTable.K));
-                } else {
-                    Krpc.values(r, peers);
-                }
-            }
-            case "announce_peer" -> {
-                if (!tokens.valid(q.token(), from.getAddress())) {
-                    sender.send(Krpc.error(q.tid(), 203, "bad token"), from);
-                    return;
-                }
-                InetAddress ip = from.getAddress();
-                store.announce(q.target(), new InetSocketAddress(ip, q.impliedPort() ? from.getPort() : q.port()), now);
-                stats.announcesReceived++;
-            }
-            default -> {
-                sender.send(Krpc.error(q.tid(), 204, "method unknown"), from);
-                return;
-            }
-        }
-        sender.send(Krpc.response(q.tid(), self, r, from), from);
     }
 }

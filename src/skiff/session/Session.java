@@ -163,7 +163,8 @@ public final class Session {
     }
 
     /**
-     * Starts the DHT node on the UDP endpoint (BEP 5): {@code routers} as HOST:PORT, its id and
+     * Starts the DHT node on the UDP endpoint (BEP 5): {@code routers} as HOST:PORT (none: the
+     * well-known ones), its id and
      * nodes kept in {@code nodesFile} (null: not kept). Before the torrents are added; without a
      * UDP port there is no DHT, and a warning says so. Call before the loop runs: the file is read now.
      */
@@ -174,7 +175,8 @@ public final class Session {
             return;
         }
         this.warn = warn;
-        dht = DhtService.start(loop, new skiff.loop.Dns(loop, workers), udp, routers, nodesFile, random, warn, log);
+        dht = DhtService.start(loop, new skiff.loop.Dns(loop, workers), udp, routers.isEmpty() ? DhtService.ROUTERS : routers,
+            nodesFile, random, warn, log);
     }
 
     /** The DHT node, or null when it is off. */
