@@ -66,7 +66,7 @@ class DhtInteropTest {
             "--dht", "--dht-bootstrap", bootstrap, "--extensions", "ut_metadata", "--dht-announce-seconds", "1");
         started.add(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.readString(log).contains("dht_announces=2 ")) {
+        while (!Files.readString(log).contains("dht_announces=2")) {
             assertTrue(System.nanoTime() < deadline && !p.waitFor(100, TimeUnit.MILLISECONDS), // the poll's pause
                 "the seeder announced itself to the DHT:\n" + Files.readString(log));
         }
