@@ -28,7 +28,9 @@ final class Args {
     String bind;
     boolean seed;
     double seedRatio;
-    long seedTimeMinutes;
+    /** --seed-ratio 0: do not seed at all, whatever else says so. */
+    boolean noSeeding;
+    long seedTimeMillis;
     long uploadLimitKib;
     int unchokeSlots = 4;
     /** Seconds between choking rounds (BEP 3's ten; libtorrent's unchoke_interval is 15). */
@@ -200,9 +202,22 @@ final class Args {
             case "-c", "--comment" -> comment = value;
             case "--piece-size" -> pieceSize = pieceSize(value);
             case "--bind" -> bind = nonEmpty(name, value);
-            case "--seed-ratio" -> seedRatio = ratio(name, value);
-            case "--seed-time" -> seedTimeMinutes = intIn(name, value, 1, 1_000_000);
-            case "-u", "--upload-limit" -> uploadLimitKib = intIn(name, value, 0, Integer.MAX_VALUE);
+            case "--seed-ratio" -> {
+                seedRatio = ratio(name, value);
+                noSeeding = seedRatio == 0;
+            }
+            case "--seed-time" -> {
+                seedTimeMillis = Units.parseDurationMillis(value);
+                if (seedTimeMillis < 0) {
+                    throw new UsageException("--seed-time needs minutes (1.5) or a time such as 90s, 30m, 2h, not '" + value + "'");
+                }
+            }
+            case "-u", "--upload-limit" -> {
+                uploadLimitKib = Units.parseRateKib(value);
+                if (uploadLimitKib < 0) {
+                    throw new UsageException(name + " needs KiB/s (500) or a rate such as 500K, 1.5M, 0 for none, not '" + value + "'");
+                }
+            }
             case "--unchoke-slots" -> unchokeSlots = intIn(name, value, 1, 100);
             case "--unchoke-interval" -> unchokeIntervalSeconds = intIn(name, value, 1, 600);
             case "--status-interval" -> statusIntervalSeconds = intIn(name, value, 1, 86_400);
@@ -243,8 +258,12 @@ final class Args {
                 throw new UsageException("option '" + name + "' is for " + where + ", not " + here);
             }
         }
-        if ((seedRatio > 0 || seedTimeMinutes > 0) && !seed) {
+        if ((seedRatio > 0 || seedTimeMillis > 0) && !seed) {
             seed = true; // asking for a ratio or a time means asking to seed
+        }
+        if (noSeeding) {
+            seed = false; // --seed-ratio 0: reached the moment the download is
+            seedTimeMillis = 0;
         }
         String what = command == Command.CREATE ? "a file or folder to share" : "a .torrent file or magnet link";
         if (rest.isEmpty()) {
@@ -316,13 +335,13 @@ final class Args {
     private static double ratio(String name, String value) throws UsageException {
         try {
             double r = Double.parseDouble(value);
-            if (r > 0 && r < 1e6) {
+            if (r >= 0 && r < 1e6) {
                 return r;
             }
         } catch (NumberFormatException e) {
             // fall through to the message below
         }
-        throw new UsageException("option '" + name + "' needs a positive number such as 1.5, not '" + value + "'");
+        throw new UsageException("option '" + name + "' needs a number such as 1.5 (0: do not seed), not '" + value + "'");
     }
 
     private static Log.Level level(String value) throws UsageException {

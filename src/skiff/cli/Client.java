@@ -2,7 +2,6 @@ package skiff.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -80,7 +79,7 @@ final class Client {
                 : "disk full (or file truncated) writing " + jobs.get(0).torrent.download().root()));
         ExecutorService workers = WorkerPool.create(WorkerPool.defaultThreads());
         try {
-            byte[] peerId = peerId(random);
+            byte[] peerId = Main.peerId(random);
             InetAddress bind;
             try {
                 bind = args.bind == null ? null : InetAddress.getByName(args.bind);
@@ -106,7 +105,7 @@ final class Client {
             }
             Settings settings = new Settings(args.maxPeers, session.port(), peerId, Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
                     Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.unchokeIntervalSeconds * 1000L, args.seed, args.seedRatio,
-                    args.seedTimeMinutes * 60_000, args.diskIo, "skiff " + Main.VERSION,
+                    args.seedTimeMillis, args.diskIo, "skiff " + Main.VERSION,
                     session.dht() != null ? session.port() : 0);
             String clash = addTorrents(metainfos, settings, random, givenPeers);
             if (clash != null) {
@@ -220,17 +219,6 @@ final class Client {
         return null;
     }
 
-    /** Azureus-style peer id (BEP 20): client code and version, then random printable bytes. */
-    static byte[] peerId(SplittableRandom random) {
-        String prefix = "-SK" + Main.VERSION.replace(".", "").substring(0, 3) + "0-";
-        String alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-        StringBuilder b = new StringBuilder(prefix);
-        while (b.length() < 20) {
-            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
-        }
-        return b.toString().getBytes(StandardCharsets.US_ASCII);
-    }
-
     private void logged(Log.Level level, String message) {
         boolean shown = log.enabled(level) && progress != null;
         if (shown) {
@@ -313,9 +301,12 @@ final class Client {
             Status s = j.torrent.status();
             double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
             // the torrent's own time: a magnet's download starts once its metadata is in
-            String line = Progress.summaryLine(s, j.complete, Math.max(0.001, s.elapsedMillis() / 1000.0), args.seed);
+            Metainfo m = j.torrent.metainfo(); // where the data is: the file, or the torrent's folder
+            String path = m == null ? null : j.torrent.download().root().resolve(m.name()).toAbsolutePath().normalize().toString();
+            String line = Progress.summaryLine(s, path != null ? path : s.name(), j.complete, Math.max(0.001, s.elapsedMillis() / 1000.0),
+                    args.seed);
             if (!args.quiet) {
-                out.println(args.json ? Progress.jsonSummary(s, j.complete, secs, ratio) : line); // --json: every stdout line an object
+                out.println(args.json ? Progress.jsonSummary(s, path, j.complete, secs, ratio) : line); // --json: every stdout line an object
             }
             if (args.logFile != null) {
                 log.info(line); // -q is about the terminal: the log file gets the summary too

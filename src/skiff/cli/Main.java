@@ -224,4 +224,15 @@ public final class Main {
         }
         return MetainfoParser.parse(Files.readAllBytes(p));
     }
+
+    /** Azureus-style peer id (BEP 20): client code and version, then random printable bytes. */
+    static byte[] peerId(java.util.SplittableRandom random) {
+        String prefix = "-SK" + Main.VERSION.replace(".", "").substring(0, 3) + "0-";
+        String alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        StringBuilder b = new StringBuilder(prefix);
+        while (b.length() < 20) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
 }

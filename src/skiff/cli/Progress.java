@@ -312,24 +312,27 @@ final class Progress {
     }
 
     /**
-     * The last line: the download's size, time and speed (up to completion, not counting the
-     * seeding after it), then seeding time, uploaded bytes and ratio.
+     * The last line: where the data is ({@code where}: its absolute path, or the name before there
+     * is one), the download's size, time and speed (up to completion, not counting the seeding
+     * after it), then seeding time, uploaded bytes and ratio; a stopped download says how to resume.
      */
-    static String summaryLine(Status s, boolean complete, double totalSeconds, boolean seeded) {
+    static String summaryLine(Status s, String where, boolean complete, double totalSeconds, boolean seeded) {
         double downloadSeconds = s.completedAfterMillis() >= 0 ? Math.max(0.001, s.completedAfterMillis() / 1000.0) : totalSeconds;
         double seedingSeconds = s.completedAfterMillis() >= 0 && seeded ? Math.max(0, totalSeconds - downloadSeconds) : 0;
         double ratio = s.totalBytes() == 0 ? 0 : (double) s.uploadedBytes() / s.totalBytes();
-        return (complete ? "done: " : "stopped: ") + s.name() + ", " + Units.bytes(s.haveBytes()) + " of "
+        return (complete ? "done: " : "stopped: ") + where + ", " + Units.bytes(s.haveBytes()) + " of "
                 + Units.bytes(s.totalBytes()) + " in " + Units.decimal(downloadSeconds, 1) + " s, average "
                 + Units.bytes((long) (s.downloadedBytes() / downloadSeconds)) + "/s, downloaded " + Units.bytes(s.downloadedBytes())
                 + ", peers used " + s.peersUsed() + (seedingSeconds >= 0.05 ? "; seeded " + Units.decimal(seedingSeconds, 1) + " s" : "")
-                + ", uploaded " + Units.bytes(s.uploadedBytes()) + ", ratio " + Units.decimal(ratio, 2);
+                + ", uploaded " + Units.bytes(s.uploadedBytes()) + ", ratio " + Units.decimal(ratio, 2)
+                + (complete ? "" : "; the same command resumes");
     }
 
     /** The run's end as one object: {@code event} done or stopped, the download's totals (its speed over its own time, not the seeding after). */
-    static String jsonSummary(Status s, boolean complete, double seconds, double ratio) {
+    static String jsonSummary(Status s, String path, boolean complete, double seconds, double ratio) {
         double downloadSeconds = s.completedAfterMillis() >= 0 ? s.completedAfterMillis() / 1000.0 : seconds;
-        return "{\"event\":\"" + (complete ? "done" : "stopped") + "\"," + identity(s) + ",\"state\":\"" + s.state().label()
+        return "{\"event\":\"" + (complete ? "done" : "stopped") + "\"," + identity(s) + ",\"path\":"
+                + (path == null ? "null" : Units.json(path)) + ",\"state\":\"" + s.state().label()
                 + "\",\"have_bytes\":" + s.haveBytes() + ",\"total_bytes\":" + s.totalBytes()
                 + ",\"downloaded_bytes\":" + s.downloadedBytes() + ",\"uploaded_bytes\":" + s.uploadedBytes()
                 + ",\"seconds\":" + Units.decimal(seconds, 1) + ",\"download_seconds\":" + Units.decimal(downloadSeconds, 1)

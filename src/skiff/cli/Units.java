@@ -72,4 +72,47 @@ final class Units {
         }
         return b.append('"').toString();
     }
+
+    /**
+     * A rate as people type it, in KiB/s: a bare number is KiB/s (as before), or with a unit
+     * K, M or G (KiB, MiB, GiB per second; a trailing "iB", "B" or "/s" is allowed). -1 when it is none.
+     */
+    static long parseRateKib(String value) {
+        String v = value.trim().toUpperCase(java.util.Locale.ROOT).replace("/S", "");
+        long mult = 1;
+        for (String unit : new String[] {"KIB", "KB", "K", "MIB", "MB", "M", "GIB", "GB", "G"}) {
+            if (v.endsWith(unit)) {
+                mult = unit.charAt(0) == 'K' ? 1 : unit.charAt(0) == 'M' ? 1024 : 1024 * 1024;
+                v = v.substring(0, v.length() - unit.length()).trim();
+                break;
+            }
+        }
+        try {
+            double d = Double.parseDouble(v) * mult;
+            return d >= 0 && d <= Integer.MAX_VALUE && !v.isEmpty() ? Math.round(d) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A duration as people type it: a bare number is minutes (1.5 too), or 90s, 30m, 2h, 1d. -1 when it is none. */
+    static long parseDurationMillis(String value) {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        long unit = 60_000;
+        if (!v.isEmpty() && "smhd".indexOf(v.charAt(v.length() - 1)) >= 0) {
+            unit = switch (v.charAt(v.length() - 1)) {
+                case 's' -> 1000;
+                case 'm' -> 60_000;
+                case 'h' -> 3_600_000;
+                default -> 86_400_000;
+            };
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            double d = Double.parseDouble(v) * unit;
+            return d > 0 && d < 1e15 && !v.isEmpty() ? Math.round(d) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 }

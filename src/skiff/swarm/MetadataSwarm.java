@@ -290,7 +290,7 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
         }
         fetch.release(c);
         peers.closed(c.address(), reason, c.handshakeDone(), loop.nowMillis());
-        events.debug(c + ": closed (" + reason + (detail != null ? ": " + detail : "") + ")");
+        events.debug(c + ": closed (" + reason.words() + (detail != null ? ": " + detail : "") + ")");
         if (!over) {
             connections.values().forEach(this::ask);
         }

@@ -115,6 +115,7 @@ final class PeerEvents implements PeerListener<PeerState> {
 
     @Override
     public void choked(PeerConnection<PeerState> c, boolean choked) {
+        events.debug(c + (choked ? ": choked us" : ": unchoked us"));
         if (choked) {
             download.fetcher().release(c);
         } else {
@@ -217,13 +218,20 @@ final class PeerEvents implements PeerListener<PeerState> {
             }
         }
         peers.closed(c.address(), reason, c.handshakeDone(), loop.nowMillis());
-        events.debug(c + ": closed (" + reason + (detail != null ? ": " + detail : "") + ")");
+        events.debug(c + ": closed (" + reason.words() + (detail != null ? ": " + detail : "") + ")");
         if (!download.stopped() && !download.finished() && download.picker() != null) {
             download.fetcher().fillAll(); // its released requests may go to someone else now
         }
     }
 
     /** BEP 9: a peer fetching the metadata from us gets each piece it asks for; a private torrent never offers it. */
+    @Override
+    public void extensionHandshake(PeerConnection<PeerState> c, skiff.peer.ExtensionHandshake h) {
+        if (h.client() != null) {
+            events.debug(c + ": client " + h.client());
+        }
+    }
+
     @Override
     public void extended(PeerConnection<PeerState> c, int id, byte[] b, int offset, int length) {
         skiff.metainfo.Metainfo m = download.metainfo();

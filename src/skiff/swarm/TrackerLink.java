@@ -22,6 +22,8 @@ final class TrackerLink implements Announcer.Listener {
         int n = r.peers().size();
         events.info("tracker " + url + ": " + n + (n == 1 ? " peer (" : " peers (") + added + " new)"
                 + (r.warning() != null ? ", warning: " + r.warning() : ""));
+        events.debug("tracker " + url + ": next announce in " + r.intervalSeconds() + " s"
+                + (r.minIntervalSeconds() > 0 ? ", not before " + r.minIntervalSeconds() + " s" : ""));
         dial.run();
     }
 

@@ -108,4 +108,28 @@ class ArgsTest {
             assertTrue(e.getMessage().contains(c[0]), e.getMessage());
         }
     }
+
+    @Test
+    void ratesAndTimesTakeTheUnitsPeopleType() throws Exception {
+        assertEquals(500, Args.parse(new String[] {"-u", "500", "t"}).uploadLimitKib, "a bare number stays KiB/s");
+        assertEquals(1024, Args.parse(new String[] {"-u", "1M", "t"}).uploadLimitKib);
+        assertEquals(1536, Args.parse(new String[] {"--upload-limit=1.5MiB", "t"}).uploadLimitKib);
+        assertEquals(300, Args.parse(new String[] {"-u", "300K", "t"}).uploadLimitKib);
+        assertEquals(90_000, Args.parse(new String[] {"--seed-time", "90s", "t"}).seedTimeMillis);
+        assertEquals(90_000, Args.parse(new String[] {"--seed-time", "1.5", "t"}).seedTimeMillis, "bare minutes, decimals too");
+        assertEquals(7_200_000, Args.parse(new String[] {"--seed-time", "2h", "t"}).seedTimeMillis);
+        assertTrue(Args.parse(new String[] {"--seed-time", "2h", "t"}).seed, "a seed time implies seeding");
+        for (String[] bad : new String[][] {{"-u", "fast", "t"}, {"-u", "-1", "t"}, {"--seed-time", "0", "t"}, {"--seed-time", "2x", "t"},
+                {"--seed-ratio", "-1", "t"}}) {
+            UsageException e = assertThrows(UsageException.class, () -> Args.parse(bad));
+            assertTrue(e.getMessage().contains("'" + bad[1] + "'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void seedRatioZeroMeansDoNotSeed() throws Exception {
+        Args a = Args.parse(new String[] {"--seed", "--seed-time", "30m", "--seed-ratio", "0", "t"});
+        assertTrue(!a.seed && a.seedTimeMillis == 0, "--seed-ratio 0 wins over --seed and a seed time");
+        assertTrue(Args.parse(new String[] {"--seed-ratio", "0.5", "t"}).seed);
+    }
 }

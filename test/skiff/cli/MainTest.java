@@ -83,7 +83,7 @@ class MainTest {
         assertEquals(0, r.code, r.err);
         assertEquals("", r.out, "nothing on the terminal");
         String logged = Files.readString(logFile);
-        assertTrue(logged.contains(" INFO check: 3 of 3 pieces are good") && logged.contains(" INFO done: single.bin, "), logged);
+        assertTrue(logged.contains(" INFO check: 3 of 3 pieces are good") && logged.contains(" INFO done: /") && logged.contains("/single.bin, "), logged);
     }
 
     @Test

@@ -74,7 +74,7 @@ class ProgressTest {
         assertEquals(2048.0, status.get("down_rate_bytes_per_s"));
         assertEquals(java.util.List.of(java.util.Map.of("path", "d/x\"y", "total_bytes", 100.0, "have_bytes", 40.0),
             java.util.Map.of("path", "z", "total_bytes", 7.0, "have_bytes", 7.0)), status.get("files"), "padding files left out");
-        java.util.Map<String, Object> done = skiff.testutil.Json.object(Progress.jsonSummary(s, true, 2.0, 0.5));
+        java.util.Map<String, Object> done = skiff.testutil.Json.object(Progress.jsonSummary(s, null, true, 2.0, 0.5));
         assertEquals("done", done.get("event"));
         assertEquals(name, done.get("name"));
         assertEquals(262144.0, done.get("average_down_bytes_per_s"));
@@ -87,12 +87,13 @@ class ProgressTest {
         Status seeded = new Status("x.bin", "00".repeat(20), 62_000, 2_000, skiff.swarm.TorrentState.SEEDING, 64 << 20, 64 << 20,
             64 << 20, 32 << 20, 0, 0, 0, 0, 0, 256, 256, 3, null, java.util.Map.of(), 0, -1);
         assertEquals("done: x.bin, 64.0 MiB of 64.0 MiB in 2.0 s, average 32.0 MiB/s, downloaded 64.0 MiB, peers used 3; "
-            + "seeded 60.0 s, uploaded 32.0 MiB, ratio 0.50", Progress.summaryLine(seeded, true, 62.0, true));
+            + "seeded 60.0 s, uploaded 32.0 MiB, ratio 0.50", Progress.summaryLine(seeded, "x.bin", true, 62.0, true));
         Status stopped = new Status("x.bin", "00".repeat(20), 4_000, -1, skiff.swarm.TorrentState.DOWNLOADING, 64 << 20, 16 << 20,
             16 << 20, 0, 0, 0, 0, 0, 0, 64, 256, 1, null, java.util.Map.of(), 0, -1);
         assertEquals("stopped: x.bin, 16.0 MiB of 64.0 MiB in 4.0 s, average 4.00 MiB/s, downloaded 16.0 MiB, peers used 1, "
-            + "uploaded 0 B, ratio 0.00", Progress.summaryLine(stopped, false, 4.0, false));
-        java.util.Map<String, Object> json = skiff.testutil.Json.object(Progress.jsonSummary(seeded, true, 62.0, 0.5));
+            + "uploaded 0 B, ratio 0.00; the same command resumes", Progress.summaryLine(stopped, "x.bin", false, 4.0, false));
+        java.util.Map<String, Object> json = skiff.testutil.Json.object(Progress.jsonSummary(seeded, "/data/x.bin", true, 62.0, 0.5));
+        assertEquals("/data/x.bin", json.get("path"));
         assertEquals(2.0, json.get("download_seconds"));
         assertEquals((double) (32 << 20), json.get("average_down_bytes_per_s"));
     }

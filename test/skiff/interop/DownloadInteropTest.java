@@ -74,7 +74,7 @@ class DownloadInteropTest {
             int code = skiff.waitFor(60);
             String out = skiff.output();
             assertEquals(0, code, out);
-            assertTrue(out.contains("done: wss.bin") && !out.contains("error on the loop"), out);
+            assertTrue(out.contains("done: /") && out.contains("/wss.bin, ") && !out.contains("error on the loop"), out);
         } finally {
             Procs.stop(lt);
         }

@@ -66,7 +66,7 @@ class ResumeInteropTest {
             skiff.awaitProgress(20, 60);
             new ProcessBuilder("kill", "-INT", String.valueOf(skiff.process.pid())).start().waitFor();
             assertEquals(130, skiff.waitFor(20), skiff.output());
-            assertTrue(skiff.output().contains("stopped: "), skiff.output());
+            assertTrue(skiff.output().contains("stopped: ") && skiff.output().contains("the same command resumes"), skiff.output());
             SkiffProcess again = skiff("again.log", t);
             assertEquals(0, again.waitFor(Interop.timeoutSeconds()), again.output());
             Matcher r = Pattern.compile("resume: (\\d+) of").matcher(again.output());

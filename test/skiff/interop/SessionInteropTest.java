@@ -138,7 +138,7 @@ class SessionInteropTest {
             }
             assertTrue(full >= 2, "redraws naming every torrent and a total: " + full + "\n" + out);
             for (Metainfo m : t.metas) {
-                assertTrue(out.contains("done: " + m.name() + ", "), out);
+                assertTrue(out.contains("/" + m.name() + ", ") && out.contains("done: /"), out);
             }
             assertTrue(out.contains(", 3 of 3 complete"), out);
         }

@@ -74,7 +74,7 @@ class UserInterfaceInteropTest {
                 }
             }
             assertTrue(statusLines >= 4, out);
-            assertTrue(out.contains("done: file.bin"), out);
+            assertTrue(out.contains("done: /") && out.contains("/file.bin, "), out);
         });
     }
 
@@ -118,7 +118,7 @@ class UserInterfaceInteropTest {
         withSeeder(8L << 20, torrent -> {
             String out = run(List.of(image.toString(), "-d", tmp.resolve("dl").toString(), "--port",
                 String.valueOf(Ports.free()), torrent.toString()), tmp.resolve("image.log"), 120);
-            assertTrue(out.contains("done: file.bin"), out);
+            assertTrue(out.contains("done: /") && out.contains("/file.bin, "), out);
             Content.assertSameBytes(tmp.resolve("seed/file.bin"), tmp.resolve("dl/file.bin"));
         });
     }
