@@ -42,6 +42,8 @@ public final class Session {
     private final Trackers trackers;
     private final List<Torrent> torrents = new ArrayList<>();
     private DhtService dht;
+    /** One per torrent: no other skiff runs it in the same folder (released at close, or by the OS at exit). */
+    private final List<FolderLock> locks = new ArrayList<>();
     private Consumer<String> warn = w -> { };
 
     private Session(EventLoop loop, Executor workers, TcpNetwork tcp, UdpEndpoint udp, GlobalLimits limits, Trackers trackers) {
@@ -149,11 +151,15 @@ public final class Session {
      * what to call it meanwhile. A torrent already in the session is refused.
      */
     public Torrent add(byte[] infoHash, String name, Path downloadDir, Settings settings, Events events,
-                       RandomGenerator random) {
+                       RandomGenerator random) throws StorageException {
         for (Torrent t : torrents) {
             if (java.util.Arrays.equals(t.infoHash(), infoHash)) {
                 throw new IllegalArgumentException("torrent " + java.util.HexFormat.of().formatHex(infoHash) + " is already running");
             }
+        }
+        FolderLock lock = FolderLock.take(downloadDir, java.util.HexFormat.of().formatHex(infoHash), name);
+        if (lock != null) {
+            locks.add(lock);
         }
         Torrent t = new Torrent(loop, workers, infoHash, name, downloadDir, settings, events, random, network(infoHash),
                 shared, trackers);
@@ -207,6 +213,7 @@ public final class Session {
         if (dht != null) {
             dht.stop(warn);
         }
+        locks.forEach(FolderLock::close);
         tcp.close();
         if (udp != null) {
             udp.close();

@@ -144,4 +144,31 @@ class MainTest {
         assertTrue(line.startsWith("out of memory") && line.contains("SKIFF_OPTS=-Xmx") && !line.contains("\n"), line);
         assertTrue(Main.fatal(new IllegalStateException("x")).startsWith("internal error: "));
     }
+
+    /** Issue 21: three skiff processes on one folder all downloaded everything; the second must refuse. */
+    @Test
+    void aSecondSkiffOnTheSameTorrentAndFolderRefusesInOneLine() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("shared"));
+        Files.copy(Path.of("test/fixtures/content/single.bin"), dir.resolve("single.bin"));
+        int port = skiff.testutil.Ports.free();
+        Process first = skiff.testutil.Procs.start(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar", "build/skiff.jar", "--seed", "--no-dht", "--port", String.valueOf(port), "-d", dir.toString(),
+            "test/fixtures/torrents/mk-single.torrent"), tmp.resolve("first.log"));
+        try {
+            assertTrue(skiff.testutil.Procs.waitForPort(port, first, 30), Files.readString(tmp.resolve("first.log")));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // the port opens before the torrent is added
+            while (!Files.readString(tmp.resolve("first.log")).contains("info-hash")) {
+                assertTrue(System.nanoTime() < deadline && !first.waitFor(50, TimeUnit.MILLISECONDS), Files.readString(tmp.resolve("first.log")));
+            }
+            Result second = run("-q", "--no-dht", "--port", String.valueOf(skiff.testutil.Ports.free()), "-d", dir.toString(), "test/fixtures/torrents/mk-single.torrent");
+            assertEquals(1, second.code, second.err);
+            assertEquals(1, second.err.lines().count(), second.err);
+            assertTrue(second.err.startsWith("skiff: single.bin is already being downloaded into " + dir.toAbsolutePath())
+                && second.err.contains("by another skiff (pid " + first.pid() + ")"), second.err);
+        } finally {
+            skiff.testutil.Procs.stop(first);
+        }
+        Result after = run("-q", "--no-dht", "--port", String.valueOf(skiff.testutil.Ports.free()), "-d", dir.toString(), "test/fixtures/torrents/mk-single.torrent");
+        assertEquals(0, after.code, "the lock goes with its process: " + after.err);
+    }
 }
