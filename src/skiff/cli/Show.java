@@ -42,6 +42,7 @@ final class Show {
         out.println("Name: " + PathSafety.printable(m.name()));
         out.println("File: " + source);
         out.println("Hash: " + m.infoHashHex());
+        out.println("Magnet: " + MagnetLink.uri(m));
         out.println("Size: " + Units.bytes(m.totalLength()) + " (" + m.totalLength() + " bytes)");
         out.println("Pieces: " + m.pieceCount() + " x " + Units.bytes(m.pieceLength()));
         out.println("Private: " + (m.isPrivate() ? "yes" : "no"));

@@ -43,6 +43,32 @@ public record MagnetLink(byte[] infoHash, String name, List<String> trackers, Li
         return name != null && !name.isEmpty() ? name : infoHashHex();
     }
 
+    /** The magnet URI of a torrent (BEP 9): its info-hash in hex, its name, every tracker in tier order. */
+    public static String uri(Metainfo m) {
+        StringBuilder b = new StringBuilder("magnet:?xt=urn:btih:").append(m.infoHashHex()).append("&dn=").append(encode(m.name()));
+        for (List<String> tier : m.tiers()) {
+            for (String url : tier) {
+                b.append("&tr=").append(encode(url));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Percent-encoding of UTF-8, leaving RFC 3986's unreserved characters as they are. */
+    private static String encode(String s) {
+        StringBuilder b = new StringBuilder();
+        for (byte x : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (x & 0xff);
+            if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0)) {
+                b.append(c);
+            } else {
+                b.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 15, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+            }
+        }
+        return b.toString();
+    }
+
     public static MagnetLink parse(String uri) throws MetainfoException {
         if (uri.length() > MAX_LENGTH) {
             throw new MetainfoException("magnet link longer than " + (MAX_LENGTH >> 10) + " KiB");

@@ -63,4 +63,15 @@ class MagnetLinkTest {
             assertTrue(e.getMessage().contains(c[1]) && !e.getMessage().contains("\n"), c[1] + " <- " + e.getMessage());
         }
     }
+
+    @Test
+    void aTorrentsMagnetUriParsesBackToItsHashNameAndTrackers() throws Exception {
+        Metainfo m = MetainfoParser.parse(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("test/fixtures/torrents/mk-multi.torrent")));
+        String uri = MagnetLink.uri(m);
+        MagnetLink back = MagnetLink.parse(uri);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(m.infoHash(), back.infoHash());
+        org.junit.jupiter.api.Assertions.assertEquals(m.name(), back.displayName());
+        org.junit.jupiter.api.Assertions.assertEquals(m.tiers().stream().flatMap(java.util.List::stream).toList(), back.trackers());
+        org.junit.jupiter.api.Assertions.assertTrue(uri.startsWith("magnet:?xt=urn:btih:" + m.infoHashHex() + "&dn="), uri);
+    }
 }
