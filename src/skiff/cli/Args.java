@@ -38,6 +38,10 @@ final class Args {
     DiskIo diskIo = DiskIo.MAPPED;
     final List<InetSocketAddress> peers = new ArrayList<>(); // unresolved: Client resolves them
     boolean noDht;
+    /** --check: hash the data on disk even where the resume file vouches for it. */
+    boolean check;
+    /** --stop-timeout: seconds without a verified byte before a download gives up; 0: never. */
+    int stopTimeoutSeconds;
     /** --dht-bootstrap HOST:PORT, checked; empty: the well-known routers. */
     final List<String> dhtBootstrap = new ArrayList<>();
     int statusIntervalSeconds = 5;
@@ -62,7 +66,7 @@ final class Args {
     private static final java.util.Set<String> DOWNLOAD_OPTIONS = java.util.Set.of("-d", "--download-dir", "-p", "--max-peers",
         "--max-connections", "--save-torrent", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
         "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--status", "--json", "--files",
-        "--no-dht", "--dht-bootstrap");
+        "--no-dht", "--dht-bootstrap", "--check", "--stop-timeout");
     private static final java.util.Set<String> SHOW_OPTIONS = java.util.Set.of("--scrape");
     private static final java.util.Set<String> CREATE_OPTIONS = java.util.Set.of("-o", "--output", "-t", "--tracker", "-w",
         "--web-seed", "-c", "--comment", "--piece-size", "--private", "--no-date", "--force");
@@ -165,7 +169,7 @@ final class Args {
     private static boolean isFlag(String name) {
         return switch (name) {
             case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date", "--seed", "--json", "--files", "--scrape",
-                 "--force", "--no-dht" -> true;
+                 "--force", "--no-dht", "--check" -> true;
             default -> false;
         };
     }
@@ -183,6 +187,7 @@ final class Args {
             case "--scrape" -> scrape = true;
             case "--force" -> force = true;
             case "--no-dht" -> noDht = true;
+            case "--check" -> check = true;
             default -> throw new IllegalStateException(name);
         }
     }
@@ -219,6 +224,7 @@ final class Args {
                 }
             }
             case "--unchoke-slots" -> unchokeSlots = intIn(name, value, 1, 100);
+            case "--stop-timeout" -> stopTimeoutSeconds = intIn(name, value, 1, 10_000_000);
             case "--unchoke-interval" -> unchokeIntervalSeconds = intIn(name, value, 1, 600);
             case "--status-interval" -> statusIntervalSeconds = intIn(name, value, 1, 86_400);
             case "--peer" -> peers.add(peer(value));

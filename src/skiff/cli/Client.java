@@ -87,7 +87,7 @@ final class Client {
                 err.println("skiff: cannot bind to " + args.bind + ": unknown address");
                 return ExitCode.FAILED;
             }
-            List<InetSocketAddress> givenPeers = resolved(args.peers);
+            List<InetSocketAddress> givenPeers = Main.resolved(args.peers, err);
             if (givenPeers == null) {
                 return ExitCode.FAILED;
             }
@@ -106,7 +106,7 @@ final class Client {
             Settings settings = new Settings(args.maxPeers, session.port(), peerId, Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
                     Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.unchokeIntervalSeconds * 1000L, args.seed, args.seedRatio,
                     args.seedTimeMillis, args.diskIo, "skiff " + Main.VERSION,
-                    session.dht() != null ? session.port() : 0);
+                    session.dht() != null ? session.port() : 0, args.check);
             String clash = addTorrents(metainfos, settings, random, givenPeers);
             if (clash != null) {
                 err.println("skiff: " + clash);
@@ -131,6 +131,15 @@ final class Client {
                     public void run() {
                         showProgress();
                         loop.schedule(every, this);
+                    }
+                });
+            }
+            if (args.stopTimeoutSeconds > 0) {
+                loop.schedule(1000, new Runnable() {
+                    @Override
+                    public void run() {
+                        giveUpWhereNothingArrives();
+                        loop.schedule(1000, this);
                     }
                 });
             }
@@ -163,20 +172,6 @@ final class Client {
         }
     }
 
-    /** Resolves peer addresses before the loop runs, like --bind (a name lookup may block); null after saying which failed. */
-    private List<InetSocketAddress> resolved(List<InetSocketAddress> peers) {
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (InetSocketAddress p : peers) {
-            try {
-                out.add(new InetSocketAddress(InetAddress.getByName(p.getHostString()), p.getPort()));
-            } catch (UnknownHostException e) {
-                err.println("skiff: cannot use peer " + p.getHostString() + ":" + p.getPort() + ": unknown host");
-                return null;
-            }
-        }
-        return out;
-    }
-
     /** Adds each torrent to the session; returns why they cannot run together, or null. */
     private String addTorrents(List<Source> sources, Settings settings, SplittableRandom random,
                                List<InetSocketAddress> givenPeers) {
@@ -188,7 +183,7 @@ final class Client {
                 if (source.metainfo() != null) {
                     job.torrent = session.add(source.metainfo(), dir, settings, job, random.split());
                 } else {
-                    List<InetSocketAddress> linkPeers = resolved(source.magnet().peers());
+                    List<InetSocketAddress> linkPeers = Main.resolved(source.magnet().peers(), err);
                     if (linkPeers == null) {
                         return "cannot use the magnet link's peers";
                     }
@@ -275,6 +270,16 @@ final class Client {
         loop.stop(STOP_GRACE_MILLIS);
     }
 
+    /** --stop-timeout: a torrent that gained nothing for so long fails, saying why no data came. */
+    private void giveUpWhereNothingArrives() {
+        for (Job j : List.copyOf(jobs)) {
+            Status s = j.torrent.status();
+            if (!j.over() && !j.complete && j.quiet.expired(loop.nowMillis(), s.haveBytes())) {
+                j.failed("nothing arrived for " + args.stopTimeoutSeconds + " s" + (s.stalled() != null ? " (" + s.stalled() + ")" : ""));
+            }
+        }
+    }
+
     private void showProgress() {
         progress.show(rows());
     }
@@ -322,6 +327,7 @@ final class Client {
         boolean complete;
         boolean done;
         String failure;
+        final StopTimeout quiet = new StopTimeout(args.stopTimeoutSeconds * 1000L);
 
         Job(String name, boolean named) {
             this.name = name;

@@ -235,4 +235,18 @@ public final class Main {
         }
         return b.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
+
+    /** Resolves peer addresses before the loop runs, like --bind (a name lookup may block); null after saying which failed. */
+    static java.util.List<java.net.InetSocketAddress> resolved(java.util.List<java.net.InetSocketAddress> peers, java.io.PrintStream err) {
+        java.util.List<java.net.InetSocketAddress> out = new java.util.ArrayList<>();
+        for (java.net.InetSocketAddress p : peers) {
+            try {
+                out.add(new java.net.InetSocketAddress(java.net.InetAddress.getByName(p.getHostString()), p.getPort()));
+            } catch (java.net.UnknownHostException e) {
+                err.println("skiff: cannot use peer " + p.getHostString() + ":" + p.getPort() + ": unknown host");
+                return null;
+            }
+        }
+        return out;
+    }
 }

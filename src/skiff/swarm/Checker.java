@@ -54,14 +54,14 @@ final class Checker {
     }
 
     /**
-     * What is already on disk, for a start: the resume file's word where it has one, else every
-     * piece whose bytes are all present, hashed. {@code done} gets the good pieces, on the loop.
+     * What is already on disk, for a start: the resume file's word where it has one (unless
+     * {@code recheck}), else every piece whose bytes are all present, hashed. {@code done} gets the good pieces, on the loop.
      */
-    static void existing(Executor workers, Executor loop, Storage storage, HashPool hashes, ResumeFile resume,
+    static void existing(Executor workers, Executor loop, Storage storage, HashPool hashes, ResumeFile resume, boolean recheck,
                          Events events, Progress progress, Consumer<Bitfield> done) {
         Metainfo metainfo = storage.map().metainfo();
         workers.execute(() -> {
-            Bitfield fromResume = resume.load();
+            Bitfield fromResume = recheck ? null : resume.load(); // --check: the data alone says what is there
             Bitfield candidates = fromResume == null ? presentPieces(storage) : null;
             loop.execute(() -> {
                 if (fromResume != null) {

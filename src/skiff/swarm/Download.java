@@ -140,7 +140,7 @@ public final class Download implements Announcer.Stats {
             java.util.Set<java.net.InetAddress> local = PeerSet.lookUpLocalAddresses();
             loop.execute(() -> peers.localAddresses(local));
         });
-        Checker.existing(workers, loop, storage, hashes, resume, events, checkProgress, this::allocateThenRun);
+        Checker.existing(workers, loop, storage, hashes, resume, settings.recheck(), events, checkProgress, this::allocateThenRun);
     }
 
     private void allocateThenRun(Bitfield good) {

@@ -171,4 +171,28 @@ class MainTest {
         Result after = run("-q", "--no-dht", "--port", String.valueOf(skiff.testutil.Ports.free()), "-d", dir.toString(), "test/fixtures/torrents/mk-single.torrent");
         assertEquals(0, after.code, "the lock goes with its process: " + after.err);
     }
+
+    /** --check hashes the data even where the resume file vouches for it, and finds what changed behind its back. */
+    @Test
+    void checkHashesEvenWhenTheResumeFileSaysAllIsWell() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("checked"));
+        Path file = Files.copy(Path.of("test/fixtures/content/single.bin"), dir.resolve("single.bin"));
+        assertEquals(0, run("-q", "--no-dht", "-d", dir.toString(), "test/fixtures/torrents/mk-single.torrent").code);
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(file);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[100] ^= 1; // a flipped bit the resume file cannot know of: same size, same time
+        Files.write(file, bytes);
+        Files.setLastModifiedTime(file, mtime);
+        Path log = tmp.resolve("check.log");
+        Result trusted = run("-q", "--no-dht", "--log-file", log.toString(), "-d", dir.toString(),
+            "test/fixtures/torrents/mk-single.torrent");
+        assertTrue(Files.readString(log).contains("resume: 3 of 3 pieces verified earlier"), Files.readString(log));
+        assertEquals(0, trusted.code);
+        Files.delete(log);
+        Result checked = run("-q", "--no-dht", "--check", "--log-file", log.toString(), "-d", dir.toString(),
+            "--stop-timeout", "2", "test/fixtures/torrents/mk-single.torrent");
+        assertTrue(Files.readString(log).contains("check: 2 of 3 pieces are good"), Files.readString(log));
+        assertEquals(1, checked.code, "no seeder: it cannot complete");
+        assertTrue(checked.err.strip().startsWith("skiff: nothing arrived for 2 s"), checked.err);
+    }
 }
