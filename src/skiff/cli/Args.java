@@ -42,6 +42,8 @@ final class Args {
     boolean check;
     /** --stop-timeout: seconds without a verified byte before a download gives up; 0: never. */
     int stopTimeoutSeconds;
+    /** --on-complete: a shell command run once a torrent's data is all verified. */
+    String onComplete;
     /** --dht-bootstrap HOST:PORT, checked; empty: the well-known routers. */
     final List<String> dhtBootstrap = new ArrayList<>();
     int statusIntervalSeconds = 5;
@@ -66,7 +68,7 @@ final class Args {
     private static final java.util.Set<String> DOWNLOAD_OPTIONS = java.util.Set.of("-d", "--download-dir", "-p", "--max-peers",
         "--max-connections", "--save-torrent", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
         "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--status", "--json", "--files",
-        "--no-dht", "--dht-bootstrap", "--check", "--stop-timeout");
+        "--no-dht", "--dht-bootstrap", "--check", "--stop-timeout", "--on-complete");
     private static final java.util.Set<String> SHOW_OPTIONS = java.util.Set.of("--scrape");
     private static final java.util.Set<String> CREATE_OPTIONS = java.util.Set.of("-o", "--output", "-t", "--tracker", "-w",
         "--web-seed", "-c", "--comment", "--piece-size", "--private", "--no-date", "--force");
@@ -224,6 +226,7 @@ final class Args {
                 }
             }
             case "--unchoke-slots" -> unchokeSlots = intIn(name, value, 1, 100);
+            case "--on-complete" -> onComplete = nonEmpty(name, value);
             case "--stop-timeout" -> stopTimeoutSeconds = intIn(name, value, 1, 10_000_000);
             case "--unchoke-interval" -> unchokeIntervalSeconds = intIn(name, value, 1, 600);
             case "--status-interval" -> statusIntervalSeconds = intIn(name, value, 1, 86_400);

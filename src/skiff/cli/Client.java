@@ -43,6 +43,7 @@ final class Client {
     private final PrintStream err;
     private final List<Job> jobs = new ArrayList<>();
     private EventLoop loop;
+    private ExecutorService workers;
     private Session session;
     private Progress progress;
     /** Asks the terminal's size again (SIGWINCH), on a worker; null when there is no progress display. */
@@ -77,7 +78,7 @@ final class Client {
         // the storage's own catch words this; a late fault (raised past that catch) is worded the same
         loop.onMappedFault(e -> failed(jobs.isEmpty() || jobs.get(0).torrent.download() == null ? "internal error: " + e
                 : "disk full (or file truncated) writing " + jobs.get(0).torrent.download().root()));
-        ExecutorService workers = WorkerPool.create(WorkerPool.defaultThreads());
+        workers = WorkerPool.create(WorkerPool.defaultThreads());
         try {
             byte[] peerId = Main.peerId(random);
             InetAddress bind;
@@ -126,22 +127,10 @@ final class Client {
                     loop.execute(() -> progress.resize(size.columns(), size.rows()));
                 });
                 long every = terminal && !args.json ? TERMINAL_REFRESH_MILLIS : args.statusIntervalSeconds * 1000L;
-                loop.schedule(every, new Runnable() {
-                    @Override
-                    public void run() {
-                        showProgress();
-                        loop.schedule(every, this);
-                    }
-                });
+                every(every, this::showProgress);
             }
             if (args.stopTimeoutSeconds > 0) {
-                loop.schedule(1000, new Runnable() {
-                    @Override
-                    public void run() {
-                        giveUpWhereNothingArrives();
-                        loop.schedule(1000, this);
-                    }
-                });
+                every(1000, this::giveUpWhereNothingArrives);
             }
             Runnable restoreSignals = Signals.install(this::interrupted);
             startMillis = loop.nowMillis();
@@ -270,6 +259,14 @@ final class Client {
         loop.stop(STOP_GRACE_MILLIS);
     }
 
+    /** Runs {@code task} on the loop every {@code millis} until it stops. */
+    private void every(long millis, Runnable task) {
+        loop.schedule(millis, () -> {
+            task.run();
+            every(millis, task);
+        });
+    }
+
     /** --stop-timeout: a torrent that gained nothing for so long fails, saying why no data came. */
     private void giveUpWhereNothingArrives() {
         for (Job j : List.copyOf(jobs)) {
@@ -361,6 +358,11 @@ final class Client {
         @Override
         public void completed() {
             complete = true;
+            Metainfo m = torrent.metainfo();
+            if (args.onComplete != null && m != null) {
+                CompletionHook.run(workers, loop, args.onComplete, torrent.download().root().resolve(m.name()), m.name(),
+                        m.infoHashHex(), w -> logged(Log.Level.WARNING, prefix + w));
+            }
             if (args.seed && !args.quiet) {
                 if (progress != null) {
                     progress.clear();

@@ -195,4 +195,21 @@ class MainTest {
         assertEquals(1, checked.code, "no seeder: it cannot complete");
         assertTrue(checked.err.strip().startsWith("skiff: nothing arrived for 2 s"), checked.err);
     }
+
+    @Test
+    void onCompleteRunsOnceWithThePathNameAndHash() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("hooked"));
+        Files.copy(Path.of("test/fixtures/content/single.bin"), dir.resolve("single.bin"));
+        Path out = tmp.resolve("hook.out");
+        Result r = run("-q", "--no-dht", "-d", dir.toString(), "--on-complete",
+            "printf '%s|%s|%s\\n' \"$SKIFF_PATH\" \"$SKIFF_NAME\" \"$SKIFF_INFO_HASH\" >> " + out, "test/fixtures/torrents/mk-single.torrent");
+        assertEquals(0, r.code, r.err);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // it runs off the loop; skiff need not wait for it
+        while (!Files.exists(out) || Files.readString(out).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the command ran");
+            Thread.onSpinWait();
+        }
+        assertEquals(dir.resolve("single.bin").toAbsolutePath() + "|single.bin|8d6f0b832ab0ee45027f17beabe88939dbb9a8a9\n",
+            Files.readString(out));
+    }
 }
