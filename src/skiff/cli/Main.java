@@ -40,6 +40,25 @@ public final class Main {
         System.exit(new Main(System.out, System.err).run(argv));
     }
 
+    /** The config file's options, then the command line's (later options win). */
+    private static Args withConfig(String[] argv) throws UsageException {
+        Path file = ConfigFile.defaultPath();
+        List<String> config = ConfigFile.arguments(file);
+        if (config.isEmpty()) {
+            return Args.parse(argv);
+        }
+        List<String> alone = new ArrayList<>(config);
+        alone.add("placeholder.torrent");
+        try {
+            Args.parse(alone.toArray(new String[0]));
+        } catch (UsageException e) {
+            throw new UsageException(file + ": " + e.getMessage());
+        }
+        List<String> all = new ArrayList<>(config);
+        all.addAll(List.of(argv));
+        return Args.parse(all.toArray(new String[0]));
+    }
+
     static String fatal(Throwable e) {
         if (e instanceof OutOfMemoryError) {
             return "out of memory: the JVM's " + Runtime.getRuntime().maxMemory() / (1 << 20)
@@ -52,6 +71,9 @@ public final class Main {
         Args args;
         try {
             args = Args.parse(argv);
+            if (args.command == Args.Command.DOWNLOAD) {
+                args = withConfig(argv);
+            }
         } catch (UsageException e) {
             err.println("skiff: " + e.getMessage());
             err.println("Try 'skiff --help' for more information.");
@@ -214,6 +236,9 @@ public final class Main {
 
     /** Reads a .torrent with its size checked first, so a huge file is refused without reading it. */
     static Metainfo load(String file) throws IOException, MetainfoException {
+        if (TorrentUrl.looksLikeOne(file)) {
+            return MetainfoParser.parse(TorrentUrl.fetch(file));
+        }
         Path p = Paths.get(file);
         if (Files.isDirectory(p)) {
             throw new MetainfoException("is a folder, not a .torrent file");

@@ -51,9 +51,59 @@ final class Outbox {
         return true;
     }
 
-    /** The buffer to put an encoded message in, after {@link #ensure}. */
-    ByteBuffer buffer() {
-        return out;
+    // ---- messages, in BEP 3's length-prefixed layout: false, with nothing written, when the buffer cannot take one ----
+
+    /** A message of an id alone: choke, unchoke, interested, not interested, have all, have none. */
+    boolean message(int id) {
+        if (!ensure(5)) {
+            return false;
+        }
+        out.putInt(1).put((byte) id);
+        return true;
+    }
+
+    /** An id and one number: have, allowed fast. */
+    boolean message(int id, int a) {
+        if (!ensure(9)) {
+            return false;
+        }
+        out.putInt(5).put((byte) id).putInt(a);
+        return true;
+    }
+
+    /** An id and three numbers: request, cancel, reject. */
+    boolean message(int id, int a, int b, int c) {
+        if (!ensure(17)) {
+            return false;
+        }
+        out.putInt(13).put((byte) id).putInt(a).putInt(b).putInt(c);
+        return true;
+    }
+
+    /** BEP 5's PORT. */
+    boolean port(int port) {
+        if (!ensure(7)) {
+            return false;
+        }
+        out.putInt(3).put((byte) Wire.PORT).putShort((short) port);
+        return true;
+    }
+
+    boolean bitfield(byte[] bits) {
+        if (!ensure(5 + bits.length)) {
+            return false;
+        }
+        out.putInt(1 + bits.length).put((byte) Wire.BITFIELD).put(bits);
+        return true;
+    }
+
+    /** A keep-alive (a zero length), or a message encoded elsewhere (the handshake, extension messages). */
+    boolean raw(byte[] bytes) {
+        if (!ensure(bytes.length)) {
+            return false;
+        }
+        out.put(bytes);
+        return true;
     }
 
     int queuedBytes() {

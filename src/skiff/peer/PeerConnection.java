@@ -316,27 +316,21 @@ public final class PeerConnection<S> implements PeerStream.Events {
     }
 
     public void sendHave(int piece) {
-        if (!ensure(9)) {
-            return;
+        if (sent(outbox.message(Wire.HAVE, piece), 9)) {
+            flush();
         }
-        outbox.buffer().putInt(5).put((byte) Wire.HAVE).putInt(piece);
-        flush();
     }
 
     /** BEP 6: the peer's request will not be served; only under the Fast extension, else nothing is sent. */
     public void sendReject(int piece, int begin, int length) {
-        if (fast) {
-            triple(Wire.REJECT, piece, begin, length);
+        if (fast && sent(outbox.message(Wire.REJECT, piece, begin, length), 17)) {
             counters.rejectsSent++;
         }
     }
 
-
     /** BEP 5's PORT: the UDP port of our DHT node, for a peer that set the DHT bit. */
     public void sendPort(int port) {
-        if (ensure(7)) {
-            outbox.buffer().putInt(3).put((byte) Wire.PORT).putShort((short) port);
-        }
+        sent(outbox.port(port), 7);
     }
 
     /** BEP 6: instead of a bitfield, when we have every piece or none. */
@@ -346,8 +340,8 @@ public final class PeerConnection<S> implements PeerStream.Events {
 
     /** BEP 6: the peer may ask for {@code piece} even while we choke it; we serve it. */
     public void sendAllowedFast(int piece) {
-        if (fast && allowedFast.add(piece) && ensure(9)) {
-            outbox.buffer().putInt(5).put((byte) Wire.ALLOWED_FAST).putInt(piece);
+        if (fast && allowedFast.add(piece)) {
+            sent(outbox.message(Wire.ALLOWED_FAST, piece), 9);
         }
     }
 
@@ -363,62 +357,50 @@ public final class PeerConnection<S> implements PeerStream.Events {
 
     public void sendBitfield(Bitfield pieces) {
         byte[] b = pieces.toBytes();
-        if (!ensure(5 + b.length)) {
-            return;
+        if (sent(outbox.bitfield(b), 5 + b.length)) {
+            flush();
         }
-        outbox.buffer().putInt(1 + b.length).put((byte) Wire.BITFIELD).put(b);
-        flush();
     }
 
     /** Queues a request without flushing; call {@link #flush()} after a batch. */
     public void queueRequest(int piece, int begin, int length) {
-        triple(Wire.REQUEST, piece, begin, length);
+        sent(outbox.message(Wire.REQUEST, piece, begin, length), 17);
     }
 
     public void sendCancel(int piece, int begin, int length) {
-        triple(Wire.CANCEL, piece, begin, length);
-        flush();
+        if (sent(outbox.message(Wire.CANCEL, piece, begin, length), 17)) {
+            flush();
+        }
     }
 
     public void sendKeepAlive() {
-        if (!ensure(4)) {
-            return;
+        if (sent(outbox.raw(new byte[4]), 4)) {
+            flush();
         }
-        outbox.buffer().putInt(0);
-        flush();
     }
 
     private void simple(int id) {
-        if (!ensure(5)) {
-            return;
+        if (sent(outbox.message(id), 5)) {
+            flush();
         }
-        outbox.buffer().putInt(1).put((byte) id);
-        flush();
-    }
-
-    private void triple(int id, int a, int b, int c) {
-        if (!ensure(17)) {
-            return;
-        }
-        outbox.buffer().putInt(13).put((byte) id).putInt(a).putInt(b).putInt(c);
     }
 
     private void enqueue(byte[] bytes) {
-        if (ensure(bytes.length)) {
-            outbox.buffer().put(bytes);
-        }
+        sent(outbox.raw(bytes), bytes.length);
     }
 
-    /** Makes room for {@code more} bytes; false (and the connection closing) past the bound. */
-    private boolean ensure(int more) {
+    /**
+     * Whether a message of {@code bytes} went into the send buffer ({@code fit}); one that did not
+     * fit closes the connection (a peer that does not read what we send), and a closed one takes none.
+     */
+    private boolean sent(boolean fit, int bytes) {
         if (closed) {
             return false;
         }
-        if (!outbox.ensure(more)) {
-            close(CloseReason.SEND_QUEUE_FULL, outbox.queuedBytes() + more + " bytes queued");
-            return false;
+        if (!fit) {
+            close(CloseReason.SEND_QUEUE_FULL, outbox.queuedBytes() + bytes + " bytes queued");
         }
-        return true;
+        return fit;
     }
 
     /** Writes what is queued, then blocks; asks for writability only while bytes are left over. */

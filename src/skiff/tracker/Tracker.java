@@ -3,6 +3,7 @@ package skiff.tracker;
 /** One tracker URL: announces and scrapes, answered on the loop thread. */
 public interface Tracker {
     /** Calls back exactly once, on the loop thread. */
+    /** Hears how a request ended, on the loop. */
     interface Callback<T> {
         void succeeded(T value);
 

@@ -30,6 +30,21 @@ public final class Trackers {
         this.userAgent = userAgent;
     }
 
+    /**
+     * GETs an http(s) URL with the trackers' client (redirects followed, every size capped, one
+     * deadline): a .torrent given by URL. The body, or why there is none, goes to {@code callback}
+     * on the loop.
+     */
+    public void fetch(String url, Tracker.Callback<byte[]> callback) {
+        java.net.URI uri = HttpTracker.parse(url, callback);
+        if (uri != null) {
+            String q = uri.getRawQuery();
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            new HttpExchange(loop, dns, tls, httpTimeoutMillis, userAgent, HttpTracker.MAX_REDIRECTS, callback)
+                .get(uri, q == null ? path : path + "?" + q);
+        }
+    }
+
     /** A tracker for {@code url}, or null when its scheme is not one skiff speaks. */
     public Tracker create(String url) {
         String lower = url.toLowerCase(Locale.ROOT);

@@ -212,4 +212,64 @@ class MainTest {
         assertEquals(dir.resolve("single.bin").toAbsolutePath() + "|single.bin|8d6f0b832ab0ee45027f17beabe88939dbb9a8a9\n",
             Files.readString(out));
     }
+
+    /** The config file (tools/run-tests points XDG_CONFIG_HOME into build/): its options come first, the command line's win. */
+    @Test
+    void theConfigFileGivesOptionsAndNamesItselfInErrors() throws Exception {
+        Path file = ConfigFile.defaultPath();
+        org.junit.jupiter.api.Assumptions.assumeTrue(file.startsWith(Path.of("build").toAbsolutePath()) || System.getenv("CI") != null,
+            "only with the tests' own config directory (make test sets it)");
+        assertTrue(file.startsWith(Path.of("build").toAbsolutePath()), "make test gives the tests their own config directory: " + file);
+        Files.createDirectories(file.getParent());
+        try {
+            Files.writeString(file, "# what I always pass\nno-dht\nstop-timeout = 1\n");
+            Path dir = Files.createDirectories(tmp.resolve("configured"));
+            Result r = run("-q", "-d", dir.toString(), "--port", String.valueOf(skiff.testutil.Ports.free()),
+                "test/fixtures/torrents/mk-single.torrent");
+            assertEquals(1, r.code, r.err);
+            assertEquals("skiff: nothing arrived for 1 s", r.err.strip().replaceAll(" \\(.*\\)$", ""), "stop-timeout came from the file");
+            Result later = run("-q", "-d", dir.toString(), "--stop-timeout", "2", "--port", String.valueOf(skiff.testutil.Ports.free()),
+                "test/fixtures/torrents/mk-single.torrent");
+            assertTrue(later.err.startsWith("skiff: nothing arrived for 2 s"), "the command line wins: " + later.err);
+            Files.writeString(file, "seed\nmax-peerz 3\n");
+            Result bad = run("-d", dir.toString(), "t.torrent");
+            assertEquals(2, bad.code);
+            assertTrue(bad.err.startsWith("skiff: " + file + ": ") && bad.err.contains("max-peerz"), bad.err);
+            assertEquals(0, run("show", "test/fixtures/torrents/mk-single.torrent").code, "show is not a download: the file is not read");
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** A .torrent given by URL (aria2 and transmission-cli take one), through a redirect; a 404 is one line. */
+    @Test
+    void aTorrentByUrlIsFetchedThenRunLikeAFile() throws Exception {
+        byte[] torrent = Files.readAllBytes(Path.of("test/fixtures/torrents/mk-single.torrent"));
+        try (skiff.testutil.ScriptedHttpServer web = skiff.testutil.ScriptedHttpServer.replying(line -> {
+            if (line.startsWith("GET /moved ")) {
+                return "HTTP/1.1 302 Found\r\nLocation: /files/single.torrent?x=1\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            }
+            if (line.startsWith("GET /files/single.torrent?x=1 ")) {
+                byte[] head = ("HTTP/1.1 200 OK\r\nContent-Type: application/x-bittorrent\r\nContent-Length: " + torrent.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] all = java.util.Arrays.copyOf(head, head.length + torrent.length);
+                System.arraycopy(torrent, 0, all, head.length, torrent.length);
+                return all;
+            }
+            return "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        })) {
+            Result shown = run("show", web.url("/moved"));
+            assertEquals(0, shown.code, shown.err);
+            assertTrue(shown.out.contains("Hash: 8d6f0b832ab0ee45027f17beabe88939dbb9a8a9"), shown.out);
+            Path dir = Files.createDirectories(tmp.resolve("by-url"));
+            Files.copy(Path.of("test/fixtures/content/single.bin"), dir.resolve("single.bin"));
+            Result r = run("-q", "--no-dht", "-d", dir.toString(), web.url("/moved"));
+            assertEquals(0, r.code, "complete on disk already: " + r.err);
+            Result missing = run("-q", "--no-dht", "-d", dir.toString(), web.url("/nothing.torrent"));
+            assertEquals(1, missing.code);
+            assertEquals(1, missing.err.lines().count(), missing.err);
+            assertTrue(missing.err.startsWith("skiff: cannot fetch " + web.url("/nothing.torrent") + ": ") && missing.err.contains("404"),
+                missing.err);
+        }
+    }
 }

@@ -16,6 +16,7 @@ public final class Procs {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // skiff keeps its DHT nodes under the XDG state directory: the tests' own, not the user's
         pb.environment().put("XDG_STATE_HOME", Path.of("build", "test-state").toAbsolutePath().toString());
+        pb.environment().put("XDG_CONFIG_HOME", Path.of("build", "test-config").toAbsolutePath().toString());
         return pb.start();
     }
 
