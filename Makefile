@@ -24,7 +24,7 @@ TLS_MODULES := $(if $(wildcard $(JAVA_HOME)/jmods/jdk.crypto.ec.jmod),$(comma)jd
 TORRENT ?=
 ARGS    ?=
 
-.PHONY: all build test interop fuzz bench bench-leech soak run image clean
+.PHONY: all build test interop fuzz bench bench-crowd bench-leech soak run image clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -70,6 +70,10 @@ bench: build/skiff.jar build/image/bin/skiff
 	/usr/bin/python3 tools/bench.py
 
 # skiff as the only seeder to libtorrent, aria2 and Transmission, beside a libtorrent seeder; LEECH_MB, LEECH_RUNS.
+bench-crowd: build/skiff.jar build/image/bin/skiff
+	@command -v opentracker >/dev/null && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
+	/usr/bin/python3 tools/crowd_bench.py
+
 bench-leech: build/skiff.jar build/image/bin/skiff
 	@command -v opentracker >/dev/null && command -v aria2c >/dev/null && command -v transmission-cli >/dev/null \
 	  && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
