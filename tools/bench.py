@@ -156,6 +156,23 @@ def run_client(name, cmd, done_marker, env=None, dial=None):
                 proc.wait()
 
 
+def opentracker(work, info_hash, port):
+    """An opentracker on 127.0.0.1:port (HTTP and UDP) that tracks info_hash alone; returns once it listens."""
+    otdir = os.path.join(work, "ot")
+    os.makedirs(otdir)
+    os.chmod(work, 0o755)  # opentracker drops privileges: its folder and whitelist must be readable
+    os.chmod(otdir, 0o755)
+    with open(os.path.join(otdir, "wl.txt"), "w") as f:
+        f.write(info_hash + "\n")
+    os.chmod(os.path.join(otdir, "wl.txt"), 0o644)
+    with open(os.path.join(otdir, "ot.conf"), "w") as f:
+        f.write("access.whitelist wl.txt\ntracker.rootdir %s\n" % otdir)
+    ot = subprocess.Popen(["opentracker", "-i", "127.0.0.1", "-p", str(port), "-P", str(port), "-f",
+                           os.path.join(otdir, "ot.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_port(port, ot)
+    return ot
+
+
 def main():
     size_mb = int(os.environ.get("BENCH_MB", "1024"))
     runs = int(os.environ.get("BENCH_RUNS", "3"))
@@ -181,19 +198,7 @@ def main():
         show = subprocess.run(["java", "-jar", os.path.join(ROOT, "build/skiff.jar"), "show", torrent],
                               check=True, capture_output=True, text=True).stdout
         info_hash = [l.split()[1] for l in show.splitlines() if l.startswith("Hash:")][0]
-        otdir = os.path.join(work, "ot")
-        os.makedirs(otdir)
-        os.chmod(work, 0o755)
-        os.chmod(otdir, 0o755)
-        with open(os.path.join(otdir, "wl.txt"), "w") as f:
-            f.write(info_hash + "\n")
-        os.chmod(os.path.join(otdir, "wl.txt"), 0o644)
-        with open(os.path.join(otdir, "ot.conf"), "w") as f:
-            f.write("access.whitelist wl.txt\ntracker.rootdir %s\n" % otdir)
-        ot = subprocess.Popen(["opentracker", "-i", "127.0.0.1", "-p", str(tport), "-P", str(tport), "-f",
-                               os.path.join(otdir, "ot.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(ot)
-        wait_port(tport, ot)
+        procs.append(opentracker(work, info_hash, tport))
         sport = free_port()
         lt = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "tools/lt_peer.py"), "--torrent", torrent,
                                "--save-path", seed, "--port", str(sport), "--seconds", "7200",

@@ -21,26 +21,9 @@ import time
 import libtorrent as lt
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import bench  # noqa: E402  (free_port, wait_port, cpu_seconds, stop_all)
+import bench  # noqa: E402  (free_port, wait_port, opentracker, cpu_seconds, stop_all)
 
 ROOT = bench.ROOT
-
-
-def tracker(work, torrent_hash):
-    otdir = os.path.join(work, "ot")
-    os.makedirs(otdir)
-    os.chmod(work, 0o755)
-    os.chmod(otdir, 0o755)
-    with open(os.path.join(otdir, "wl.txt"), "w") as f:
-        f.write(torrent_hash + "\n")
-    os.chmod(os.path.join(otdir, "wl.txt"), 0o644)
-    with open(os.path.join(otdir, "ot.conf"), "w") as f:
-        f.write("access.whitelist wl.txt\ntracker.rootdir %s\n" % otdir)
-    port = bench.free_port()
-    ot = subprocess.Popen(["opentracker", "-i", "127.0.0.1", "-p", str(port), "-P", str(port), "-f",
-                           os.path.join(otdir, "ot.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    bench.wait_port(port, ot)
-    return ot, port
 
 
 def crowd(torrent, work, count, limit_seconds, seeder_port):
@@ -95,8 +78,8 @@ def main():
         subprocess.run(["java", "-jar", os.path.join(ROOT, "build/skiff.jar"), "create", "--no-date", "--piece-size", "256K",
                         "-t", "http://127.0.0.1:1/announce", "-o", probe, data], check=True, stdout=subprocess.DEVNULL)
         info_hash = str(lt.torrent_info(probe).info_hash())
-        ot, tport = tracker(work, info_hash)
-        procs.append(ot)
+        tport = bench.free_port()
+        procs.append(bench.opentracker(work, info_hash, tport))
         subprocess.run(["java", "-jar", os.path.join(ROOT, "build/skiff.jar"), "create", "--no-date", "--piece-size", "256K",
                         "-t", "http://127.0.0.1:%d/announce" % tport, "-o", torrent, data], check=True, stdout=subprocess.DEVNULL)
         for r in range(runs):

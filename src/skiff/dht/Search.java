@@ -45,11 +45,14 @@ public final class Search {
         if (stopped || running || now < nextMillis || dht.size() == 0) {
             return;
         }
-        running = dht.lookup(infoHash, true, found -> {
+        running = true; // before the lookup: one that ends at once (nothing to ask) reports in this call
+        if (!dht.lookup(infoHash, true, found -> {
             if (!stopped) {
                 peers.accept(found);
             }
-        }, r -> finished(r, dht.now()));
+        }, r -> finished(r, dht.now()))) {
+            running = false; // too many lookups now: the next tick tries again
+        }
     }
 
     private void finished(Dht.Result r, long now) {
