@@ -39,11 +39,50 @@ public final class Opentracker implements AutoCloseable {
             Process p = new ProcessBuilder(binary, "-i", "127.0.0.1", "-p", String.valueOf(port), "-P", String.valueOf(port),
                 "-f", conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
             if (Procs.waitForPort(port, p, 10)) {
-                return new Opentracker(port, p);
+                Opentracker t = new Opentracker(port, p);
+                if (!infoHashesHex.isEmpty()) {
+                    t.awaitWhitelist(infoHashesHex.get(0));
+                }
+                return t;
             }
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
         throw new IOException("opentracker did not start; see " + dir.resolve("log.txt"));
+    }
+
+    /**
+     * opentracker reads its whitelist in a thread of its own after it listens: an announce in
+     * between is "not authorized". Waits (bounded) until an announce is answered without that,
+     * then takes the probe's peer back (`stopped`, which opentracker answers whitelist or not).
+     */
+    private void awaitWhitelist(String infoHashHex) throws IOException, InterruptedException {
+        StringBuilder q = new StringBuilder();
+        for (byte b : java.util.HexFormat.of().parseHex(infoHashHex)) {
+            q.append('%').append(String.format("%02x", b & 0xff));
+        }
+        String announce = "http://127.0.0.1:" + port + "/announce?info_hash=" + q
+            + "&peer_id=-WL0000-whitelistwai&port=9&uploaded=0&downloaded=0&left=0&compact=1";
+        java.net.URL url = new java.net.URL(announce);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) url.openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(2000);
+            try (var in = c.getInputStream()) {
+                if (!new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1).contains("not authorized")) {
+                    java.net.HttpURLConnection gone = (java.net.HttpURLConnection) new java.net.URL(announce + "&event=stopped")
+                        .openConnection();
+                    try (var ignored = gone.getInputStream()) {
+                        ignored.readAllBytes();
+                    }
+                    return;
+                }
+            } catch (IOException e) {
+                // not answering yet
+            }
+            process.waitFor(20, TimeUnit.MILLISECONDS); // the poll's pause; a dead tracker ends it at once
+        }
+        throw new IOException("opentracker never accepted its whitelisted torrent " + infoHashHex);
     }
 
     /** Waits (bounded) until the tracker lists at least {@code seeders} complete peers for the torrent. */
