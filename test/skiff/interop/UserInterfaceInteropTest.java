@@ -104,6 +104,13 @@ class UserInterfaceInteropTest {
             assertTrue(objects.subList(0, objects.size() - 1).stream().allMatch(o -> o.get("event").equals("status")
                 && o.get("name").equals("file.bin") && o.containsKey("percent") && o.containsKey("down_rate_bytes_per_s")), json2);
             assertEquals("done", objects.get(objects.size() - 1).get("event"), json2);
+            // and jq itself, as the issue asks: `skiff --json ... | jq -c .` parses every line
+            Process jq = new ProcessBuilder(Tools.require("jq"), "-c", ".").redirectInput(tmp.resolve("json2.out").toFile())
+                .redirectErrorStream(true).start();
+            String parsed = new String(jq.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(jq.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, jq.exitValue(), parsed);
+            assertEquals(objects.size(), parsed.lines().count(), "jq read as many objects as there are lines: " + parsed);
         });
     }
 
