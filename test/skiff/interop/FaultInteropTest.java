@@ -122,8 +122,9 @@ class FaultInteropTest {
             "--port", String.valueOf(Ports.free()), torrent.toString());
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < deadline && !skiff.output().contains("no tracker reachable")) {
-                Thread.sleep(200);
+            while (System.nanoTime() < deadline && !skiff.output().contains("no tracker reachable")
+                    && !skiff.process.waitFor(200, TimeUnit.MILLISECONDS)) { // the poll's pause; ends early if skiff ends
+                continue;
             }
             assertTrue(skiff.output().contains("no tracker reachable"), skiff.output());
             try (Opentracker ot = Opentracker.startOnPort(List.of(m.infoHashHex()), port)) {
@@ -155,8 +156,9 @@ class FaultInteropTest {
                 // it keeps running with nobody to talk to: three more status lines, and still alive
                 long lines = skiff.output().lines().filter(l -> l.contains("% ")).count();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (System.nanoTime() < deadline && skiff.output().lines().filter(l -> l.contains("% ")).count() < lines + 3) {
-                    Thread.sleep(100);
+                while (System.nanoTime() < deadline && skiff.output().lines().filter(l -> l.contains("% ")).count() < lines + 3
+                        && !skiff.process.waitFor(100, TimeUnit.MILLISECONDS)) { // the poll's pause; a dead skiff fails below
+                    continue;
                 }
                 assertTrue(skiff.process.isAlive(), "still waiting for peers: " + skiff.output());
                 t.libtorrent(seedPort); // back on its old address

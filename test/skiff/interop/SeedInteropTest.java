@@ -51,11 +51,13 @@ class SeedInteropTest {
 
     private static void awaitLine(SkiffProcess p, String text, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline && p.process.isAlive()) {
+        while (System.nanoTime() < deadline) {
             if (p.output().contains(text)) {
                 return;
             }
-            Thread.sleep(100);
+            if (p.process.waitFor(100, TimeUnit.MILLISECONDS)) { // the poll's pause; a skiff that ended will not say it
+                break;
+            }
         }
         throw new AssertionError("never saw '" + text + "': " + tail(p.output()));
     }
