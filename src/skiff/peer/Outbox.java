@@ -159,7 +159,7 @@ final class Outbox {
                 }
             }
             if (uploadRemaining > 0) {
-                long n = source.transfer(uploadOffset, uploadRemaining, channel);
+                long n = source.transfer(uploadOffset, uploadRemaining, channel.fileTarget());
                 uploadOffset += n;
                 uploadRemaining -= (int) n;
                 written += n;

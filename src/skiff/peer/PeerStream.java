@@ -37,4 +37,14 @@ public interface PeerStream extends ScatteringByteChannel, GatheringByteChannel 
 
     /** Closes after this turn's dispatch: the connection has already said why, so no event follows. */
     void release();
+
+    /**
+     * Where a file's bytes may be sent straight, for {@code FileChannel.transferTo}: the socket
+     * itself where the stream is a plain socket, so the kernel uses sendfile. Given any other
+     * channel, the JDK copies through an 8 KiB buffer (two preads and two writes per block). A
+     * stream that changes the bytes (encryption) answers itself.
+     */
+    default java.nio.channels.WritableByteChannel fileTarget() {
+        return this;
+    }
 }

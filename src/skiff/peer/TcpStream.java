@@ -110,6 +110,11 @@ public final class TcpStream implements PeerStream, Handler {
     }
 
     @Override
+    public java.nio.channels.WritableByteChannel fileTarget() {
+        return channel; // a SocketChannel: transferTo becomes sendfile
+    }
+
+    @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         return channel.write(srcs, offset, length);
     }

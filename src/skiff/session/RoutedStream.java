@@ -151,6 +151,11 @@ final class RoutedStream implements PeerStream {
     }
 
     @Override
+    public java.nio.channels.WritableByteChannel fileTarget() {
+        return inner.fileTarget(); // writes pass straight through: so may a file's bytes
+    }
+
+    @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         return inner.write(srcs, offset, length);
     }

@@ -192,8 +192,9 @@ public final class Storage implements AutoCloseable {
     }
 
     /**
-     * Sends bytes at torrent offset {@code offset} to {@code out} with {@code transferTo} (sendfile):
-     * from the page cache to the socket, never through the heap. Returns the bytes sent.
+     * Sends bytes at torrent offset {@code offset} to {@code out} with {@code transferTo}: sendfile,
+     * from the page cache to the socket, never through the heap, when {@code out} is the socket
+     * itself (a wrapper makes the JDK copy through a buffer). Returns the bytes sent.
      */
     public long transfer(long offset, int length, WritableByteChannel out) throws IOException {
         long total = 0;
