@@ -345,7 +345,7 @@ public final class Dht {
         if (m.yourAddress() != null) {
             external.vote(m.yourAddress().getAddress(), from.getAddress());
         }
-        boolean wasEmpty = table.size() == 0;
+        boolean wasEmpty = !searches.isEmpty() && table.size() == 0; // counting the table only when a search may wait
         Contact questionable = table.insert(new Contact(m.id(), from), now);
         if (wasEmpty && table.size() > 0) {
             for (Search search : List.copyOf(searches)) { // the first node in: searches waiting for one start now

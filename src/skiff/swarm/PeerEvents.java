@@ -115,7 +115,9 @@ final class PeerEvents implements PeerListener<PeerState> {
 
     @Override
     public void choked(PeerConnection<PeerState> c, boolean choked) {
-        events.debug(c + (choked ? ": choked us" : ": unchoked us"));
+        if (events.debugging()) { // chokes come often from a busy swarm: no string built unless it is read
+            events.debug(c + (choked ? ": choked us" : ": unchoked us"));
+        }
         if (choked) {
             download.fetcher().release(c);
         } else {

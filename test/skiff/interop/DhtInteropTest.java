@@ -92,6 +92,24 @@ class DhtInteropTest {
         return Duration.between(at(start.group()), at(peer.group()));
     }
 
+    /**
+     * skiff downloads the trackerless magnet of {@code m} into tmp/dl, bootstrapping from
+     * {@code bootstrap} (in order); asserts exit 0 and the bytes, returns its debug log.
+     */
+    private String downloadMagnet(Path file, Metainfo m, String... bootstrap) throws Exception {
+        Path log = tmp.resolve("debug.log");
+        java.util.List<String> args = new ArrayList<>(List.of("-d", tmp.resolve("dl").toString(), "--port", String.valueOf(Ports.free()),
+            "-q", "-l", "DEBUG", "--log-file", log.toString()));
+        for (String b : bootstrap) {
+            args.addAll(List.of("--dht-bootstrap", b));
+        }
+        args.add(magnet(m));
+        SkiffProcess s = SkiffProcess.start(tmp.resolve("skiff.log"), args.toArray(new String[0]));
+        assertEquals(0, s.waitFor(Interop.timeoutSeconds()), s.output() + Files.readString(log));
+        Content.assertSameBytes(file, tmp.resolve("dl").resolve("file.bin"));
+        return Files.readString(log);
+    }
+
     @Test
     void aTrackerlessMagnetFindsALibtorrentSeederThroughTheDht() throws Exception {
         Path file = Content.random(Files.createDirectories(tmp.resolve("seed")).resolve("file.bin"), size(), 91);
@@ -100,12 +118,7 @@ class DhtInteropTest {
         seeder(file, bootstrap);
         Path nodesFile = Path.of("build", "test-state", "skiff", "dht.dat");
         Files.deleteIfExists(nodesFile);
-        Path log = tmp.resolve("debug.log");
-        SkiffProcess s = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", tmp.resolve("dl").toString(), "--port",
-            String.valueOf(Ports.free()), "-q", "-l", "DEBUG", "--log-file", log.toString(), "--dht-bootstrap", bootstrap, magnet(m));
-        assertEquals(0, s.waitFor(Interop.timeoutSeconds()), s.output() + Files.readString(log));
-        Content.assertSameBytes(file, tmp.resolve("dl").resolve("file.bin"));
-        String text = Files.readString(log);
+        String text = downloadMagnet(file, m, bootstrap);
         System.out.println("DHT: trackerless magnet, first peer " + firstPeer(text).toMillis() + " ms after the node started");
         assertTrue(text.contains("its DHT node is on UDP port"), "libtorrent's PORT message (BEP 5) is read");
         assertTrue(Files.isRegularFile(nodesFile), "the nodes are kept for the next run");
@@ -145,13 +158,7 @@ class DhtInteropTest {
         String bootstrap = dht();
         seeder(file, bootstrap);
         try (HostileDhtNode liar = new HostileDhtNode()) {
-            Path log = tmp.resolve("debug.log");
-            SkiffProcess s = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", tmp.resolve("dl").toString(), "--port",
-                String.valueOf(Ports.free()), "-q", "-l", "DEBUG", "--log-file", log.toString(),
-                "--dht-bootstrap", "127.0.0.1:" + liar.port(), "--dht-bootstrap", bootstrap, magnet(m));
-            assertEquals(0, s.waitFor(Interop.timeoutSeconds()), s.output());
-            Content.assertSameBytes(file, tmp.resolve("dl").resolve("file.bin"));
-            String text = Files.readString(log);
+            String text = downloadMagnet(file, m, "127.0.0.1:" + liar.port(), bootstrap);
             Matcher stats = Pattern.compile("garbage (\\d+).*?, unexpected (\\d+)").matcher(text);
             assertTrue(stats.find(), text);
             System.out.println("DHT beside a lying node (" + liar.queries.get() + " queries to it): " + stats.group());

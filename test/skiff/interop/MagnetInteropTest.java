@@ -94,34 +94,36 @@ class MagnetInteropTest {
         }
     }
 
-    @Test
-    void fromAnAria2Seeder() throws Exception {
-        try (SeededTorrent t = SeededTorrent.create(tmp, size(), 83, 64 << 10)) {
+    /** A reference client that seeds the torrent on a port: the test stops it. */
+    private interface Seeder {
+        Process start(SeededTorrent t, int port) throws Exception;
+    }
+
+    /** skiff, given a magnet whose only source is x.pe naming {@code seeder}, downloads byte-exact. */
+    private void fromSeederByXpe(long contentSeed, String name, Seeder seeder) throws Exception {
+        try (SeededTorrent t = SeededTorrent.create(tmp, size(), contentSeed, 64 << 10)) {
             int port = Ports.free();
-            Process aria = ReferencePeers.aria2(t.torrent, t.seedDir, port, tmp.resolve("aria2.log"), "--seed-time=10");
+            Process p = seeder.start(t, port);
             try {
                 Path dl = tmp.resolve("dl");
-                download(dl, magnet(t.meta.infoHashHex(), "&x.pe=127.0.0.1:" + port), "aria2");
+                download(dl, magnet(t.meta.infoHashHex(), "&x.pe=127.0.0.1:" + port), name);
                 Content.assertSameBytes(t.file, dl.resolve("file.bin"));
             } finally {
-                Procs.stop(aria);
+                Procs.stop(p);
             }
         }
     }
 
     @Test
+    void fromAnAria2Seeder() throws Exception {
+        fromSeederByXpe(83, "aria2", (t, port) -> ReferencePeers.aria2(t.torrent, t.seedDir, port, tmp.resolve("aria2.log"),
+            "--seed-time=10"));
+    }
+
+    @Test
     void fromATransmissionSeeder() throws Exception {
-        try (SeededTorrent t = SeededTorrent.create(tmp, size(), 85, 64 << 10)) {
-            int port = Ports.free();
-            Process tr = ReferencePeers.transmission(t.torrent, t.seedDir, port, tmp, tmp.resolve("tr.log"));
-            try {
-                Path dl = tmp.resolve("dl");
-                download(dl, magnet(t.meta.infoHashHex(), "&x.pe=127.0.0.1:" + port), "transmission");
-                Content.assertSameBytes(t.file, dl.resolve("file.bin"));
-            } finally {
-                Procs.stop(tr);
-            }
-        }
+        fromSeederByXpe(85, "transmission", (t, port) -> ReferencePeers.transmission(t.torrent, t.seedDir, port, tmp,
+            tmp.resolve("tr.log")));
     }
 
     /** aria2 with a magnet naming only the tracker finds skiff there, and takes the metadata and data from it. */
