@@ -55,6 +55,7 @@ test: build/test.stamp
 # Against real clients (opentracker, libtorrent, Transmission, aria2); SHORT=1 for CI's quick form.
 interop: build/test.stamp build/image/bin/skiff
 	@command -v opentracker >/dev/null && command -v aria2c >/dev/null && command -v transmission-cli >/dev/null && command -v jq >/dev/null \
+	  && command -v miniupnpd >/dev/null && command -v upnpc >/dev/null && command -v nft >/dev/null \
 	  && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
 	@SKIFF_INTEROP_SHORT=$(SHORT) tools/run-tests "$(JAVA)" "$(JUNIT_JAR)" build/classes:build/test-classes --include-tag interop
 

@@ -10,5 +10,6 @@ module skiff {
     exports skiff.swarm;
     exports skiff.session;
     exports skiff.dht;
+    exports skiff.portmap;
     exports skiff.cli;
 }

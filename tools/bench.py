@@ -214,7 +214,9 @@ def main():
                 # the jlink image with its small-host defaults (32 MiB heap), as a router would run it
                 io = ["--disk-io", "positional"] if name.endswith("-positional") else []
                 image = base_image if name.startswith("skiff-base") else os.path.join(ROOT, "build/image")
-                return [os.path.join(image, "bin/skiff"), "-q", "-d", dl, "--port", str(port)] + io + [torrent], None
+                # off the real network: no DHT routers, no router asked for a port (a base build may predate the options)
+                quiet_net = [] if name.startswith("skiff-base") else ["--no-dht", "--no-port-map"]
+                return [os.path.join(image, "bin/skiff"), "-q", "-d", dl, "--port", str(port)] + io + quiet_net + [torrent], None
             if name == "libtorrent":
                 # Debian's python3-libtorrent (the seeder's library) as a leecher; the process is the
                 # Python interpreter around it, which adds little once the session runs

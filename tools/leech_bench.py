@@ -104,7 +104,7 @@ def main():
                               stderr=subprocess.DEVNULL, text=True)
         procs.append(lt)
         sport = free_port()
-        sk = subprocess.Popen([skiff, "-q", "--seed", "--bind", ADDR, "--port", str(sport), "-d", seed, torrents["skiff"]],
+        sk = subprocess.Popen([skiff, "-q", "--seed", "--no-dht", "--no-port-map", "--bind", ADDR, "--port", str(sport), "-d", seed, torrents["skiff"]],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(sk)
         if not wait_port(lport, lt) or not wait_port(sport, sk, 120):

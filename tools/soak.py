@@ -56,7 +56,7 @@ def main():
         subprocess.run(["java", "-jar", os.path.join(ROOT, "build/skiff.jar"), "create", "--no-date", "--piece-size", "256K",
                         "-o", torrent, data], check=True, stdout=subprocess.DEVNULL)
         port = free_port()
-        skiff = subprocess.Popen([os.path.join(ROOT, "build/image/bin/skiff"), "--seed", "--json", "--status-interval", "2",
+        skiff = subprocess.Popen([os.path.join(ROOT, "build/image/bin/skiff"), "--seed", "--no-dht", "--no-port-map", "--json", "--status-interval", "2",
                                   *(["-l", "DEBUG", "--log-file", os.environ["SOAK_LOG"]] if os.environ.get("SOAK_LOG") else ["-l", "ERROR"]),
                                   "-p", str(peers + 50), "--port", str(port), "-d", work, torrent],
                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

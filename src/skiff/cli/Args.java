@@ -38,6 +38,8 @@ final class Args {
     DiskIo diskIo = DiskIo.MAPPED;
     final List<InetSocketAddress> peers = new ArrayList<>(); // unresolved: Client resolves them
     boolean noDht;
+    /** --no-port-map: do not ask the router (NAT-PMP, UPnP) to forward the peer port. */
+    boolean noPortMap;
     /** --check: hash the data on disk even where the resume file vouches for it. */
     boolean check;
     /** --stop-timeout: seconds without a verified byte before a download gives up; 0: never. */
@@ -68,7 +70,7 @@ final class Args {
     private static final java.util.Set<String> DOWNLOAD_OPTIONS = java.util.Set.of("-d", "--download-dir", "-p", "--max-peers",
         "--max-connections", "--save-torrent", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
         "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--status", "--json", "--files",
-        "--no-dht", "--dht-bootstrap", "--check", "--stop-timeout", "--on-complete");
+        "--no-dht", "--dht", "--dht-bootstrap", "--check", "--stop-timeout", "--on-complete", "--port-map", "--no-port-map");
     private static final java.util.Set<String> SHOW_OPTIONS = java.util.Set.of("--scrape");
     private static final java.util.Set<String> CREATE_OPTIONS = java.util.Set.of("-o", "--output", "-t", "--tracker", "-w",
         "--web-seed", "-c", "--comment", "--piece-size", "--private", "--no-date", "--force");
@@ -171,7 +173,7 @@ final class Args {
     private static boolean isFlag(String name) {
         return switch (name) {
             case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date", "--seed", "--json", "--files", "--scrape",
-                 "--force", "--no-dht", "--check" -> true;
+                 "--force", "--no-dht", "--dht", "--check", "--port-map", "--no-port-map" -> true;
             default -> false;
         };
     }
@@ -189,6 +191,9 @@ final class Args {
             case "--scrape" -> scrape = true;
             case "--force" -> force = true;
             case "--no-dht" -> noDht = true;
+            case "--dht" -> noDht = false; // the command line's answer to a config file's no-dht
+            case "--no-port-map" -> noPortMap = true;
+            case "--port-map" -> noPortMap = false;
             case "--check" -> check = true;
             default -> throw new IllegalStateException(name);
         }
@@ -234,6 +239,7 @@ final class Args {
             case "--dht-bootstrap" -> {
                 InetSocketAddress a = hostPort(name, value);
                 dhtBootstrap.add(a.getHostString().contains(":") ? "[" + a.getHostString() + "]:" + a.getPort() : value);
+                noDht = false; // a node to start from says the DHT is wanted, over a config file's no-dht
             }
             case "--disk-io" -> diskIo = switch (value) {
                 case "positional" -> DiskIo.POSITIONAL;

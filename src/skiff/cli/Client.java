@@ -101,6 +101,9 @@ final class Client {
                 err.println("skiff: " + e.getMessage());
                 return ExitCode.FAILED;
             }
+            if (!args.noPortMap) {
+                session.mapPort(bind, log::info, log::debug);
+            }
             if (!args.noDht) { // from the well-known routers unless --dht-bootstrap; its nodes kept in the XDG state directory
                 session.startDht(args.dhtBootstrap, DhtService.defaultNodesFile(), random.split(), log::warn, log::debug);
             }

@@ -42,6 +42,7 @@ public final class Session {
     private final Trackers trackers;
     private final List<Torrent> torrents = new ArrayList<>();
     private DhtService dht;
+    private skiff.portmap.PortMapper portMapper;
     /** One per torrent: no other skiff runs it in the same folder (released at close, or by the OS at exit). */
     private final List<FolderLock> locks = new ArrayList<>();
     private Consumer<String> warn = w -> { };
@@ -185,6 +186,24 @@ public final class Session {
             nodesFile, random, warn, log);
     }
 
+    /**
+     * Asks the router to forward the peer port (TCP, and UDP when the session has its UDP port):
+     * NAT-PMP and UPnP, kept up until {@link #stop}. Not for a port bound to a loopback address,
+     * which nothing outside can reach. {@code bound}: the address the port is bound to, null for any.
+     */
+    public void mapPort(java.net.InetAddress bound, Consumer<String> info, Consumer<String> debug) {
+        if (bound != null && bound.isLoopbackAddress()) {
+            debug.accept("port mapping: off for a loopback address");
+            return;
+        }
+        portMapper = skiff.portmap.PortMapper.start(loop, trackers, bound, tcp.port(), udp != null, info, debug);
+    }
+
+    /** The port mapping, or null when none was asked for. */
+    public skiff.portmap.PortMapper portMapper() {
+        return portMapper;
+    }
+
     /** The DHT node, or null when it is off. */
     public DhtService dht() {
         return dht;
@@ -194,9 +213,12 @@ public final class Session {
         return Collections.unmodifiableList(torrents);
     }
 
-    /** Stops every torrent (announce `stopped`, write resume files), then closes the port; {@code done} after, on the loop. */
+    /**
+     * Stops every torrent (announce `stopped`, write resume files) and removes the port mapping,
+     * then closes the port; {@code done} after, on the loop.
+     */
     public void stop(Runnable done) {
-        int[] pending = {torrents.size() + 1};
+        int[] pending = {torrents.size() + 2};
         Runnable one = () -> {
             if (--pending[0] == 0) {
                 close();
@@ -205,6 +227,11 @@ public final class Session {
         };
         for (Torrent t : torrents) {
             t.stop(one);
+        }
+        if (portMapper != null) {
+            portMapper.stop(one);
+        } else {
+            one.run();
         }
         one.run();
     }

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -20,8 +21,9 @@ import skiff.loop.Handler;
 import skiff.loop.Timer;
 
 /**
- * One HTTP GET on the loop, following redirects: resolve, connect, (TLS), send, read the reply
- * with every size capped, all within one deadline. Calls back exactly once unless aborted.
+ * One HTTP request on the loop (a GET following redirects, or a POST): resolve, connect, (TLS),
+ * send, read the reply with every size capped, all within one deadline. Calls back exactly once
+ * unless aborted.
  */
 final class HttpExchange implements Handler {
     private static final int READ_CHUNK_BYTES = 16 << 10;
@@ -31,7 +33,10 @@ final class HttpExchange implements Handler {
     private final Supplier<SSLContext> tls;
     private final long timeoutMillis;
     private final String userAgent;
-    private final Tracker.Callback<byte[]> callback;
+    private final Tracker.Callback<HttpReply> callback;
+    /** A POST's headers (whole lines) and body; null for a GET. */
+    private List<String> postHeaders;
+    private byte[] postBody;
     private int redirectsLeft;
     private Timer deadline;
     private SelectionKey key;
@@ -45,18 +50,56 @@ final class HttpExchange implements Handler {
 
     HttpExchange(EventLoop loop, Dns dns, Supplier<SSLContext> tls, long timeoutMillis, String userAgent,
                  int maxRedirects, Tracker.Callback<byte[]> callback) {
+        this(loop, dns, tls, timeoutMillis, userAgent, maxRedirects, callback, true);
+    }
+
+    /** Any status is an answer: {@code callback} hears it and the body (a SOAP fault comes as HTTP 500). */
+    HttpExchange(EventLoop loop, Dns dns, Supplier<SSLContext> tls, long timeoutMillis, String userAgent,
+                 Tracker.Callback<HttpReply> callback) {
+        this(loop, dns, tls, timeoutMillis, userAgent, 0, callback, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private HttpExchange(EventLoop loop, Dns dns, Supplier<SSLContext> tls, long timeoutMillis, String userAgent,
+                         int maxRedirects, Tracker.Callback<?> callback, boolean okOnly) {
         this.loop = loop;
         this.dns = dns;
         this.tls = tls;
         this.timeoutMillis = timeoutMillis;
         this.userAgent = userAgent;
         this.redirectsLeft = maxRedirects;
-        this.callback = callback;
+        this.callback = okOnly ? okOnly((Tracker.Callback<byte[]>) callback) : (Tracker.Callback<HttpReply>) callback;
+    }
+
+    /** For a GET: the body of an HTTP 200, any other status a failure. */
+    private static Tracker.Callback<HttpReply> okOnly(Tracker.Callback<byte[]> c) {
+        return new Tracker.Callback<>() {
+            @Override
+            public void succeeded(HttpReply r) {
+                if (r.status() == 200) {
+                    c.succeeded(r.body());
+                } else {
+                    c.failed("tracker answered HTTP " + r.status());
+                }
+            }
+
+            @Override
+            public void failed(String reason) {
+                c.failed(reason);
+            }
+        };
     }
 
     void get(URI target, String pathAndQuery) {
         deadline = loop.schedule(timeoutMillis, () -> fail("timed out after " + timeoutMillis / 1000 + " s"));
         connect(target, pathAndQuery);
+    }
+
+    /** POSTs {@code body} with {@code headers} (whole lines, such as a SOAPAction); redirects are not followed. */
+    void post(URI target, String pathAndQuery, List<String> headers, byte[] body) {
+        this.postHeaders = headers;
+        this.postBody = body;
+        get(target, pathAndQuery);
     }
 
     void abort() {
@@ -70,7 +113,8 @@ final class HttpExchange implements Handler {
         int port = target.getPort() > 0 ? target.getPort() : https ? 443 : 80;
         String host = target.getHost();
         String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        request = ByteBuffer.wrap(HttpTracker.requestBytes(bareHost, port, target.getPort() <= 0, pathAndQuery, userAgent));
+        byte[] head = HttpTracker.requestBytes(bareHost, port, target.getPort() <= 0, pathAndQuery, userAgent);
+        request = ByteBuffer.wrap(postBody == null ? head : postBytes(head));
         reader = new HttpResponseReader();
         InetAddress literal = PeerLists.literal(bareHost);
         if (literal != null) {
@@ -82,6 +126,21 @@ final class HttpExchange implements Handler {
                 }
             }, this::fail);
         }
+    }
+
+    /** The GET request turned into the POST: the method, the extra headers and the body's length, then the body. */
+    private byte[] postBytes(byte[] get) {
+        String h = new String(get, java.nio.charset.StandardCharsets.ISO_8859_1);
+        StringBuilder extra = new StringBuilder();
+        for (String line : postHeaders) {
+            extra.append(line).append("\r\n");
+        }
+        extra.append("Content-Length: ").append(postBody.length).append("\r\n\r\n");
+        h = "POST" + h.substring(3, h.length() - 2) + extra;
+        byte[] headBytes = h.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + postBody.length);
+        System.arraycopy(postBody, 0, all, headBytes.length, postBody.length);
+        return all;
     }
 
     private void open(InetSocketAddress address, boolean https, String host) {
@@ -183,12 +242,8 @@ final class HttpExchange implements Handler {
             redirect(reader.header("location"));
             return;
         }
-        if (status != 200) {
-            fail("tracker answered HTTP " + status);
-            return;
-        }
         finish();
-        callback.succeeded(reader.body());
+        callback.succeeded(new HttpReply(status, reader.body()));
     }
 
     private void redirect(String location) {

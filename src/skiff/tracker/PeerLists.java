@@ -11,7 +11,7 @@ import skiff.bencode.BList;
 import skiff.bencode.BValue;
 
 /** Peer lists in the forms trackers send: compact IPv4 (BEP 23), compact IPv6 (BEP 7), dictionaries (BEP 3). */
-final class PeerLists {
+public final class PeerLists {
     /** More peers than this from one answer are ignored; no client connects to more. */
     static final int MAX_PEERS = 2000;
     /** A dictionary-form ip longer than an IPv6 literal is not an address. */
@@ -58,7 +58,7 @@ final class PeerLists {
     }
 
     /** Parses an IPv4 or IPv6 literal without ever asking DNS; null when it is not one. */
-    static InetAddress literal(String s) {
+    public static InetAddress literal(String s) {
         try {
             if (s.indexOf(':') >= 0) {
                 if (!s.matches("[0-9A-Fa-f:.]+")) {

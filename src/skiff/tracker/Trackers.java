@@ -45,6 +45,17 @@ public final class Trackers {
         }
     }
 
+    /**
+     * POSTs {@code body} to an http URL with the same client, within {@code timeoutMillis}: a UPnP
+     * router's SOAP call. Any HTTP status is an answer; {@code headers} are whole header lines.
+     */
+    public void post(java.net.URI uri, java.util.List<String> headers, byte[] body, long timeoutMillis,
+                     Tracker.Callback<HttpReply> callback) {
+        String q = uri.getRawQuery();
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        new HttpExchange(loop, dns, tls, timeoutMillis, userAgent, callback).post(uri, q == null ? path : path + "?" + q, headers, body);
+    }
+
     /** A tracker for {@code url}, or null when its scheme is not one skiff speaks. */
     public Tracker create(String url) {
         String lower = url.toLowerCase(Locale.ROOT);

@@ -26,6 +26,19 @@ class ArgsTest {
             p.peers.stream().map(x -> x.getHostString() + ":" + x.getPort()).toList());
     }
 
+    /** A config file's no-dht and no-port-map come first; the command line's --dht, --dht-bootstrap and --port-map win. */
+    @Test
+    void laterSwitchesWinOverEarlierOnes() throws Exception {
+        Args defaults = Args.parse(new String[] {"t"});
+        assertTrue(!defaults.noDht && !defaults.noPortMap, "the DHT and port mapping are on by default");
+        Args off = Args.parse(new String[] {"--no-dht", "--no-port-map", "t"});
+        assertTrue(off.noDht && off.noPortMap);
+        Args on = Args.parse(new String[] {"--no-dht", "--no-port-map", "--dht", "--port-map", "t"});
+        assertTrue(!on.noDht && !on.noPortMap);
+        assertTrue(!Args.parse(new String[] {"--no-dht", "--dht-bootstrap", "127.0.0.1:6881", "t"}).noDht,
+            "a node to start from turns the DHT on");
+    }
+
     @Test
     void gnuForms() throws Exception {
         Args a = Args.parse(new String[] {"-d", "dl", "--max-peers=7", "-p8", "--port", "7000", "-lDEBUG",

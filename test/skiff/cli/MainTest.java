@@ -221,8 +221,9 @@ class MainTest {
             "only with the tests' own config directory (make test sets it)");
         assertTrue(file.startsWith(Path.of("build").toAbsolutePath()), "make test gives the tests their own config directory: " + file);
         Files.createDirectories(file.getParent());
+        String before = Files.exists(file) ? Files.readString(file) : null;
         try {
-            Files.writeString(file, "# what I always pass\nno-dht\nstop-timeout = 1\n");
+            Files.writeString(file, "# what I always pass\nno-dht\nno-port-map\nstop-timeout = 1\n");
             Path dir = Files.createDirectories(tmp.resolve("configured"));
             Result r = run("-q", "-d", dir.toString(), "--port", String.valueOf(skiff.testutil.Ports.free()),
                 "test/fixtures/torrents/mk-single.torrent");
@@ -237,7 +238,11 @@ class MainTest {
             assertTrue(bad.err.startsWith("skiff: " + file + ": ") && bad.err.contains("max-peerz"), bad.err);
             assertEquals(0, run("show", "test/fixtures/torrents/mk-single.torrent").code, "show is not a download: the file is not read");
         } finally {
-            Files.deleteIfExists(file);
+            if (before == null) {
+                Files.deleteIfExists(file);
+            } else {
+                Files.writeString(file, before); // the tests' own: no DHT routers, no port mapping
+            }
         }
     }
 

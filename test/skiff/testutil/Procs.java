@@ -12,7 +12,18 @@ public final class Procs {
     private Procs() {
     }
 
+    /**
+     * The tests' config file (tools/run-tests writes the same): skiff off the real network, no DHT
+     * routers and no router asked to map a port, unless a test says --dht or --port-map.
+     */
+    public static final String TEST_CONFIG = "# written by tools/run-tests\nno-dht\nno-port-map\n";
+
     public static Process start(List<String> command, Path log) throws IOException {
+        Path config = Path.of("build", "test-config", "skiff", "config");
+        if (!java.nio.file.Files.exists(config)) {
+            java.nio.file.Files.createDirectories(config.getParent());
+            java.nio.file.Files.writeString(config, TEST_CONFIG);
+        }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // skiff keeps its DHT nodes under the XDG state directory: the tests' own, not the user's
         pb.environment().put("XDG_STATE_HOME", Path.of("build", "test-state").toAbsolutePath().toString());
