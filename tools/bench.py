@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """make bench: one torrent seeded by libtorrent on 127.0.0.1, downloaded in turn by skiff (the
-jlink image, with its default mmap disk I/O and with --disk-io positional), aria2c,
+jlink image, with its default positional disk I/O and with --disk-io mmap), aria2c,
 transmission-cli and libtorrent (tools/lt_peer.py), several runs each. Prints per client the median MiB/s, CPU seconds per GiB
 (user+sys) and peak anonymous memory (RssAnon, sampled from /proc), then skiff's ratios.
 
@@ -10,8 +10,8 @@ noisy machine. CPU is the exited process's own rusage (all threads, to its last 
 transmission-cli never exits, so its CPU is read from /proc when its done-script fires.
 
 Environment: BENCH_MB (default 1024), BENCH_RUNS (default 3), BENCH_CLIENTS (default all:
-skiff,skiff-positional,aria2,transmission,libtorrent). BENCH_BASE_IMAGE: another skiff image (an
-earlier commit's build/image) to run beside this one as skiff-base and skiff-base-positional, so
+skiff,skiff-mmap,aria2,transmission,libtorrent). BENCH_BASE_IMAGE: another skiff image (an
+earlier commit's build/image) to run beside this one as skiff-base and skiff-base-mmap, so
 that a change is measured before and after in the same rounds.
 """
 import json
@@ -176,7 +176,7 @@ def opentracker(work, info_hash, port):
 def main():
     size_mb = int(os.environ.get("BENCH_MB", "1024"))
     runs = int(os.environ.get("BENCH_RUNS", "3"))
-    clients = os.environ.get("BENCH_CLIENTS", "skiff,skiff-positional,aria2,transmission,libtorrent").split(",")
+    clients = os.environ.get("BENCH_CLIENTS", "skiff,skiff-mmap,aria2,transmission,libtorrent").split(",")
     base_image = os.environ.get("BENCH_BASE_IMAGE")
     if base_image:
         clients += [c.replace("skiff", "skiff-base", 1) for c in clients if c.startswith("skiff")]
@@ -212,7 +212,7 @@ def main():
             """The client's command line and, for transmission, the marker its done-script touches."""
             if name.startswith("skiff"):
                 # the jlink image with its small-host defaults (32 MiB heap), as a router would run it
-                io = ["--disk-io", "positional"] if name.endswith("-positional") else []
+                io = ["--disk-io", "mmap"] if name.endswith("-mmap") else []
                 image = base_image if name.startswith("skiff-base") else os.path.join(ROOT, "build/image")
                 # off the real network: no DHT routers, no router asked for a port (a base build may predate the options)
                 quiet_net = [] if name.startswith("skiff-base") else ["--no-dht", "--no-port-map"]

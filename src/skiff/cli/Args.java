@@ -35,7 +35,8 @@ final class Args {
     int unchokeSlots = 4;
     /** Seconds between choking rounds (BEP 3's ten; libtorrent's unchoke_interval is 15). */
     int unchokeIntervalSeconds = 10;
-    DiskIo diskIo = DiskIo.MAPPED;
+    /** Positional writes by default: less CPU and faster in make bench (DESIGN.md, "Memory"). */
+    DiskIo diskIo = DiskIo.POSITIONAL;
     final List<InetSocketAddress> peers = new ArrayList<>(); // unresolved: Client resolves them
     boolean noDht;
     /** --no-port-map: do not ask the router (NAT-PMP, UPnP) to forward the peer port. */

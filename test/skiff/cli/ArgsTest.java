@@ -18,7 +18,7 @@ class ArgsTest {
         assertEquals(50, a.maxPeers);
         assertEquals(6881, a.port);
         assertEquals(Log.Level.INFO, a.logLevel);
-        assertEquals(DiskIo.MAPPED, a.diskIo);
+        assertEquals(DiskIo.POSITIONAL, a.diskIo);
         assertEquals(DiskIo.POSITIONAL, Args.parse(new String[] {"--disk-io=positional", "t"}).diskIo);
         assertEquals(DiskIo.MAPPED, Args.parse(new String[] {"--disk-io", "mmap", "t"}).diskIo);
         Args p = Args.parse(new String[] {"--peer", "127.0.0.1:6881", "--peer=[::1]:7000", "--peer", "box.lan:1", "t"});
