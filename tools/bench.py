@@ -86,6 +86,14 @@ def rss_anon_kib(pids):
     return total
 
 
+def write_data(path, size_mb):
+    """size_mb MiB of incompressible bytes (one random MiB, rotated per MiB), quickly."""
+    with open(path, "wb") as f:
+        block = os.urandom(1 << 20)
+        for i in range(size_mb):
+            f.write(block[i % 997:] + block[:i % 997])
+
+
 def transmission_command(work, tag, dl, port, torrent, bind):
     """transmission-cli leeching torrent into dl, bound to bind, with everything else off; its
     command and the marker file its done-script touches (it never exits by itself)."""
@@ -186,10 +194,7 @@ def main():
         seed = os.path.join(work, "seed")
         os.makedirs(seed)
         data = os.path.join(seed, "bench.bin")
-        with open(data, "wb") as f:
-            block = os.urandom(1 << 20)
-            for i in range(size_mb):
-                f.write(block[i % 997:] + block[:i % 997])
+        write_data(data, size_mb)
         tport = free_port()
         torrent = os.path.join(work, "bench.torrent")
         subprocess.run(["java", "-jar", os.path.join(ROOT, "build/skiff.jar"), "create", "-q" if False else "--no-date",

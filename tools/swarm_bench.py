@@ -270,10 +270,7 @@ def main():
         seed_dir = os.path.join(work, "seed")
         os.makedirs(seed_dir)
         data = os.path.join(seed_dir, "swarm.bin")
-        with open(data, "wb") as f:
-            block = os.urandom(1 << 20)
-            for i in range(size_mb):
-                f.write(block[i % 997:] + block[:i % 997])
+        bench.write_data(data, size_mb)
         tport = bench.free_port()
         url = "http://127.0.0.1:%d/announce" % tport  # opentracker sees each announce's own source address
         torrent = os.path.join(work, "swarm.torrent")

@@ -46,11 +46,14 @@ class PortMapInteropTest {
         Path debug = tmp.resolve("debug.log");
         try (NatRouter router = NatRouter.start(Files.createDirectories(tmp.resolve("router")), natPmp, upnp)) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            long started = System.nanoTime();
             SkiffProcess skiff = SkiffProcess.command(tmp.resolve("skiff.log"), router.inLan(List.of(java, "-jar",
                 Path.of("build/skiff.jar").toAbsolutePath().toString(), "--port-map", "--seed", "-q", "-l", "DEBUG",
                 "--log-file", debug.toString(), "--port", String.valueOf(port), "-d", seed.toString(), tmp.resolve("t.torrent").toString())));
             try {
                 String mapped = awaitLine(debug, "port mapped by the router", skiff.process, 30);
+                System.out.printf("port map | %-7s | mapped %d ms after skiff started (JVM start included)%n", method,
+                    (System.nanoTime() - started) / 1_000_000);
                 assertEquals("outside " + NatRouter.OUTSIDE + ":" + port + " TCP+UDP (" + method + ")",
                     mapped.substring(mapped.indexOf("outside ")), Files.readString(debug));
                 List<String> forwards = router.forwards();
