@@ -182,9 +182,7 @@ final class UpnpClient implements Handler {
     }
 
     private void call(String action, byte[] body, java.util.function.Consumer<HttpReply> then) {
-        List<String> headers = List.of("Content-Type: text/xml; charset=\"utf-8\"",
-            "SOAPAction: " + Upnp.soapAction(service, action));
-        http.post(service.control(), headers, body, CALL_MILLIS, new Tracker.Callback<>() {
+        post(action, body, CALL_MILLIS, new Tracker.Callback<>() {
             @Override
             public void succeeded(HttpReply r) {
                 if (!over) {
@@ -199,6 +197,12 @@ final class UpnpClient implements Handler {
                 }
             }
         });
+    }
+
+    /** One SOAP call to the router's service, its headers named by {@code action}. */
+    private void post(String action, byte[] body, long timeoutMillis, Tracker.Callback<HttpReply> callback) {
+        http.post(service.control(), List.of("Content-Type: text/xml; charset=\"utf-8\"",
+            "SOAPAction: " + Upnp.soapAction(service, action)), body, timeoutMillis, callback);
     }
 
     /** The local address the kernel would send from toward {@code router}: a UDP connect sends nothing. */
@@ -247,9 +251,7 @@ final class UpnpClient implements Handler {
         };
         Timer deadline = loop.schedule(STOP_MILLIS, once);
         for (String protocol : remove) {
-            List<String> headers = List.of("Content-Type: text/xml; charset=\"utf-8\"",
-                "SOAPAction: " + Upnp.soapAction(service, "DeletePortMapping"));
-            http.post(service.control(), headers, Upnp.deletePortMapping(service, port, protocol), STOP_MILLIS,
+            post("DeletePortMapping", Upnp.deletePortMapping(service, port, protocol), STOP_MILLIS,
                 new Tracker.Callback<>() {
                     @Override
                     public void succeeded(HttpReply r) {
