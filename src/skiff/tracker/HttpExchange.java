@@ -113,8 +113,8 @@ final class HttpExchange implements Handler {
         int port = target.getPort() > 0 ? target.getPort() : https ? 443 : 80;
         String host = target.getHost();
         String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        byte[] head = HttpTracker.requestBytes(bareHost, port, target.getPort() <= 0, pathAndQuery, userAgent);
-        request = ByteBuffer.wrap(postBody == null ? head : postBytes(head));
+        request = ByteBuffer.wrap(HttpTracker.requestBytes(bareHost, port, target.getPort() <= 0, pathAndQuery, userAgent,
+            postHeaders, postBody));
         reader = new HttpResponseReader();
         InetAddress literal = PeerLists.literal(bareHost);
         if (literal != null) {
@@ -126,21 +126,6 @@ final class HttpExchange implements Handler {
                 }
             }, this::fail);
         }
-    }
-
-    /** The GET request turned into the POST: the method, the extra headers and the body's length, then the body. */
-    private byte[] postBytes(byte[] get) {
-        String h = new String(get, java.nio.charset.StandardCharsets.ISO_8859_1);
-        StringBuilder extra = new StringBuilder();
-        for (String line : postHeaders) {
-            extra.append(line).append("\r\n");
-        }
-        extra.append("Content-Length: ").append(postBody.length).append("\r\n\r\n");
-        h = "POST" + h.substring(3, h.length() - 2) + extra;
-        byte[] headBytes = h.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        byte[] all = java.util.Arrays.copyOf(headBytes, headBytes.length + postBody.length);
-        System.arraycopy(postBody, 0, all, headBytes.length, postBody.length);
-        return all;
     }
 
     private void open(InetSocketAddress address, boolean https, String host) {

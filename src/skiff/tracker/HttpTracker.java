@@ -129,14 +129,29 @@ public final class HttpTracker implements Tracker {
         }
     }
 
-    static byte[] requestBytes(String host, int port, boolean defaultPort, String target, String userAgent) {
+    /**
+     * A request's bytes: a GET when {@code body} is null, else a POST of {@code body} with
+     * {@code headers} (whole lines) and its length.
+     */
+    static byte[] requestBytes(String host, int port, boolean defaultPort, String target, String userAgent,
+                               java.util.List<String> headers, byte[] body) {
         String hostHeader = (host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host)
                 + (defaultPort ? "" : ":" + port);
-        String req = "GET " + target + " HTTP/1.1\r\n"
-                + "Host: " + hostHeader + "\r\n"
-                + "User-Agent: " + userAgent + "\r\n"
-                + "Accept-Encoding: identity\r\n"
-                + "Connection: close\r\n\r\n";
-        return req.getBytes(StandardCharsets.ISO_8859_1);
+        StringBuilder req = new StringBuilder(body == null ? "GET " : "POST ").append(target).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(hostHeader).append("\r\n")
+                .append("User-Agent: ").append(userAgent).append("\r\n")
+                .append("Accept-Encoding: identity\r\n")
+                .append("Connection: close\r\n");
+        if (body != null) {
+            headers.forEach(h -> req.append(h).append("\r\n"));
+            req.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        byte[] head = req.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        if (body == null) {
+            return head;
+        }
+        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
     }
 }
