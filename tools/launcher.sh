@@ -11,11 +11,11 @@ while [ -L "$self" ]; do
   esac
 done
 dir=$(cd "$(dirname "$self")/.." && pwd)
-# The archive maps at the address it was written for (relocating it only if that is taken): JDK 17's
-# updates relocate it at every start by default, which writes a pointer into nearly every page of
-# it and so turns about 6 MiB of shared file pages into private anonymous memory.
-cds=
-[ -f "$dir/lib/skiff.jsa" ] && cds="-XX:SharedArchiveFile=$dir/lib/skiff.jsa -Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
+# The class-data archive (lib/server/classes.jsa) maps at the address it was written for, relocating
+# it only if that is taken: JDK 17's updates relocate it at every start by default, which writes a
+# pointer into nearly every page of it and so turns about 6 MiB of shared file pages into private
+# anonymous memory.
+cds="-Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
 # Which methods C2 may compile (tools/jit-directives.json). -DisplayVMOutput keeps the VM's
 # "directives added" line, and any other VM chatter on stdout, out of skiff's output.
 jit=

@@ -1,5 +1,6 @@
 package skiff.bencode;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** A bencode list. */
@@ -9,6 +10,10 @@ public record BList(List<BValue> items) implements BValue {
     }
 
     public static BList ofStrings(List<String> utf8) {
-        return new BList(utf8.stream().<BValue>map(BBytes::of).toList());
+        List<BValue> items = new ArrayList<>(utf8.size());
+        for (String s : utf8) {
+            items.add(BBytes.of(s));
+        }
+        return new BList(items);
     }
 }

@@ -290,7 +290,11 @@ final class Args {
         }
         torrent = rest.get(0);
         torrents.addAll(rest);
-        if (saveTorrent != null && rest.stream().filter(skiff.metainfo.MagnetLink::looksLikeOne).count() != 1) {
+        int magnets = 0;
+        for (String t : rest) {
+            magnets += skiff.metainfo.MagnetLink.looksLikeOne(t) ? 1 : 0;
+        }
+        if (saveTorrent != null && magnets != 1) {
             throw new UsageException("--save-torrent needs exactly one magnet link among the torrents");
         }
     }

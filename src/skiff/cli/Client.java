@@ -233,18 +233,25 @@ final class Client {
             Runtime.getRuntime().halt(ExitCode.INTERRUPTED);
         }
         stopping = true;
-        exitCode = signal.equals("TERM") && jobs.stream().allMatch(j -> j.complete) ? ExitCode.OK : ExitCode.INTERRUPTED;
+        boolean allComplete = true;
+        for (Job j : jobs) {
+            allComplete &= j.complete;
+        }
+        exitCode = signal.equals("TERM") && allComplete ? ExitCode.OK : ExitCode.INTERRUPTED;
         loop.stop(STOP_GRACE_MILLIS);
     }
 
     /** Ends the run once every torrent is done or failed: 0 only if none failed. */
     private void endIfAllOver() {
+        exitCode = ExitCode.OK;
         for (Job j : jobs) {
             if (!j.over()) {
                 return;
             }
+            if (j.failure != null) {
+                exitCode = ExitCode.FAILED;
+            }
         }
-        exitCode = jobs.stream().anyMatch(j -> j.failure != null) ? ExitCode.FAILED : ExitCode.OK;
         loop.stop(STOP_GRACE_MILLIS);
     }
 

@@ -37,7 +37,12 @@ public record Contact(NodeId id, InetSocketAddress address) {
     static byte[] encode(List<Contact> contacts, boolean v6) {
         int entry = v6 ? COMPACT_V6 : COMPACT_V4;
         int ipBytes = entry - NodeId.BYTES - 2;
-        List<Contact> fit = contacts.stream().filter(c -> c.address.getAddress().getAddress().length == ipBytes).toList();
+        List<Contact> fit = new ArrayList<>();
+        for (Contact c : contacts) {
+            if (c.address.getAddress().getAddress().length == ipBytes) {
+                fit.add(c);
+            }
+        }
         byte[] out = new byte[fit.size() * entry];
         int off = 0;
         for (Contact c : fit) {

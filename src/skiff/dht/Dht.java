@@ -228,7 +228,10 @@ public final class Dht {
                 @Override
                 public void answered(Krpc.Message m) {
                     // what a router names seeds a lookup of our own id: it fills the buckets near us
-                    Running mine = lookups.stream().filter(run -> run.lookup.target.equals(self)).findFirst().orElse(null);
+                    Running mine = null;
+                    for (Running run : lookups) {
+                        mine = mine == null && run.lookup.target.equals(self) ? run : mine;
+                    }
                     if (mine != null) {
                         mine.lookup.add(m.nodes());
                     } else if (lookups.size() < MAX_LOOKUPS) {

@@ -181,7 +181,7 @@ final class RoutingTable {
     boolean wouldTake(NodeId id) {
         int i = index(id);
         Bucket b = buckets.get(i);
-        return b.nodes.size() < K || i == buckets.size() - 1 || b.nodes.stream().anyMatch(Node::bad);
+        return b.nodes.size() < K || i == buckets.size() - 1 || countLive(b, -1) < b.nodes.size();
     }
 
     boolean contains(Contact c) {
@@ -214,7 +214,11 @@ final class RoutingTable {
             }
         }
         stale.sort(Comparator.comparingLong(n -> n.lastReplyMillis));
-        return stale.stream().limit(max).map(n -> n.contact).toList();
+        List<Contact> out = new ArrayList<>();
+        for (Node n : stale.subList(0, Math.min(max, stale.size()))) {
+            out.add(n.contact);
+        }
+        return out;
     }
 
     /** A random target in each bucket unchanged for 15 minutes (BEP 5's refresh); the bucket counts as fresh again. */
@@ -242,7 +246,7 @@ final class RoutingTable {
     int size() {
         int n = 0;
         for (Bucket b : buckets) {
-            n += (int) b.nodes.stream().filter(x -> !x.bad()).count();
+            n += countLive(b, -1);
         }
         return n;
     }
@@ -250,7 +254,7 @@ final class RoutingTable {
     int goodNodes(long now) {
         int n = 0;
         for (Bucket b : buckets) {
-            n += (int) b.nodes.stream().filter(x -> x.good(now)).count();
+            n += countLive(b, now);
         }
         return n;
     }
@@ -263,8 +267,21 @@ final class RoutingTable {
     List<Contact> all() {
         List<Contact> out = new ArrayList<>();
         for (Bucket b : buckets) {
-            b.nodes.stream().filter(n -> !n.bad()).forEach(n -> out.add(n.contact));
+            for (Node n : b.nodes) {
+                if (!n.bad()) {
+                    out.add(n.contact);
+                }
+            }
         }
         return out;
+    }
+
+    /** The bucket's nodes that are not bad, or with a time, that are good then. */
+    private static int countLive(Bucket b, long now) {
+        int n = 0;
+        for (Node x : b.nodes) {
+            n += (now < 0 ? !x.bad() : x.good(now)) ? 1 : 0;
+        }
+        return n;
     }
 }

@@ -1,6 +1,7 @@
 package skiff.metainfo;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +36,11 @@ public final class Metainfo {
         this.files = List.copyOf(b.files);
         this.singleFile = b.singleFile;
         this.totalLength = b.totalLength;
-        this.tiers = b.tiers.stream().map(List::copyOf).toList();
+        List<List<String>> copied = new ArrayList<>(b.tiers.size());
+        for (List<String> tier : b.tiers) {
+            copied.add(List.copyOf(tier));
+        }
+        this.tiers = List.copyOf(copied);
         this.isPrivate = b.isPrivate;
         this.urlList = List.copyOf(b.urlList);
         this.creationDate = b.creationDate;

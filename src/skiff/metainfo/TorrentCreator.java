@@ -52,7 +52,10 @@ public final class TorrentCreator {
         String name = root.toAbsolutePath().normalize().getFileName().toString();
         boolean single = Files.isRegularFile(root);
         List<Source> sources = single ? List.of(new Source(root, List.of(name), Files.size(root))) : walk(root);
-        long total = sources.stream().mapToLong(Source::length).sum();
+        long total = 0;
+        for (Source s : sources) {
+            total += s.length();
+        }
         if (total == 0) {
             throw new MetainfoException("nothing to share: it holds no data");
         }
@@ -82,7 +85,11 @@ public final class TorrentCreator {
         if (!tiers.isEmpty()) {
             top.put("announce", tiers.get(0).get(0));
             if (tiers.size() > 1 || tiers.get(0).size() > 1) {
-                top.put("announce-list", new BList(tiers.stream().<BValue>map(BList::ofStrings).toList()));
+                List<BValue> list = new ArrayList<>();
+                for (List<String> tier : tiers) {
+                    list.add(BList.ofStrings(tier));
+                }
+                top.put("announce-list", new BList(list));
             }
         }
         if (options.comment() != null) {

@@ -97,7 +97,11 @@ public record ExtensionHandshake(Map<String, Integer> ids, String client, int po
 
     private static String printable(String s) {
         StringBuilder b = new StringBuilder();
-        s.codePoints().limit(MAX_CLIENT_CHARS).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        for (int i = 0, n = 0; i < s.length() && n < MAX_CLIENT_CHARS; n++) {
+            int c = s.codePointAt(i);
+            b.appendCodePoint(Character.isISOControl(c) ? '?' : c);
+            i += Character.charCount(c);
+        }
         return b.toString();
     }
 }

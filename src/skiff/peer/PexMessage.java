@@ -36,8 +36,11 @@ public record PexMessage(List<InetSocketAddress> added, byte[] addedFlags, List<
             (v4 ? a4 : a6).add(added.get(i));
             (v4 ? f4 : f6).put(addedFlags[i]);
         }
-        List<InetSocketAddress> d4 = dropped.stream().filter(a -> a.getAddress().getAddress().length == 4).toList();
-        List<InetSocketAddress> d6 = dropped.stream().filter(a -> a.getAddress().getAddress().length == 16).toList();
+        List<InetSocketAddress> d4 = new ArrayList<>();
+        List<InetSocketAddress> d6 = new ArrayList<>();
+        for (InetSocketAddress a : dropped) {
+            (a.getAddress().getAddress().length == 4 ? d4 : d6).add(a);
+        }
         return Encoder.encode(Dicts.builder().put("added", compact(a4, 6)).put("added.f", java.util.Arrays.copyOf(f4.array(), f4.position()))
             .put("added6", compact(a6, 18)).put("added6.f", java.util.Arrays.copyOf(f6.array(), f6.position()))
             .put("dropped", compact(d4, 6)).put("dropped6", compact(d6, 18)).build());

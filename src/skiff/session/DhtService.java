@@ -79,7 +79,9 @@ public final class DhtService {
         });
         List<Contact> known = saved == null ? List.of() : saved.nodes();
         loop.execute(() -> {
-            known.stream().limit(SAVED_NODES_PINGED).forEach(c -> dht.ping(c.address()));
+            for (Contact c : known.subList(0, Math.min(known.size(), SAVED_NODES_PINGED))) {
+                dht.ping(c.address());
+            }
             s.resolve(new ArrayList<>(routers));
             s.tick();
         });

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -37,7 +38,10 @@ public final class MetadataFile {
             string(out, "announce");
             string(out, tiers.get(0).get(0));
             string(out, "announce-list");
-            List<BValue> list = tiers.stream().map(t -> (BValue) BList.ofStrings(t)).toList();
+            List<BValue> list = new ArrayList<>(tiers.size());
+            for (List<String> t : tiers) {
+                list.add(BList.ofStrings(t));
+            }
             out.writeBytes(Encoder.encode(new BList(list)));
         }
         string(out, "info");

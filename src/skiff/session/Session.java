@@ -131,7 +131,10 @@ public final class Session {
      */
     public Torrent add(skiff.metainfo.MagnetLink link, Path downloadDir, Settings settings, Events events, RandomGenerator random)
             throws StorageException {
-        List<List<String>> tiers = link.trackers().stream().map(List::of).toList();
+        List<List<String>> tiers = new ArrayList<>();
+        for (String url : link.trackers()) {
+            tiers.add(List.of(url));
+        }
         Metainfo kept = MetadataFile.load(downloadDir, link.infoHash());
         Torrent t = add(link.infoHash(), kept != null ? kept.name() : link.displayName(), downloadDir, settings, events, random);
         t.magnet(tiers);

@@ -56,12 +56,21 @@ public final class Choker {
             unchoke.add(interested.get(i).id());
         }
         boolean rotate = round++ % OPTIMISTIC_EVERY_ROUNDS == 0 || optimistic == null
-                || interested.stream().noneMatch(c -> c.id().equals(optimistic)) || unchoke.contains(optimistic);
+                || !contains(interested, optimistic) || unchoke.contains(optimistic);
         if (rotate) {
             optimistic = longestWaiting(interested.subList(slots - 1, interested.size())).id();
         }
         unchoke.add(optimistic);
         return unchoke;
+    }
+
+    private static boolean contains(List<Candidate> candidates, Object id) {
+        for (Candidate c : candidates) {
+            if (c.id().equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The candidate unchoked longest ago; ties (peers never unchoked) are drawn by lot. */

@@ -5,6 +5,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import skiff.peer.ExtensionHandshake;
@@ -136,7 +137,7 @@ final class MetadataFetch<P> {
      * when one peer sent it all (to drop), else nobody: the pieces cannot be told apart.
      */
     List<P> failed() {
-        List<P> senders = sentBy.values().stream().distinct().toList();
+        List<P> senders = List.copyOf(new LinkedHashSet<>(sentBy.values()));
         Arrays.fill(have, false);
         haveCount = 0;
         sentBy.clear();

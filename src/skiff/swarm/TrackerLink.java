@@ -1,6 +1,7 @@
 package skiff.swarm;
 
 import java.util.Map;
+import java.util.StringJoiner;
 import skiff.tracker.AnnounceResponse;
 import skiff.tracker.Announcer;
 
@@ -38,7 +39,8 @@ final class TrackerLink implements Announcer.Listener {
             events.warn("this torrent lists no tracker skiff can use");
             return;
         }
-        events.warn("no tracker reachable (" + String.join("; ", lastErrors.entrySet().stream()
-                .map(e -> e.getKey() + ": " + e.getValue()).toList()) + "); retrying in " + retryInMillis / 1000 + " s");
+        StringJoiner errors = new StringJoiner("; ");
+        lastErrors.forEach((url, error) -> errors.add(url + ": " + error));
+        events.warn("no tracker reachable (" + errors + "); retrying in " + retryInMillis / 1000 + " s");
     }
 }

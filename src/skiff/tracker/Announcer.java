@@ -127,7 +127,15 @@ public final class Announcer {
     }
 
     public List<List<String>> tierUrls() {
-        return tiers.stream().map(t -> t.stream().map(Tracker::url).toList()).toList();
+        List<List<String>> urls = new ArrayList<>(tiers.size());
+        for (List<Tracker> tier : tiers) {
+            List<String> u = new ArrayList<>(tier.size());
+            for (Tracker t : tier) {
+                u.add(t.url());
+            }
+            urls.add(List.copyOf(u));
+        }
+        return List.copyOf(urls);
     }
 
     public void start() {

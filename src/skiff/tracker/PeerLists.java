@@ -72,7 +72,7 @@ public final class PeerLists {
             }
             byte[] b = new byte[4];
             for (int i = 0; i < 4; i++) {
-                if (parts[i].isEmpty() || parts[i].length() > 3 || !parts[i].chars().allMatch(Character::isDigit)) {
+                if (parts[i].isEmpty() || parts[i].length() > 3 || !digits(parts[i])) {
                     return null;
                 }
                 int n = Integer.parseInt(parts[i]);
@@ -85,5 +85,14 @@ public final class PeerLists {
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    private static boolean digits(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }
