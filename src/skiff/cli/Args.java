@@ -32,7 +32,7 @@ final class Args {
     boolean noSeeding;
     long seedTimeMillis;
     long uploadLimitKib;
-    int unchokeSlots = 4;
+    int unchokeSlots = skiff.swarm.Settings.AUTO_UNCHOKE_SLOTS;
     /** Seconds between choking rounds (BEP 3's ten; libtorrent's unchoke_interval is 15). */
     int unchokeIntervalSeconds = 10;
     /** Positional writes by default: less CPU and faster in make bench (DESIGN.md, "Memory"). */

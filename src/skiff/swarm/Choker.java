@@ -15,6 +15,12 @@ import java.util.random.RandomGenerator;
  * slot goes to the interested peer that has waited longest since it was last unchoked
  * (libtorrent's rule: everyone gets a turn, in order, rather than by lot). Peers that have
  * snubbed us are not rewarded while we download. Pure: rates in, a set out.
+ *
+ * <p>Unless {@code --unchoke-slots} fixes their number, the slots follow the upload actually
+ * achieved, as libtorrent's rate-based choker does: four at least, and more while every unchoked
+ * peer earns its place, the i-th fastest taking at least i times {@link #RATE_STEP_BYTES} a second.
+ * A fast uplink so serves a flash crowd at once instead of four at a time; a slow one keeps few
+ * slots, each of them fast.
  */
 public final class Choker {
     /** Rounds (of 10 s) between optimistic rotations: BEP 3's 30 seconds. */
@@ -25,18 +31,73 @@ public final class Choker {
                             long lastUnchokedMillis) {
     }
 
-    private final int slots;
+    /** The marginal upload rate each further slot must earn, per slot already open (bytes/s). */
+    static final double RATE_STEP_BYTES = 4096;
+    /** The most slots a torrent opens, however fast its uplink (Transmission keeps 14). */
+    static final int MAX_SLOTS = 40;
+
+    private final int minSlots;
+    private final boolean rateBased;
+    private int slots;
     private final RandomGenerator random;
     private Object optimistic;
     private int round;
 
+    /** A fixed number of slots. */
     public Choker(int slots, RandomGenerator random) {
-        this.slots = Math.max(1, slots);
+        this(slots, false, random);
+    }
+
+    /** At least {@code minSlots}, more while the upload achieved grows with them. */
+    public static Choker rateBased(int minSlots, RandomGenerator random) {
+        return new Choker(minSlots, true, random);
+    }
+
+    private Choker(int slots, boolean rateBased, RandomGenerator random) {
+        this.rateBased = rateBased;
+        this.minSlots = Math.max(1, slots);
+        this.slots = this.minSlots;
         this.random = random;
+    }
+
+    /** Upload slots open now. */
+    public int slots() {
+        return slots;
+    }
+
+    /**
+     * Between rounds: when every unchoked peer whose rate is known (it had a whole tick) earns its
+     * slot, and those are at least half the slots, doubles the slots, so a crowd is served within a
+     * few seconds rather than a few rounds (4, 8, 16, 32). Returns whether slots were added.
+     */
+    public boolean grow(List<Candidate> measured) {
+        if (!rateBased || measured.isEmpty() || measured.size() * 2 < slots || earned(measured) < measured.size() || slots >= MAX_SLOTS) {
+            return false;
+        }
+        slots = Math.min(MAX_SLOTS, slots * 2);
+        return true;
+    }
+
+    /** How many of these peers earn a slot: the i-th fastest takes at least i steps a second. */
+    private static int earned(List<Candidate> peers) {
+        double[] rates = new double[peers.size()];
+        for (int i = 0; i < rates.length; i++) {
+            rates[i] = peers.get(i).upRate();
+        }
+        java.util.Arrays.sort(rates);
+        int k = 0;
+        while (k < rates.length && rates[rates.length - 1 - k] >= (k + 1) * RATE_STEP_BYTES) {
+            k++;
+        }
+        return k;
     }
 
     /** The peers to unchoke this round; everyone else is choked. */
     public Set<Object> choose(List<Candidate> peers, boolean seeding) {
+        // one slot beyond those the last round's rates earned: the next peer's chance to earn one
+        if (rateBased) {
+            slots = Math.max(minSlots, Math.min(MAX_SLOTS, Math.max(earned(peers) + 1, slots / 2)));
+        }
         List<Candidate> interested = new ArrayList<>();
         for (Candidate c : peers) {
             if (c.interested()) {

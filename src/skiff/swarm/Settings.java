@@ -17,6 +17,8 @@ public record Settings(int maxPeers, int port, byte[] peerId, long connectTimeou
     public static final long DEFAULT_TICK_MILLIS = 1000;
     /** BEP 3's customary four upload slots. */
     public static final int DEFAULT_UNCHOKE_SLOTS = 4;
+    /** {@code unchokeSlots} for slots that follow the upload achieved, from the default up (see {@link Choker}). */
+    public static final int AUTO_UNCHOKE_SLOTS = 0;
     /** BEP 3: the choker runs every ten seconds. */
     public static final long DEFAULT_CHOKE_ROUND_MILLIS = 10_000;
 }

@@ -53,6 +53,32 @@ final class Uploader implements BlockSource {
         if (nowMillis - lastRoundMillis >= settings.chokeRoundMillis()) {
             lastRoundMillis = nowMillis;
             round(nowMillis, seeding, connections);
+        } else {
+            grow(nowMillis, connections);
+        }
+    }
+
+    /** Opens more slots, at once, to peers waiting for one, while every open slot earns its place. */
+    private void grow(long nowMillis, Collection<PeerConnection<PeerState>> connections) {
+        List<Choker.Candidate> measured = new ArrayList<>();
+        int unchoked = 0;
+        boolean waiting = false;
+        for (PeerConnection<PeerState> c : connections) {
+            if (c.handshakeDone() && c.peerInterested()) {
+                if (c.amChoking()) {
+                    waiting = true;
+                    continue;
+                }
+                unchoked++;
+                if (nowMillis - c.state().lastUnchokedMillis >= settings.tickMillis()) { // a whole tick's rate
+                    measured.add(new Choker.Candidate(c, true, 0, c.state().upRateBytesPerSec, false, 0));
+                }
+            }
+        }
+        if (waiting && unchoked >= choker.slots() && choker.grow(measured)) {
+            for (int i = unchoked; i < choker.slots(); i++) {
+                slotFreed(connections, nowMillis);
+            }
         }
     }
 
@@ -88,7 +114,7 @@ final class Uploader implements BlockSource {
     void interested(PeerConnection<PeerState> c, boolean interested, Collection<PeerConnection<PeerState>> connections,
                     long nowMillis) {
         if (interested) {
-            if (unchoked(connections) < settings.unchokeSlots()) {
+            if (unchoked(connections) < choker.slots()) {
                 unchoke(c, true, nowMillis);
             }
             return;
@@ -99,7 +125,7 @@ final class Uploader implements BlockSource {
 
     /** An unchoked peer left or lost interest: the longest waiting interested peer takes its slot. */
     void slotFreed(Collection<PeerConnection<PeerState>> connections, long nowMillis) {
-        if (unchoked(connections) >= settings.unchokeSlots()) {
+        if (unchoked(connections) >= choker.slots()) {
             return;
         }
         List<Choker.Candidate> waiting = new ArrayList<>();

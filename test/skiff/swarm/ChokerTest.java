@@ -114,4 +114,69 @@ class ChokerTest {
         assertEquals(5, served.size(), served.toString());
         assertEquals(5, new HashSet<>(served).size(), "each served once: " + served);
     }
+
+    private static List<Choker.Candidate> uploading(double... upRates) {
+        List<Choker.Candidate> out = new ArrayList<>();
+        for (int i = 0; i < upRates.length; i++) {
+            out.add(new Choker.Candidate("u" + i, true, 0, upRates[i], false, Long.MIN_VALUE));
+        }
+        return out;
+    }
+
+    @Test
+    void aFastUplinkUnchokesTheWholeCrowd() {
+        Choker c = Choker.rateBased(4, new SplittableRandom(3));
+        double[] rates = new double[12];
+        java.util.Arrays.fill(rates, 1 << 20); // each unchoked peer took 1 MiB/s last round
+        assertEquals(12, c.choose(uploading(rates), true).size());
+        assertEquals(13, c.slots(), "one beyond the twelve that earned theirs");
+    }
+
+    @Test
+    void aSlowUplinkKeepsTheLeastSlots() {
+        Choker c = Choker.rateBased(4, new SplittableRandom(4));
+        double[] rates = new double[12];
+        java.util.Arrays.fill(rates, 2048); // 24 KiB/s in all: below one step each
+        assertEquals(4, c.choose(uploading(rates), true).size());
+        // the i-th fastest must take i steps: 3 earn theirs (100K, 50K, 12K >= 3 * 4K), the 4th (15K < 16K) not
+        c.choose(uploading(100_000, 50_000, 12_288, 15_000, 0, 0, 0, 0), true);
+        assertEquals(4, c.slots());
+        c.choose(uploading(100_000, 50_000, 20_480, 20_480, 20_480, 0, 0), true);
+        assertEquals(6, c.slots(), "five earned theirs: one more to try");
+    }
+
+    @Test
+    void slotsGrowBetweenRoundsWhileEveryOpenSlotEarnsItsPlaceAndShrinkByHalvesWhenTheyDoNot() {
+        Choker c = Choker.rateBased(4, new SplittableRandom(5));
+        assertFalse(c.grow(uploading(1 << 20, 1 << 20, 1 << 20, 1024)), "the 4th slot does not earn its place");
+        assertFalse(c.grow(uploading(1 << 20)), "one peer measured of four slots: too soon to tell");
+        assertFalse(c.grow(uploading()), "nobody measured yet");
+        assertEquals(4, c.slots());
+        assertTrue(c.grow(uploading(1 << 20, 1 << 20)), "half the slots measured, each earning its place");
+        c = Choker.rateBased(4, new SplittableRandom(5));
+        int[] expected = {8, 16, 32, 40, 40};
+        for (int want : expected) {
+            double[] rates = new double[c.slots()];
+            java.util.Arrays.fill(rates, 1 << 20);
+            c.grow(uploading(rates));
+            assertEquals(want, c.slots());
+        }
+        assertFalse(c.grow(uploading(new double[40])), "idle slots earn nothing");
+        c.choose(uploading(new double[50]), true);
+        assertEquals(20, c.slots(), "an idle round halves the slots, no more");
+        c.choose(uploading(new double[50]), true);
+        c.choose(uploading(new double[50]), true);
+        c.choose(uploading(new double[50]), true);
+        assertEquals(4, c.slots(), "down to four, never below");
+    }
+
+    @Test
+    void aFixedNumberOfSlotsStaysFixed() {
+        Choker c = new Choker(4, new SplittableRandom(6));
+        double[] rates = new double[12];
+        java.util.Arrays.fill(rates, 1 << 20);
+        assertEquals(4, c.choose(uploading(rates), true).size());
+        assertFalse(c.grow(uploading(1 << 20, 1 << 20, 1 << 20, 1 << 20)));
+        assertEquals(4, c.slots());
+    }
 }
