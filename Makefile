@@ -82,6 +82,7 @@ bench-swarm: build/skiff.jar build/image/bin/skiff
 	@command -v opentracker >/dev/null && command -v aria2c >/dev/null && command -v transmission-cli >/dev/null \
 	  && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
 	/usr/bin/python3 tools/swarm_bench.py
+	/usr/bin/python3 tools/seed_bench.py
 
 bench-leech: build/skiff.jar build/image/bin/skiff
 	@command -v opentracker >/dev/null && command -v aria2c >/dev/null && command -v transmission-cli >/dev/null \

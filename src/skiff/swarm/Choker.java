@@ -66,15 +66,22 @@ public final class Choker {
     }
 
     /**
-     * Between rounds: when every unchoked peer whose rate is known (it had a whole tick) earns its
-     * slot, and those are at least half the slots, doubles the slots, so a crowd is served within a
-     * few seconds rather than a few rounds (4, 8, 16, 32). Returns whether slots were added.
+     * Between rounds: when every unchoked peer whose rate is known earns its slot, and those are at
+     * least half the slots, opens twice as many, or at once as many as the upload measured now
+     * would earn were it only shared out (n slots while n(n+1)/2 steps fit in it): a crowd is
+     * served within a second rather than a few rounds. Returns whether slots were added.
      */
     public boolean grow(List<Candidate> measured) {
-        if (!rateBased || measured.isEmpty() || measured.size() * 2 < slots || earned(measured) < measured.size() || slots >= MAX_SLOTS) {
+        if (!rateBased || slots >= MAX_SLOTS || measured.isEmpty() || measured.size() * 2 < slots
+                || earned(measured) < measured.size()) {
             return false;
         }
-        slots = Math.min(MAX_SLOTS, slots * 2);
+        double total = 0;
+        for (Candidate c : measured) {
+            total += c.upRate();
+        }
+        int affordable = (int) ((Math.sqrt(1 + 8 * total / RATE_STEP_BYTES) - 1) / 2);
+        slots = Math.min(MAX_SLOTS, Math.max(slots * 2, affordable));
         return true;
     }
 

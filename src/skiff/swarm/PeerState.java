@@ -31,6 +31,9 @@ public final class PeerState {
     int goodPieces;
     /** When we last unchoked this peer, or kept it unchoked in a round: the optimistic slot goes to the longest waiting. */
     long lastUnchokedMillis = Long.MIN_VALUE;
+    /** When this peer's current unchoke began, and our upload to it then: its rate before a tick measures it. */
+    long servedSinceMillis = Long.MIN_VALUE;
+    long upBytesAtUnchoke;
     /** When a block we asked this peer for last arrived. */
     long lastBlockMillis;
 

@@ -58,6 +58,9 @@ final class Uploader implements BlockSource {
         }
     }
 
+    /** A slot's rate is known this long after it opened: a few round trips of a far peer. */
+    static final long MEASURED_AFTER_MILLIS = 400;
+
     /** Opens more slots, at once, to peers waiting for one, while every open slot earns its place. */
     private void grow(long nowMillis, Collection<PeerConnection<PeerState>> connections) {
         List<Choker.Candidate> measured = new ArrayList<>();
@@ -70,8 +73,13 @@ final class Uploader implements BlockSource {
                     continue;
                 }
                 unchoked++;
-                if (nowMillis - c.state().lastUnchokedMillis >= settings.tickMillis()) { // a whole tick's rate
-                    measured.add(new Choker.Candidate(c, true, 0, c.state().upRateBytesPerSec, false, 0));
+                PeerState s = c.state();
+                long served = nowMillis - s.servedSinceMillis;
+                if (served >= MEASURED_AFTER_MILLIS) {
+                    // a new slot's own average until two ticks have smoothed its rate
+                    double rate = served >= 2 * settings.tickMillis() ? s.upRateBytesPerSec
+                            : (c.counters().bytesUploaded() - s.upBytesAtUnchoke) * 1000.0 / served;
+                    measured.add(new Choker.Candidate(c, true, 0, rate, false, 0));
                 }
             }
         }
@@ -100,9 +108,14 @@ final class Uploader implements BlockSource {
     }
 
     private static void unchoke(PeerConnection<PeerState> c, boolean unchoke, long nowMillis) {
+        PeerState s = c.state();
+        if (unchoke && c.amChoking()) {
+            s.servedSinceMillis = nowMillis;
+            s.upBytesAtUnchoke = c.counters().bytesUploaded();
+        }
         c.sendChoke(!unchoke);
         if (unchoke) {
-            c.state().lastUnchokedMillis = nowMillis;
+            s.lastUnchokedMillis = nowMillis;
         }
     }
 
@@ -116,6 +129,8 @@ final class Uploader implements BlockSource {
         if (interested) {
             if (unchoked(connections) < choker.slots()) {
                 unchoke(c, true, nowMillis);
+            } else {
+                grow(nowMillis, connections); // the slots may have proven themselves since the last tick
             }
             return;
         }

@@ -152,15 +152,13 @@ class ChokerTest {
         assertFalse(c.grow(uploading(1 << 20)), "one peer measured of four slots: too soon to tell");
         assertFalse(c.grow(uploading()), "nobody measured yet");
         assertEquals(4, c.slots());
-        assertTrue(c.grow(uploading(1 << 20, 1 << 20)), "half the slots measured, each earning its place");
-        c = Choker.rateBased(4, new SplittableRandom(5));
-        int[] expected = {8, 16, 32, 40, 40};
-        for (int want : expected) {
-            double[] rates = new double[c.slots()];
-            java.util.Arrays.fill(rates, 1 << 20);
-            c.grow(uploading(rates));
-            assertEquals(want, c.slots());
-        }
+        assertTrue(c.grow(uploading(20_480, 20_480)), "half the slots measured, each earning its place");
+        assertEquals(8, c.slots(), "doubled: 40 KiB/s shared out would feed only 4 (1+2+3+4 steps)");
+        assertTrue(c.grow(uploading(1 << 20, 1 << 20, 1 << 20, 1 << 20)));
+        assertEquals(40, c.slots(), "4 MiB/s would feed 44 slots: opened at once, up to the most");
+        assertFalse(c.grow(uploading(1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20,
+            1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20)),
+            "no more than the most");
         assertFalse(c.grow(uploading(new double[40])), "idle slots earn nothing");
         c.choose(uploading(new double[50]), true);
         assertEquals(20, c.slots(), "an idle round halves the slots, no more");
