@@ -187,25 +187,14 @@ def main():
     count = int(os.environ.get("SEED_LEECHERS", "20"))
     seed = int(os.environ.get("SWARM_SEED", "7"))
     clients = os.environ.get("SEED_CLIENTS", "skiff,aria2,libtorrent,transmission").split(",")
-    added = [CLIENT_ADDR] + [swarm_bench.relay_addr(i) for i in range(count)]
-    for a in added:
-        subprocess.run(["ip", "addr", "add", a + "/32", "dev", "lo"], stderr=subprocess.DEVNULL)
+    swarm_bench.addresses(count, True)
     work = tempfile.mkdtemp(prefix="skiff-seed-")
     os.chmod(work, 0o755)
     procs = []
     try:
-        seed_dir = os.path.join(work, "seed")
-        os.makedirs(seed_dir)
-        data = os.path.join(seed_dir, "seed.bin")
-        bench.write_data(data, size_mb)
         tport = bench.free_port()
-        torrent = os.path.join(work, "seed.torrent")
-        subprocess.run(["java", "-jar", os.path.join(ROOT, "build/skiff.jar"), "create", "--no-date", "--piece-size", "256K",
-                        "-t", "http://127.0.0.1:%d/announce" % tport, "-o", torrent, data], check=True,
-                       stdout=subprocess.DEVNULL)
-        show = subprocess.run(["java", "-jar", os.path.join(ROOT, "build/skiff.jar"), "show", torrent],
-                              check=True, capture_output=True, text=True).stdout
-        info_hash = [l.split()[1] for l in show.splitlines() if l.startswith("Hash:")][0]
+        seed_dir, data, torrent, info_hash = swarm_bench.make_torrent(work, "seed", size_mb,
+                                                                      "http://127.0.0.1:%d/announce" % tport)
         procs.append(bench.opentracker(work, info_hash, tport))  # the seeders announce; the leechers never ask
         print("seeding %d MiB to %d leechers behind relays: round trips %s ms" % (
             size_mb, count, ", ".join(str(rtt) for _, rtt, _ in swarm_bench.shape(count, seed))), flush=True)
@@ -235,8 +224,7 @@ def main():
                   "rounds" % (" ".join("%.2f" % x for x in ratios), firsts, runs))
     finally:
         bench.stop_all(procs, work)
-        for a in added:
-            subprocess.run(["ip", "addr", "del", a + "/32", "dev", "lo"], stderr=subprocess.DEVNULL)
+        swarm_bench.addresses(count, False)
 
 
 if __name__ == "__main__":

@@ -239,6 +239,29 @@ def serve(args):
 
 # ---------------------------------------------------------------- the benchmark
 
+def addresses(count, add):
+    """Adds (or removes) the clients' address and the relays' on lo. One benchmark at a time: a
+    second one's end would take them from under the first."""
+    added = [CLIENT_ADDR] + [relay_addr(i) for i in range(count)]
+    for a in added:
+        subprocess.run(["ip", "addr", "add" if add else "del", a + "/32", "dev", "lo"], stderr=subprocess.DEVNULL)
+
+
+def make_torrent(work, name, size_mb, url):
+    """size_mb MiB of data in work/seed/name.bin and its torrent (256 KiB pieces, announcing to
+    url); returns (seed folder, data, torrent, info-hash in hex)."""
+    seed_dir = os.path.join(work, "seed")
+    os.makedirs(seed_dir)
+    data = os.path.join(seed_dir, name + ".bin")
+    bench.write_data(data, size_mb)
+    torrent = os.path.join(work, name + ".torrent")
+    jar = os.path.join(ROOT, "build/skiff.jar")
+    subprocess.run(["java", "-jar", jar, "create", "--no-date", "--piece-size", "256K", "-t", url, "-o", torrent, data],
+                   check=True, stdout=subprocess.DEVNULL)
+    show = subprocess.run(["java", "-jar", jar, "show", torrent], check=True, capture_output=True, text=True).stdout
+    return seed_dir, data, torrent, [l.split()[1] for l in show.splitlines() if l.startswith("Hash:")][0]
+
+
 def command(name, work, dl, port, torrent, tag):
     if name == "skiff":
         return [os.path.join(ROOT, "build/image/bin/skiff"), "-q", "--no-dht", "--no-port-map", "--bind", CLIENT_ADDR,
@@ -260,25 +283,14 @@ def main():
     count = int(os.environ.get("SWARM_SEEDERS", "20"))
     seed = int(os.environ.get("SWARM_SEED", "7"))
     clients = os.environ.get("SWARM_CLIENTS", "skiff,aria2,libtorrent,transmission").split(",")
-    added = [CLIENT_ADDR] + [relay_addr(i) for i in range(count)]
-    for a in added:
-        subprocess.run(["ip", "addr", "add", a + "/32", "dev", "lo"], stderr=subprocess.DEVNULL)
+    addresses(count, True)
     work = tempfile.mkdtemp(prefix="skiff-swarm-")
     os.chmod(work, 0o755)
     procs = []
     try:
-        seed_dir = os.path.join(work, "seed")
-        os.makedirs(seed_dir)
-        data = os.path.join(seed_dir, "swarm.bin")
-        bench.write_data(data, size_mb)
         tport = bench.free_port()
         url = "http://127.0.0.1:%d/announce" % tport  # opentracker sees each announce's own source address
-        torrent = os.path.join(work, "swarm.torrent")
-        subprocess.run(["java", "-jar", os.path.join(ROOT, "build/skiff.jar"), "create", "--no-date", "--piece-size", "256K",
-                        "-t", url, "-o", torrent, data], check=True, stdout=subprocess.DEVNULL)
-        show = subprocess.run(["java", "-jar", os.path.join(ROOT, "build/skiff.jar"), "show", torrent],
-                              check=True, capture_output=True, text=True).stdout
-        info_hash = [l.split()[1] for l in show.splitlines() if l.startswith("Hash:")][0]
+        seed_dir, data, torrent, info_hash = make_torrent(work, "swarm", size_mb, url)
         ot = bench.opentracker(work, info_hash, tport)
         procs.append(ot)
         swarm = subprocess.Popen(["/usr/bin/python3", os.path.abspath(__file__), "--serve", torrent, seed_dir, str(count),
@@ -344,8 +356,7 @@ def main():
                   % (" ".join("%.2f" % x for x in ratios), firsts, runs))
     finally:
         bench.stop_all(procs, work)
-        for a in added:
-            subprocess.run(["ip", "addr", "del", a + "/32", "dev", "lo"], stderr=subprocess.DEVNULL)
+        addresses(count, False)
 
 
 if __name__ == "__main__":
