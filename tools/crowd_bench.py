@@ -8,7 +8,8 @@ the tracker. Prints, per round, the time until every leecher has every piece and
 seconds; then the median of each seeder and the ratio skiff / libtorrent (below 1: skiff faster).
 All on 127.0.0.1, with DHT, LSD, UPnP, NAT-PMP, PEX and uTP off. CROWD_RUNS rounds (default 3);
 CROWD_ISOLATED=1: the leechers meet the seeder alone (no tracker), so its upload slots are all
-there is; CROWD_SKIFF_ARGS adds options to skiff; CROWD_SKIFF_IMAGE runs another build's image (an older
+there is; CROWD_PLAIN=1: the leechers dial in plaintext only (by default libtorrent tries an
+encrypted handshake first); CROWD_SKIFF_ARGS adds options to skiff; CROWD_SKIFF_IMAGE runs another build's image (an older
 one, for before/after; it is given no --no-dht, which older builds lack).
 """
 import os
@@ -39,6 +40,8 @@ def crowd(torrent, work, count, limit_seconds, seeder_port):
             "listen_interfaces": "127.0.0.1:%d" % bench.free_port(), "outgoing_interfaces": "127.0.0.1",
             "allow_multiple_connections_per_ip": True, "alert_mask": 0,
         }, 0)
+        if os.environ.get("CROWD_PLAIN") == "1":  # no encrypted handshake first (a seeder without MSE costs a second)
+            s.apply_settings({"out_enc_policy": int(lt.enc_policy.disabled)})
         atp = lt.add_torrent_params()
         atp.ti = info
         atp.save_path = os.path.join(work, "leech%d" % i)
