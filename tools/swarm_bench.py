@@ -17,7 +17,8 @@ seeders offered meanwhile (each at its limit while present and not choking every
 client round by round.
 
 Environment: SWARM_MB (256), SWARM_RUNS (3), SWARM_SEEDERS (20), SWARM_CLIENTS
-(skiff,aria2,libtorrent,transmission), SWARM_SEED (random seed of the swarm's shape, 7).
+(skiff,aria2,libtorrent,transmission), SWARM_SEED (random seed of the swarm's shape, 7),
+SWARM_SKIFF_IMAGE (another build's image in skiff's place, for before and after).
 """
 import asyncio
 import json
@@ -264,7 +265,8 @@ def make_torrent(work, name, size_mb, url):
 
 def command(name, work, dl, port, torrent, tag):
     if name == "skiff":
-        return [os.path.join(ROOT, "build/image/bin/skiff"), "-q", "--no-dht", "--no-port-map", "--bind", CLIENT_ADDR,
+        image = os.environ.get("SWARM_SKIFF_IMAGE", os.path.join(ROOT, "build/image"))
+        return [os.path.join(image, "bin/skiff"), "-q", "--no-dht", "--no-port-map", "--bind", CLIENT_ADDR,
                 "-d", dl, "--port", str(port), torrent], None
     if name == "libtorrent":
         return ["/usr/bin/python3", os.path.join(ROOT, "tools/lt_peer.py"), "--torrent", torrent, "--save-path", dl,

@@ -15,6 +15,8 @@ import skiff.metainfo.Metainfo;
 public final class PeerConnection<S> implements PeerStream.Events {
     /** Outgoing control bytes queued at most (about 3000 requests, or a huge bitfield); a peer that will not read is dropped. */
     static final int MAX_SEND_BUFFER_BYTES = 64 << 10;
+    /** Queued haves (9 bytes each) go out once this many bytes wait, if nothing carried them sooner. */
+    static final int LAZY_BYTES = 512;
     /**
      * Requests a peer may have queued with us, told it as BEP 10's `reqq` (libtorrent's
      * max_allowed_in_request_queue is 2000 too); further ones are dropped, the peer kept.
@@ -317,6 +319,16 @@ public final class PeerConnection<S> implements PeerStream.Events {
 
     public void sendHave(int piece) {
         if (sent(outbox.message(Wire.HAVE, piece), 9)) {
+            flush();
+        }
+    }
+
+    /**
+     * A have that goes out with this peer's next write (our requests, or the swarm's tick): one
+     * write for many. Past {@link #LAZY_BYTES} queued it goes at once, so the buffer stays small.
+     */
+    public void queueHave(int piece) {
+        if (sent(outbox.message(Wire.HAVE, piece), 9) && outbox.queuedBytes() >= LAZY_BYTES) {
             flush();
         }
     }

@@ -322,6 +322,7 @@ public final class Download implements Announcer.Stats {
             timeouts.check(c, s, now, picker, lastBlockMillis);
             if (!c.isClosed()) {
                 fill(c);
+                c.flush(); // the haves queued since the last tick, if no request carried them
             }
         }
         traffic.endTick(seconds, now);
@@ -403,8 +404,9 @@ public final class Download implements Announcer.Stats {
             haveBytes += metainfo.pieceSize(piece);
             fetcher.good(piece, checksums).forEach(admission::ban);
             for (PeerConnection<PeerState> c : List.copyOf(connections.values())) {
-                if (c.handshakeDone()) {
-                    c.sendHave(piece);
+                // none to a peer that has the piece: it needs nothing from us there (with 20 seeds, 20 writes a piece saved)
+                if (c.handshakeDone() && !c.peerPieces().get(piece)) {
+                    c.queueHave(piece);
                 }
             }
             if (have.complete()) {

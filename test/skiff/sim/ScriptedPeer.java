@@ -3,6 +3,7 @@ package skiff.sim;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.SplittableRandom;
 import skiff.loop.EventLoop;
 import skiff.metainfo.Metainfo;
@@ -64,12 +65,15 @@ final class ScriptedPeer implements PeerStream.Events {
     private boolean greeted;
     private boolean unchoked;
     private boolean closed;
+    /** The pieces the client told this peer it has (BEP 3's have), over all its connections. */
+    private final List<Integer> havesReceived;
     int blocksServed;
     int blocksPushed;
 
     /** {@code number}: which peer of the swarm this is, for a peer id of its own. */
     ScriptedPeer(EventLoop loop, Metainfo meta, byte[] content, Kind kind, int number, long seed, PeerStream stream,
-                 long leaveAtMillis, long chokeAtMillis) {
+                 long leaveAtMillis, long chokeAtMillis, List<Integer> havesReceived) {
+        this.havesReceived = havesReceived;
         this.peerId = String.format("-SM0000-%-6.6s%06d", kind.name(), number).getBytes(StandardCharsets.US_ASCII);
         this.loop = loop;
         this.meta = meta;
@@ -282,8 +286,9 @@ final class ScriptedPeer implements PeerStream.Events {
                 int length = body.getInt();
                 serve(piece, begin, length);
             }
+            case 4 -> havesReceived.add(body.getInt(body.position()));
             default -> {
-                // have, bitfield, cancel, not interested, extensions: nothing to do for a scripted peer
+                // bitfield, cancel, not interested, extensions: nothing to do for a scripted peer
             }
         }
     }

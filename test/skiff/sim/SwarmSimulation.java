@@ -49,7 +49,8 @@ final class SwarmSimulation {
     /** What a run came to. */
     /** {@code samples}: the download's status once a simulated second. */
     record Result(long seed, boolean completed, String failure, long simulatedMillis, long turns, boolean byteExact,
-                  List<String> warnings, List<String> infos, Status status, List<Status> samples) {
+                  List<String> warnings, List<String> infos, Status status, List<Status> samples,
+                  List<List<Integer>> havesByPeer) {
         boolean banned(int peer) {
             return infos.stream().anyMatch(l -> l.startsWith("banned 10.0.0." + (peer + 1) + ":"));
         }
@@ -103,14 +104,18 @@ final class SwarmSimulation {
         SimNetwork network = new SimNetwork(loop);
         List<InetSocketAddress> addresses = new ArrayList<>();
         List<Runnable> dialsIn = new ArrayList<>();
+        List<List<Integer>> havesByPeer = new ArrayList<>();
         for (int i = 0; i < peers.size(); i++) {
             PeerSpec p = peers.get(i);
             InetSocketAddress a = new InetSocketAddress("10.0.0." + (i + 1), 6881);
             int number = i;
             long peerSeed = random.nextLong();
+            List<Integer> haves = new ArrayList<>();
+            havesByPeer.add(haves);
             SimNetwork.Host host = new SimNetwork.Host(p.bytesPerMilli(), p.latencyMillis(), stream -> new ScriptedPeer(loop, meta,
                 content, p.kind(), number, peerSeed, stream, p.leaveAtMillis() == Long.MAX_VALUE ? Long.MAX_VALUE
-                    : now[0] + p.leaveAtMillis(), p.chokeAtMillis() == Long.MAX_VALUE ? Long.MAX_VALUE : now[0] + p.chokeAtMillis()));
+                    : now[0] + p.leaveAtMillis(), p.chokeAtMillis() == Long.MAX_VALUE ? Long.MAX_VALUE : now[0] + p.chokeAtMillis(),
+                haves));
             if (p.dialsIn()) {
                 InetSocketAddress from = new InetSocketAddress("10.0.1." + (i + 1), 40_000 + i); // an ephemeral port
                 dialsIn.add(new Runnable() {
@@ -200,7 +205,7 @@ final class SwarmSimulation {
         }
         loop.closeAll();
         boolean exact = done[0] && Arrays.equals(content, Files.readAllBytes(dir.resolve("sim.bin")));
-        return new Result(seed, done[0], failed[0], now[0] - start, turns, exact, warnings, infos, status, samples);
+        return new Result(seed, done[0], failed[0], now[0] - start, turns, exact, warnings, infos, status, samples, havesByPeer);
     }
 
     /** Pseudo-random bytes from a splitmix64 stream: several times faster than nextBytes, which dominated short runs. */

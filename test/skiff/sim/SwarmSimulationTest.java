@@ -1,9 +1,11 @@
 package skiff.sim;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -211,6 +213,23 @@ class SwarmSimulationTest {
         check(r, 30_000);
         assertTrue(r.samples().stream().anyMatch(s -> s.connections() == 1), "sampled while connected: " + r.samples());
         assertTrue(r.samples().stream().allMatch(s -> s.knownPeers() >= s.connections()), r.samples().toString());
+    }
+
+    /**
+     * A have goes only to a peer that lacks the piece (a seed needs none: with 20 seeds that was
+     * 20 writes a piece), and each goes once.
+     */
+    @Test
+    void havesGoOnlyToPeersThatLackThePiece() throws Exception {
+        SwarmSimulation.Result r = run(new SwarmSimulation(9100, tmp.resolve("hv"), 64, 32 << 10)
+            .peer(PeerSpec.of(Kind.SEED, SEED_RATE, LATENCY))
+            .peer(PeerSpec.of(Kind.HALF_SEED, SEED_RATE, LATENCY)), 600_000);
+        check(r, 60_000);
+        assertEquals(List.of(), r.havesByPeer().get(0), "the seed was told nothing");
+        List<Integer> toHalf = r.havesByPeer().get(1);
+        assertTrue(toHalf.size() > 8, "the half seed heard of the pieces it lacks: " + toHalf);
+        assertTrue(toHalf.stream().allMatch(p -> p >= 32 && p < 64), "only pieces it lacks: " + toHalf);
+        assertEquals(toHalf.size(), new HashSet<>(toHalf).size(), "each once: " + toHalf);
     }
 
     /** A stall is never silent: the log says why, in the words of the peers' declared state. */
