@@ -39,7 +39,8 @@ timeout 60 "$java" "$@" -XX:DumpLoadedClassList="$work/leecher.classlist" -m ski
 cmp -s "$work/seed/train.bin" "$work/dl/train.bin" || exit 1
 kill "$seeder" && wait "$seeder" 2>/dev/null # SIGTERM: the seeder stops cleanly and writes its list
 seeder=
-cat "$work/leecher.classlist" "$work/seeder.classlist" | awk '!/^#/ && !seen[$0]++' > "$work/skiff.classlist"
+# The two lists number their classes independently: the numbers go (nothing here refers to them).
+cat "$work/leecher.classlist" "$work/seeder.classlist" | sed 's/ id: [0-9]*$//' | awk '!/^#/ && !seen[$0]++' > "$work/skiff.classlist"
 # Dumped with the image's own options (the serial collector): an archive is used only by a JVM
 # whose settings match the ones it was written with.
 "$java" "$@" -Xshare:dump -XX:SharedClassListFile="$work/skiff.classlist" \
