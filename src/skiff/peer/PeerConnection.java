@@ -317,12 +317,6 @@ public final class PeerConnection<S> implements PeerStream.Events {
         }
     }
 
-    public void sendHave(int piece) {
-        if (sent(outbox.message(Wire.HAVE, piece), 9)) {
-            flush();
-        }
-    }
-
     /**
      * A have that goes out with this peer's next write (our requests, or the swarm's tick): one
      * write for many. Past {@link #LAZY_BYTES} queued it goes at once, so the buffer stays small.

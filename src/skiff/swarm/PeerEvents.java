@@ -272,8 +272,9 @@ final class PeerEvents implements PeerListener<PeerState> {
         peersUsed++;
         Bitfield have = download.have();
         for (int p = have.nextSet(0); p >= 0; p = have.nextSet(p + 1)) {
-            c.sendHave(p); // the bitfield's place (have none) went in the metadata phase
+            c.queueHave(p); // the bitfield's place (have none) went in the metadata phase
         }
+        c.flush();
         bitfield(c, c.peerPieces());
         if (!c.isClosed() && !c.peerChoking()) {
             download.fill(c);

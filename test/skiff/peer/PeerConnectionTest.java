@@ -369,7 +369,7 @@ class PeerConnectionTest {
         conn.sendInterested(true);
         conn.queueRequest(1, 16384, 16384);
         conn.flush();
-        conn.sendHave(4);
+        conn.queueHave(4); // goes out with the next write
         Bitfield b = new Bitfield(5);
         b.set(0);
         b.set(4);
