@@ -48,6 +48,11 @@ public final class Choker {
         this(slots, false, random);
     }
 
+    /** {@code --unchoke-slots}: a fixed number, or {@link Settings#AUTO_UNCHOKE_SLOTS} for slots that follow the upload. */
+    static Choker forSetting(int slots, RandomGenerator random) {
+        return slots == Settings.AUTO_UNCHOKE_SLOTS ? rateBased(Settings.DEFAULT_UNCHOKE_SLOTS, random) : new Choker(slots, random);
+    }
+
     /** At least {@code minSlots}, more while the upload achieved grows with them. */
     public static Choker rateBased(int minSlots, RandomGenerator random) {
         return new Choker(minSlots, true, random);

@@ -93,8 +93,7 @@ public final class Download implements Announcer.Stats {
         this.sink = new StorageSink(storage, this::fail);
         this.resume = new ResumeFile(storage);
         this.peers = new PeerSet(settings.port());
-        this.uploader = new Uploader(settings, storage, settings.unchokeSlots() == Settings.AUTO_UNCHOKE_SLOTS
-                ? Choker.rateBased(Settings.DEFAULT_UNCHOKE_SLOTS, random) : new Choker(settings.unchokeSlots(), random), limits);
+        this.uploader = new Uploader(settings, storage, Choker.forSetting(settings.unchokeSlots(), random), limits);
         this.network = network;
         this.admission = new Admission(settings.peerId(), peers, connections, events);
         this.peerEvents = new PeerEvents(this, loop, events, admission, uploader, connections, peers, traffic, shared, settings);
