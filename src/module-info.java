@@ -6,6 +6,7 @@ module skiff {
     exports skiff.loop;
     exports skiff.tracker;
     exports skiff.peer;
+    exports skiff.mse;
     exports skiff.storage;
     exports skiff.swarm;
     exports skiff.session;

@@ -37,6 +37,9 @@ def main():
                     help="announce the torrent to the DHT this often once the DHT has nodes (libtorrent waits 15 minutes)")
     ap.add_argument("--count-rejects", action="store_true",
                     help="count BEP 6 rejects received (from libtorrent's peer log) and print them as rejects=N")
+    ap.add_argument("--encryption", choices=["default", "off", "rc4", "plaintext"], default="default",
+                    help="MSE: libtorrent's default (try encrypted, accept both), off (plain handshakes only), "
+                         "rc4 or plaintext (encrypted handshakes only, that payload method only)")
     args = ap.parse_args()
 
     settings = {
@@ -65,6 +68,12 @@ def main():
             "dht_prefer_verified_node_ids": False,
             "dht_enforce_node_id": False,
         })
+    if args.encryption == "off":
+        settings.update({"out_enc_policy": int(lt.enc_policy.disabled), "in_enc_policy": int(lt.enc_policy.disabled)})
+    elif args.encryption in ("rc4", "plaintext"):
+        level = lt.enc_level.rc4 if args.encryption == "rc4" else lt.enc_level.plaintext
+        settings.update({"out_enc_policy": int(lt.enc_policy.forced), "in_enc_policy": int(lt.enc_policy.forced),
+                         "allowed_enc_level": int(level), "prefer_rc4": args.encryption == "rc4"})
     if args.count_rejects:
         settings["alert_mask"] |= lt.alert.category_t.peer_log_notification
         settings["alert_queue_size"] = 1000000  # the peer log is chatty; a dropped alert would undercount

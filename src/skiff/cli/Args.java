@@ -37,6 +37,8 @@ final class Args {
     int unchokeIntervalSeconds = 10;
     /** Positional writes by default: less CPU and faster in make bench (DESIGN.md, "Memory"). */
     DiskIo diskIo = DiskIo.POSITIONAL;
+    /** MSE: encrypted handshakes accepted, plain ones dialled, as libtorrent and Transmission default to. */
+    skiff.mse.Encryption encryption = skiff.mse.Encryption.ALLOW;
     final List<InetSocketAddress> peers = new ArrayList<>(); // unresolved: Client resolves them
     boolean noDht;
     /** --no-port-map: do not ask the router (NAT-PMP, UPnP) to forward the peer port. */
@@ -70,7 +72,7 @@ final class Args {
     /** Options each command takes; -h, --help and --version go with any. */
     private static final java.util.Set<String> DOWNLOAD_OPTIONS = java.util.Set.of("-d", "--download-dir", "-p", "--max-peers",
         "--max-connections", "--save-torrent", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
-        "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--status", "--json", "--files",
+        "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--encryption", "--status", "--json", "--files",
         "--no-dht", "--dht", "--dht-bootstrap", "--check", "--stop-timeout", "--on-complete", "--port-map", "--no-port-map");
     private static final java.util.Set<String> SHOW_OPTIONS = java.util.Set.of("--scrape");
     private static final java.util.Set<String> CREATE_OPTIONS = java.util.Set.of("-o", "--output", "-t", "--tracker", "-w",
@@ -246,6 +248,13 @@ final class Args {
                 case "positional" -> DiskIo.POSITIONAL;
                 case "mmap" -> DiskIo.MAPPED;
                 default -> throw new UsageException("--disk-io takes positional or mmap, not '" + value + "'");
+            };
+            case "--encryption" -> encryption = switch (value) {
+                case "off" -> skiff.mse.Encryption.OFF;
+                case "allow" -> skiff.mse.Encryption.ALLOW;
+                case "prefer" -> skiff.mse.Encryption.PREFER;
+                case "require" -> skiff.mse.Encryption.REQUIRE;
+                default -> throw new UsageException("--encryption takes off, allow, prefer or require, not '" + value + "'");
             };
             case "--status" -> {
                 if (!value.equals("json") && !value.equals("text")) {

@@ -101,6 +101,7 @@ final class Client {
                 err.println("skiff: " + e.getMessage());
                 return ExitCode.FAILED;
             }
+            session.encryption(args.encryption);
             if (!args.noPortMap) {
                 session.mapPort(bind, log::info, log::debug);
             }

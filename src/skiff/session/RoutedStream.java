@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import skiff.loop.Timer;
+import skiff.mse.MseException;
+import skiff.mse.MseStream;
 import skiff.peer.PeerStream;
 
 /**
@@ -18,6 +20,12 @@ final class RoutedStream implements PeerStream {
 
     private final Router router;
     private final PeerStream inner;
+    /** What the head and everything after it is read from: the socket, or an MSE layer over it. */
+    private PeerStream source;
+    /** Where the socket's events go: the sniffer, or the MSE layer while it shakes hands. */
+    private Events current = new Sniffer();
+    private final Events sniffer = current;
+    private MseStream mse;
     private final InetSocketAddress from;
     private final ByteBuffer head = ByteBuffer.allocate(HEAD_BYTES);
     private Events target;
@@ -28,13 +36,14 @@ final class RoutedStream implements PeerStream {
     RoutedStream(Router router, PeerStream inner, InetSocketAddress from) {
         this.router = router;
         this.inner = inner;
+        this.source = inner;
         this.from = from;
     }
 
     /** Starts reading the head, for at most {@code timeoutMillis}. */
     void sniff(long timeoutMillis) throws IOException {
         timeout = router.loop().schedule(timeoutMillis, () -> drop(Router.Outcome.TIMED_OUT));
-        inner.start(new Beneath());
+        inner.start(new Relay());
     }
 
     /** The stream beneath could not even start: counted as closed early. */
@@ -47,7 +56,7 @@ final class RoutedStream implements PeerStream {
             released = true;
             timeout.cancel();
             router.unrouted(why);
-            inner.release();
+            source.release();
         }
     }
 
@@ -62,6 +71,9 @@ final class RoutedStream implements PeerStream {
         routed = true;
         timeout.cancel();
         router.unrouted(Router.Outcome.ROUTED);
+        if (mse != null) {
+            router.encrypted();
+        }
         head.flip();
         torrent.accepted(this, from);
     }
@@ -69,7 +81,22 @@ final class RoutedStream implements PeerStream {
     /** Whether the bytes so far can begin a BitTorrent handshake: anything else is dropped at its first byte. */
     private boolean mayBeBitTorrent() {
         int n = Math.min(head.position(), PROTOCOL.length);
-        return java.util.Arrays.equals(head.array(), 0, n, PROTOCOL, 0, n); // where an encrypted (MSE) handshake will be told apart
+        return java.util.Arrays.equals(head.array(), 0, n, PROTOCOL, 0, n);
+    }
+
+    /**
+     * The first bytes were not a plain handshake: an encrypted one (MSE) starts with a random
+     * public key instead. The MSE layer takes over the socket with the bytes read so far, and the
+     * plain handshake is then read from what it decrypts, as from a plain socket.
+     */
+    private void startEncrypted() throws IOException {
+        skiff.mse.Encryption e = router.encryption();
+        head.flip();
+        mse = MseStream.accept(inner, head, e.methods(), e.preferRc4(), router::torrentByRequestKey, router.random());
+        head.clear();
+        source = mse;
+        current = mse.beneath();
+        mse.start(sniffer);
     }
 
     /** The replayed head: the stream beneath will not say readable for bytes we already hold. */
@@ -101,20 +128,20 @@ final class RoutedStream implements PeerStream {
 
     @Override
     public void wantWrite(boolean want) {
-        inner.wantWrite(want);
+        source.wantWrite(want);
     }
 
     @Override
     public void release() {
         released = true;
-        inner.release();
+        source.release();
     }
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
         int n = replay(dst);
         if (dst.hasRemaining()) {
-            int more = inner.read(dst);
+            int more = source.read(dst);
             return more < 0 ? (n > 0 ? n : -1) : n + more;
         }
         return n;
@@ -129,7 +156,7 @@ final class RoutedStream implements PeerStream {
         if (head.hasRemaining()) {
             return n;
         }
-        long more = inner.read(dsts, offset, length);
+        long more = source.read(dsts, offset, length);
         return more < 0 ? (n > 0 ? n : -1) : n + more;
     }
 
@@ -147,22 +174,22 @@ final class RoutedStream implements PeerStream {
 
     @Override
     public int write(ByteBuffer src) throws IOException {
-        return inner.write(src);
+        return source.write(src);
     }
 
     @Override
     public java.nio.channels.WritableByteChannel fileTarget() {
-        return inner.fileTarget(); // writes pass straight through: so may a file's bytes
+        return source.fileTarget(); // writes pass straight through: so may a file's bytes
     }
 
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return inner.write(srcs, offset, length);
+        return source.write(srcs, offset, length);
     }
 
     @Override
     public long write(ByteBuffer[] srcs) throws IOException {
-        return inner.write(srcs);
+        return source.write(srcs);
     }
 
     @Override
@@ -172,17 +199,45 @@ final class RoutedStream implements PeerStream {
 
     @Override
     public boolean isOpen() {
-        return inner.isOpen();
+        return source.isOpen();
     }
 
     @Override
     public void close() throws IOException {
         released = true;
-        inner.close();
+        source.close();
     }
 
-    /** The events of the stream beneath: read the head while unrouted, then pass them on. */
-    private final class Beneath implements Events {
+    /** The socket's events, to whoever reads it now. */
+    private final class Relay implements Events {
+        @Override
+        public void connected() {
+            current.connected();
+        }
+
+        @Override
+        public void connectFailed(String why) {
+            current.connectFailed(why);
+        }
+
+        @Override
+        public void readable() throws IOException {
+            current.readable();
+        }
+
+        @Override
+        public void writable() {
+            current.writable();
+        }
+
+        @Override
+        public void closed(Throwable cause) {
+            current.closed(cause);
+        }
+    }
+
+    /** Reads the head while unrouted, then passes the events on. */
+    private final class Sniffer implements Events {
         @Override
         public void connected() {
             // accepted streams start connected; the torrent's connection hears it in start()
@@ -201,13 +256,21 @@ final class RoutedStream implements PeerStream {
                 }
                 return;
             }
-            int n = inner.read(head);
+            int n = source.read(head);
             if (n < 0) {
                 drop(Router.Outcome.CLOSED_EARLY);
             } else if (!mayBeBitTorrent()) {
-                drop(Router.Outcome.NOT_BITTORRENT);
+                if (mse == null && router.encryption().acceptsEncrypted()) {
+                    startEncrypted();
+                } else {
+                    drop(Router.Outcome.NOT_BITTORRENT);
+                }
             } else if (!head.hasRemaining()) {
-                route();
+                if (mse == null && !router.encryption().acceptsPlain()) {
+                    drop(Router.Outcome.PLAIN_REFUSED);
+                } else {
+                    route();
+                }
             }
         }
 
@@ -225,7 +288,9 @@ final class RoutedStream implements PeerStream {
             } else if (!routed && !released) {
                 released = true;
                 timeout.cancel();
-                router.unrouted(Router.Outcome.CLOSED_EARLY);
+                router.unrouted(cause instanceof MseException m
+                    ? (m.unknownTorrent() ? Router.Outcome.UNKNOWN_TORRENT : Router.Outcome.BAD_ENCRYPTION)
+                    : Router.Outcome.CLOSED_EARLY);
             }
         }
     }

@@ -7,6 +7,8 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import skiff.loop.EventLoop;
+import skiff.mse.Encryption;
+import skiff.mse.MseHandshake;
 import skiff.peer.PeerStream;
 import skiff.swarm.PeerNetwork;
 
@@ -22,12 +24,17 @@ final class Router implements PeerNetwork.Acceptor {
     static final int MAX_UNROUTED = 64;
 
     /** What became of an incoming connection. */
-    enum Outcome { ROUTED, UNKNOWN_TORRENT, NOT_BITTORRENT, TIMED_OUT, CLOSED_EARLY, BUSY }
+    enum Outcome { ROUTED, UNKNOWN_TORRENT, NOT_BITTORRENT, TIMED_OUT, CLOSED_EARLY, BUSY, BAD_ENCRYPTION, PLAIN_REFUSED }
 
     private final EventLoop loop;
     private final Map<ByteBuffer, PeerNetwork.Acceptor> torrents = new HashMap<>();
+    /** HASH('req2', info-hash) to the info-hash: how an encrypted handshake names its torrent (MSE). */
+    private final Map<ByteBuffer, byte[]> byRequestKey = new HashMap<>();
     private final EnumMap<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
+    private Encryption encryption = Encryption.ALLOW;
+    private java.security.SecureRandom random;
     private int unrouted;
+    private int encrypted;
 
     Router(EventLoop loop) {
         this.loop = loop;
@@ -40,10 +47,38 @@ final class Router implements PeerNetwork.Acceptor {
     /** Incoming connections naming {@code infoHash} go to {@code acceptor} from now on. */
     void add(byte[] infoHash, PeerNetwork.Acceptor acceptor) {
         torrents.put(ByteBuffer.wrap(infoHash.clone()), acceptor);
+        byRequestKey.put(ByteBuffer.wrap(MseHandshake.requestKey(infoHash)), infoHash.clone());
     }
 
     void remove(byte[] infoHash) {
         torrents.remove(ByteBuffer.wrap(infoHash));
+        byRequestKey.remove(ByteBuffer.wrap(MseHandshake.requestKey(infoHash)));
+    }
+
+    void encryption(Encryption e) {
+        encryption = e;
+    }
+
+    Encryption encryption() {
+        return encryption;
+    }
+
+    /** The info-hash an encrypted handshake's SKEY hash names, or null. */
+    byte[] torrentByRequestKey(byte[] requestKey) {
+        return byRequestKey.get(ByteBuffer.wrap(requestKey));
+    }
+
+    /** DH keys and pads are secret: made from the system's strong source, opened at the first encrypted peer. */
+    java.security.SecureRandom random() {
+        if (random == null) {
+            random = new java.security.SecureRandom();
+        }
+        return random;
+    }
+
+    /** An incoming connection finished its encrypted handshake. */
+    void encrypted() {
+        encrypted++;
     }
 
     PeerNetwork.Acceptor torrent(byte[] infoHash) {
@@ -79,6 +114,11 @@ final class Router implements PeerNetwork.Acceptor {
     /** Incoming connections by what became of them, for the debug log and tests. */
     Map<Outcome, Integer> outcomes() {
         return new EnumMap<>(outcomes);
+    }
+
+    /** Incoming connections whose handshake was encrypted (routed or not after it). */
+    int encryptedCount() {
+        return encrypted;
     }
 
     int waiting() {

@@ -12,6 +12,9 @@ import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import skiff.loop.EventLoop;
 import skiff.metainfo.Metainfo;
+import skiff.mse.Encryption;
+import skiff.mse.MseStream;
+import skiff.mse.PlainRetry;
 import skiff.peer.PeerStream;
 import skiff.storage.BlockBuffers;
 import skiff.storage.HashPool;
@@ -250,10 +253,16 @@ public final class Session {
         }
     }
 
+    /** How connections use MSE from now on: incoming ones as they come, outgoing ones as we dial. */
+    public void encryption(Encryption e) {
+        router.encryption(e);
+    }
+
     /** Incoming connections by what became of them (routed, unknown torrent, ...), for the debug log. */
     public Map<String, Integer> incoming() {
         Map<String, Integer> m = new java.util.LinkedHashMap<>();
         router.outcomes().forEach((k, v) -> m.put(k.name().toLowerCase(java.util.Locale.ROOT), v));
+        m.put("encrypted", router.encryptedCount());
         return m;
     }
 
@@ -267,7 +276,13 @@ public final class Session {
 
             @Override
             public PeerStream dial(InetSocketAddress address) throws IOException {
-                return tcp.dial(address);
+                PeerStream plain = tcp.dial(address);
+                Encryption e = router.encryption();
+                if (!e.dialsEncrypted()) {
+                    return plain;
+                }
+                MseStream encrypted = MseStream.dial(plain, infoHash, e.methods(), router.random());
+                return e.acceptsPlain() ? new PlainRetry(encrypted, () -> tcp.dial(address)) : encrypted;
             }
 
             @Override

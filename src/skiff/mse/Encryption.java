@@ -1,0 +1,35 @@
+package skiff.mse;
+
+/** How a session uses MSE, as Transmission's and libtorrent's settings put it. */
+public enum Encryption {
+    /** Plain handshakes only: an encrypted one is dropped. */
+    OFF,
+    /** The default: encrypted handshakes accepted, the payload left plain when the peer allows it (libtorrent's choice: RC4 costs CPU and hides nothing a handshake does not). */
+    ALLOW,
+    /** Also dial encrypted, and choose RC4 for the payload when offered. */
+    PREFER,
+    /** Encrypted connections with RC4 payload only; plain ones are dropped. */
+    REQUIRE;
+
+    /** The payload methods offered or accepted. */
+    public int methods() {
+        return this == REQUIRE ? MseHandshake.RC4 : MseHandshake.PLAINTEXT | MseHandshake.RC4;
+    }
+
+    public boolean acceptsEncrypted() {
+        return this != OFF;
+    }
+
+    public boolean acceptsPlain() {
+        return this != REQUIRE;
+    }
+
+    public boolean preferRc4() {
+        return this == PREFER || this == REQUIRE;
+    }
+
+    /** Whether outgoing connections open with an encrypted handshake. */
+    public boolean dialsEncrypted() {
+        return this == PREFER || this == REQUIRE;
+    }
+}
