@@ -33,7 +33,7 @@ public final class MseHandshake {
     static final BigInteger P = new BigInteger("FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B"
         + "139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A63A3621"
         + "0000000000090563", 16);
-    static final int KEY_BYTES = 96;
+    public static final int KEY_BYTES = 96;
     /** Every pad is 0 to 512 bytes; the receiver gives up on a sync not found within it. */
     static final int MAX_PAD = 512;
     static final int VC_BYTES = 8;

@@ -31,17 +31,25 @@ public final class MseStream implements PeerStream {
     private boolean done;
     private boolean over;
     private boolean upWants;
+    private final boolean initiator;
     private boolean adopted;
     private boolean handshakeFailed;
 
-    private MseStream(PeerStream inner, MseHandshake handshake) {
+    private MseStream(PeerStream inner, MseHandshake handshake, boolean initiator) {
         this.inner = inner;
         this.handshake = handshake;
+        this.initiator = initiator;
     }
 
     /** An outgoing stream that opens with an encrypted handshake for {@code infoHash}. */
     public static MseStream dial(PeerStream inner, byte[] infoHash, int methods, Random random) {
-        return new MseStream(inner, MseHandshake.initiator(infoHash, methods, random));
+        return new MseStream(inner, MseHandshake.initiator(infoHash, methods, random), true);
+    }
+
+    /** An accepted stream that must open with an encrypted handshake; started with the stream beneath. */
+    public static MseStream answer(PeerStream inner, int methods, boolean preferRc4, Function<byte[], byte[]> torrents,
+                                   Random random) {
+        return new MseStream(inner, MseHandshake.responder(methods, preferRc4, torrents, random), false);
     }
 
     /**
@@ -51,7 +59,7 @@ public final class MseStream implements PeerStream {
      */
     public static MseStream accept(PeerStream inner, ByteBuffer head, int methods, boolean preferRc4,
                                    Function<byte[], byte[]> torrents, Random random) {
-        MseStream s = new MseStream(inner, MseHandshake.responder(methods, preferRc4, torrents, random));
+        MseStream s = answer(inner, methods, preferRc4, torrents, random);
         s.adopted = true;
         s.handshake.input().put(head);
         return s;
@@ -229,10 +237,10 @@ public final class MseStream implements PeerStream {
         over = true;
         handshakeFailed = true;
         inner.release();
-        if (adopted) {
-            up.closed(e); // the router counts why
-        } else {
+        if (initiator) {
             up.connectFailed("encrypted handshake: " + e.getMessage());
+        } else {
+            up.closed(e); // the router counts why
         }
     }
 
@@ -247,11 +255,14 @@ public final class MseStream implements PeerStream {
         sending = handshake.output();
         payload = ByteBuffer.wrap(handshake.payload());
         flush();
-        if (!adopted) {
+        if (initiator) {
             up.connected();
         }
         if (payload.hasRemaining() && !over) {
             up.readable();
+        }
+        if (upWants && !over && !sending.hasRemaining()) {
+            up.writable(); // it asked before the handshake let it write
         }
     }
 
@@ -259,6 +270,10 @@ public final class MseStream implements PeerStream {
     private final class Beneath implements Events {
         @Override
         public void connected() {
+            if (!initiator) {
+                up.connected(); // an accepted stream starts connected; its handshake comes with its bytes
+                return;
+            }
             try {
                 sending = handshake.output();
                 flush();

@@ -13,6 +13,7 @@ import java.util.random.RandomGenerator;
 import skiff.loop.EventLoop;
 import skiff.metainfo.Metainfo;
 import skiff.mse.Encryption;
+import skiff.mse.EncryptedRetry;
 import skiff.mse.MseStream;
 import skiff.mse.PlainRetry;
 import skiff.peer.PeerStream;
@@ -278,8 +279,11 @@ public final class Session {
             public PeerStream dial(InetSocketAddress address) throws IOException {
                 PeerStream plain = tcp.dial(address);
                 Encryption e = router.encryption();
-                if (!e.dialsEncrypted()) {
+                if (e == Encryption.OFF) {
                     return plain;
+                }
+                if (!e.dialsEncrypted()) { // a peer that requires encryption hangs up on plaintext: then once encrypted
+                    return new EncryptedRetry(plain, () -> MseStream.dial(tcp.dial(address), infoHash, e.methods(), router.random()));
                 }
                 MseStream encrypted = MseStream.dial(plain, infoHash, e.methods(), router.random());
                 return e.acceptsPlain() ? new PlainRetry(encrypted, () -> tcp.dial(address)) : encrypted;

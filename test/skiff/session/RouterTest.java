@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import skiff.loop.EventLoop;
+import skiff.mse.Encryption;
+import skiff.mse.MseHandshake;
+import skiff.mse.MseStream;
 import skiff.peer.PeerStream;
 import skiff.peer.Wire;
 import skiff.sim.MemoryLink;
@@ -143,12 +146,98 @@ class RouterTest {
         MemoryLink.End gone = dialIn(7004);
         gone.write(ByteBuffer.wrap(new byte[] {19, 'B'}));
         gone.release();
+        MemoryLink.End garbage = dialIn(7005);
+        garbage.write(ByteBuffer.wrap(new byte[MseHandshake.KEY_BYTES])); // an encrypted handshake's key cannot be 0
         run(Router.HANDSHAKE_TIMEOUT_MILLIS + 10);
         assertTrue(routed.isEmpty());
-        assertEquals(Map.of(Router.Outcome.UNKNOWN_TORRENT, 1, Router.Outcome.NOT_BITTORRENT, 1,
-            Router.Outcome.TIMED_OUT, 1, Router.Outcome.CLOSED_EARLY, 1), router.outcomes());
+        // the HTTP request could be the start of an encrypted handshake (a random key): it waits, and times out
+        assertEquals(Map.of(Router.Outcome.UNKNOWN_TORRENT, 1, Router.Outcome.BAD_ENCRYPTION, 1,
+            Router.Outcome.TIMED_OUT, 2, Router.Outcome.CLOSED_EARLY, 1), router.outcomes());
         assertEquals(0, router.waiting());
         assertFalse(silent.isOpen() && readsOpen(silent), "the silent one was closed");
+    }
+
+    @Test
+    void withoutEncryptionWhatIsNotAPlainHandshakeIsDroppedAtOnce() throws IOException {
+        router.encryption(Encryption.OFF);
+        MemoryLink.End http = dialIn(7002);
+        http.write(ByteBuffer.wrap("GET /announce?info_hash=x HTTP/1.1\r\nHost: a\r\n\r\n".getBytes()));
+        run(5);
+        assertEquals(Map.of(Router.Outcome.NOT_BITTORRENT, 1), router.outcomes());
+    }
+
+    /** A peer dials in with an encrypted handshake for {@code infoHash}, then sends its plain BitTorrent handshake. */
+    private MemoryLink.End dialInEncrypted(int port, byte[] infoHash, int methods, List<String> events) {
+        MemoryLink link = new MemoryLink(loop, 1 << 20, 1);
+        link.a.acceptConnected();
+        router.accepted(link.a, new InetSocketAddress("127.0.0.1", port));
+        link.b.acceptConnected();
+        MseStream peer = MseStream.dial(link.b, infoHash, methods, new java.util.Random(port));
+        try {
+            peer.start(new PeerStream.Events() {
+                public void connected() {
+                    events.add("connected");
+                    try {
+                        peer.write(Wire.handshake(infoHash, filled(7), new byte[8]));
+                    } catch (IOException e) {
+                        events.add("write failed");
+                    }
+                }
+
+                public void connectFailed(String why) {
+                    events.add("failed: " + why);
+                }
+
+                public void readable() { }
+
+                public void writable() { }
+
+                public void closed(Throwable cause) {
+                    events.add("closed");
+                }
+            });
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return link.b;
+    }
+
+    @Test
+    void anEncryptedHandshakeIsRoutedByItsKeyAndTheHandshakeInside() throws IOException {
+        List<String> events = new ArrayList<>();
+        dialInEncrypted(7001, hashB, MseHandshake.RC4, events);
+        List<String> strangerEvents = new ArrayList<>();
+        dialInEncrypted(7002, filled(5), MseHandshake.PLAINTEXT | MseHandshake.RC4, strangerEvents);
+        run(50);
+        assertEquals(List.of("connected"), events);
+        assertEquals(List.of("B"), routed);
+        assertTrue(strangerEvents.get(0).startsWith("failed: encrypted handshake"), strangerEvents.toString());
+        assertEquals(Map.of(Router.Outcome.ROUTED, 1, Router.Outcome.UNKNOWN_TORRENT, 1), router.outcomes());
+        assertEquals(1, router.encryptedCount());
+        // the torrent's connection reads the plain handshake, decrypted
+        PeerStream toB = streams.get(0);
+        toB.start(ignore());
+        run(5);
+        ByteBuffer got = ByteBuffer.allocate(100);
+        toB.read(got);
+        got.flip();
+        assertEquals(Wire.handshake(hashB, filled(7), new byte[8]), got);
+    }
+
+    @Test
+    void requiredEncryptionRefusesPlainHandshakes() throws IOException {
+        router.encryption(Encryption.REQUIRE);
+        dialIn(7001).write(Wire.handshake(hashA, filled(8), new byte[8]));
+        List<String> events = new ArrayList<>();
+        dialInEncrypted(7002, hashA, MseHandshake.RC4, events);
+        List<String> plainPayload = new ArrayList<>();
+        dialInEncrypted(7003, hashA, MseHandshake.PLAINTEXT, plainPayload);
+        run(50);
+        assertEquals(List.of("connected"), events);
+        assertTrue(plainPayload.get(0).startsWith("failed: encrypted handshake"), plainPayload.toString());
+        assertEquals(List.of("A"), routed);
+        assertEquals(Map.of(Router.Outcome.ROUTED, 1, Router.Outcome.PLAIN_REFUSED, 1, Router.Outcome.BAD_ENCRYPTION, 1),
+            router.outcomes());
     }
 
     private boolean readsOpen(MemoryLink.End e) {
