@@ -151,6 +151,11 @@ public final class EncryptedRetry implements PeerStream {
     }
 
     @Override
+    public String transport() {
+        return current.transport() + (retried ? " (second try)" : "");
+    }
+
+    @Override
     public boolean isOpen() {
         return current.isOpen();
     }

@@ -220,6 +220,14 @@ public final class MseStream implements PeerStream {
     }
 
     @Override
+    public String transport() {
+        if (!done) {
+            return inner.transport() + ", encrypted handshake under way";
+        }
+        return inner.transport() + (encrypt != null ? ", encrypted (RC4)" : ", encrypted handshake, plaintext payload");
+    }
+
+    @Override
     public boolean isOpen() {
         return inner.isOpen();
     }

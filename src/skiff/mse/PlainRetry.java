@@ -99,6 +99,11 @@ public final class PlainRetry implements PeerStream {
     }
 
     @Override
+    public String transport() {
+        return current.transport() + (retried ? " (second try)" : "");
+    }
+
+    @Override
     public boolean isOpen() {
         return current.isOpen();
     }

@@ -172,6 +172,11 @@ public final class PeerConnection<S> implements PeerStream.Events {
         return inbox.handshakeReceived() && handshakeSent;
     }
 
+    /** How the bytes travel (plain TCP, encrypted, ...), for the debug log. */
+    public String transport() {
+        return stream.transport();
+    }
+
     public boolean socketConnected() {
         return stream.connected();
     }

@@ -47,4 +47,9 @@ public interface PeerStream extends ScatteringByteChannel, GatheringByteChannel 
     default java.nio.channels.WritableByteChannel fileTarget() {
         return this;
     }
+
+    /** How the bytes travel, for the debug log: "tcp", "tcp, encrypted (RC4)", ... */
+    default String transport() {
+        return "tcp";
+    }
 }

@@ -198,6 +198,11 @@ final class RoutedStream implements PeerStream {
     }
 
     @Override
+    public String transport() {
+        return source.transport();
+    }
+
+    @Override
     public boolean isOpen() {
         return source.isOpen();
     }

@@ -80,6 +80,7 @@ final class PeerEvents implements PeerListener<PeerState> {
         if (refused != null) {
             return refused;
         }
+        events.debug(c + ": handshake (" + c.transport() + ")");
         Bitfield have = download.have();
         if (c.fast() && (have.count() == 0 || have.complete())) {
             c.sendHaveAll(have.complete()); // BEP 6: instead of a bitfield

@@ -46,13 +46,19 @@ public final class ReferencePeers {
     /** transmission-cli 3.00, configured through settings.json in its own config folder. */
     public static Process transmission(Path torrent, Path downloadDir, int port, Path workDir, Path log)
             throws IOException, InterruptedException {
+        return transmission(torrent, downloadDir, port, workDir, log, "");
+    }
+
+    /** {@code moreSettings}: settings.json entries added, such as {@code "encryption": 2}. */
+    public static Process transmission(Path torrent, Path downloadDir, int port, Path workDir, Path log, String moreSettings)
+            throws IOException, InterruptedException {
         String bin = Tools.require("transmission-cli");
         Path config = Files.createDirectories(workDir.resolve("transmission-config"));
         Files.writeString(config.resolve("settings.json"), "{\"dht-enabled\": false, \"lpd-enabled\": false, "
             + "\"pex-enabled\": false, \"utp-enabled\": false, \"port-forwarding-enabled\": false, "
             + "\"bind-address-ipv4\": \"127.0.0.1\", \"bind-address-ipv6\": \"::1\", \"peer-port\": " + port + ", "
             + "\"peer-port-random-on-start\": false, \"ratio-limit-enabled\": false, \"speed-limit-up-enabled\": false, "
-            + "\"speed-limit-down-enabled\": false, \"message-level\": 1}");
+            + "\"speed-limit-down-enabled\": false, \"message-level\": 1" + (moreSettings.isEmpty() ? "" : ", " + moreSettings) + "}");
         Process p = Procs.start(List.of(bin, "-g", config.toString(), "-w", downloadDir.toString(), "-p", String.valueOf(port),
             torrent.toString()), log);
         if (!Procs.waitForPort(port, p, 20)) {
