@@ -90,83 +90,35 @@ final class Args {
     }
 
     private void parseFrom(String[] argv, int start) throws UsageException {
-        boolean optionsEnded = false;
-        for (int i = start; i < argv.length; i++) {
-            String arg = argv[i];
-            if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
-                rest.add(arg);
-                continue;
+        Argv.scan(argv, start, new Argv.Options() {
+            @Override
+            public boolean isFlag(String name) {
+                return Args.isFlag(name);
             }
-            if (arg.equals("--")) {
-                optionsEnded = true;
-                continue;
-            }
-            String name;
-            String inline = null;
-            if (arg.startsWith("--")) {
-                int eq = arg.indexOf('=');
-                name = eq < 0 ? arg : arg.substring(0, eq);
-                inline = eq < 0 ? null : arg.substring(eq + 1);
-            } else {
-                name = arg.substring(0, 2);
-                inline = arg.length() > 2 ? arg.substring(2) : null;
-            }
-            if (!isFlag(name) && !takesValue(name)) {
-                throw new UsageException("unknown option '" + name + "'");
-            }
-            if (isFlag(name) && inline != null && name.startsWith("--")) {
-                throw new UsageException("option '" + name + "' takes no value");
-            }
-            if (isFlag(name) && inline != null) {
-                i = bundle(argv, i); // -qh, -qd DIR, -qdDIR
-                continue;
-            }
-            if (isFlag(name)) {
-                given.add(name);
-                flag(name);
-                continue;
-            }
-            String value = inline;
-            if (value == null) {
-                if (i + 1 >= argv.length) {
-                    throw new UsageException("option '" + name + "' needs a value");
-                }
-                value = argv[++i];
-            }
-            given.add(name);
-            option(name, value);
-        }
-        finish();
-    }
 
-    /**
-     * Short options bundled in {@code argv[i]}: flags, the last of which may be an option whose
-     * value is the rest of the bundle or the next argument. Returns the index of the last argument used.
-     */
-    private int bundle(String[] argv, int i) throws UsageException {
-        String arg = argv[i];
-        for (int k = 1; k < arg.length(); k++) {
-            String name = "-" + arg.charAt(k);
-            if (isFlag(name)) {
+            @Override
+            public boolean takesValue(String name) {
+                return Args.takesValue(name);
+            }
+
+            @Override
+            public void flag(String name) {
                 given.add(name);
-                flag(name);
-                continue;
+                Args.this.flag(name);
             }
-            if (!takesValue(name)) {
-                throw new UsageException("unknown option '" + name + "' in '" + arg + "'");
+
+            @Override
+            public void option(String name, String value) throws UsageException {
+                given.add(name);
+                Args.this.option(name, value);
             }
-            String value = arg.substring(k + 1);
-            if (value.isEmpty()) {
-                if (i + 1 >= argv.length) {
-                    throw new UsageException("option '" + name + "' needs a value");
-                }
-                value = argv[++i];
+
+            @Override
+            public void operand(String arg) {
+                rest.add(arg);
             }
-            given.add(name);
-            option(name, value);
-            return i;
-        }
-        return i;
+        });
+        finish();
     }
 
     private static boolean takesValue(String name) {
@@ -249,13 +201,12 @@ final class Args {
                 case "mmap" -> DiskIo.MAPPED;
                 default -> throw new UsageException("--disk-io takes positional or mmap, not '" + value + "'");
             };
-            case "--encryption" -> encryption = switch (value) {
-                case "off" -> skiff.mse.Encryption.OFF;
-                case "allow" -> skiff.mse.Encryption.ALLOW;
-                case "prefer" -> skiff.mse.Encryption.PREFER;
-                case "require" -> skiff.mse.Encryption.REQUIRE;
-                default -> throw new UsageException("--encryption takes off, allow, prefer or require, not '" + value + "'");
-            };
+            case "--encryption" -> {
+                encryption = skiff.mse.Encryption.named(value);
+                if (encryption == null) {
+                    throw new UsageException("--encryption takes off, allow, prefer or require, not '" + value + "'");
+                }
+            }
             case "--status" -> {
                 if (!value.equals("json") && !value.equals("text")) {
                     throw new UsageException("--status takes json or text, not '" + value + "'");

@@ -87,7 +87,29 @@ public final class EncryptedRetry implements PeerStream {
 
     @Override
     public int read(ByteBuffer dst) throws IOException {
-        return (int) read(new ByteBuffer[] {dst}, 0, 1);
+        if (retrying) {
+            return 0;
+        }
+        int n;
+        try {
+            n = current.read(dst);
+        } catch (IOException e) {
+            if (retry()) {
+                return 0;
+            }
+            throw e;
+        }
+        return (int) afterRead(n);
+    }
+
+    private long afterRead(long n) {
+        if (n < 0 && retry()) {
+            return 0;
+        }
+        if (n > 0 && sent != null) {
+            heard();
+        }
+        return n;
     }
 
     @Override
@@ -109,17 +131,14 @@ public final class EncryptedRetry implements PeerStream {
             }
             throw e;
         }
-        if (n < 0 && retry()) {
-            return 0;
-        }
-        if (n > 0) {
-            heard();
-        }
-        return n;
+        return afterRead(n);
     }
 
     @Override
     public int write(ByteBuffer src) throws IOException {
+        if (sent == null && !retrying) {
+            return current.write(src); // past the peer's first word: straight through
+        }
         return (int) write(new ByteBuffer[] {src}, 0, 1);
     }
 
@@ -133,12 +152,15 @@ public final class EncryptedRetry implements PeerStream {
         if (retrying) {
             return 0;
         }
-        int[] from = sent == null ? null : new int[length];
-        for (int i = 0; from != null && i < length; i++) {
+        if (sent == null) {
+            return current.write(srcs, offset, length);
+        }
+        int[] from = new int[length]; // until the peer speaks, what we send is kept for a replay
+        for (int i = 0; i < length; i++) {
             from[i] = srcs[offset + i].position();
         }
         long n = length == 1 ? current.write(srcs[offset]) : current.write(srcs, offset, length);
-        for (int i = 0; from != null && sent != null && i < length; i++) {
+        for (int i = 0; sent != null && i < length; i++) {
             ByteBuffer s = srcs[offset + i];
             int k = s.position() - from[i];
             if (k > sent.remaining()) {

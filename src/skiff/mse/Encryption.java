@@ -11,6 +11,16 @@ public enum Encryption {
     /** Encrypted connections with RC4 payload only; plain ones are dropped. */
     REQUIRE;
 
+    /** The mode a user names (off, allow, prefer, require), or null. */
+    public static Encryption named(String name) {
+        for (Encryption e : values()) {
+            if (e.name().equalsIgnoreCase(name)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** The payload methods offered or accepted. */
     public int methods() {
         return this == REQUIRE ? MseHandshake.RC4 : MseHandshake.PLAINTEXT | MseHandshake.RC4;

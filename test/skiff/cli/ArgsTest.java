@@ -21,6 +21,9 @@ class ArgsTest {
         assertEquals(DiskIo.POSITIONAL, a.diskIo);
         assertEquals(DiskIo.POSITIONAL, Args.parse(new String[] {"--disk-io=positional", "t"}).diskIo);
         assertEquals(DiskIo.MAPPED, Args.parse(new String[] {"--disk-io", "mmap", "t"}).diskIo);
+        assertEquals(skiff.mse.Encryption.ALLOW, a.encryption);
+        assertEquals(skiff.mse.Encryption.REQUIRE, Args.parse(new String[] {"--encryption", "require", "t"}).encryption);
+        assertEquals(skiff.mse.Encryption.OFF, Args.parse(new String[] {"--encryption=off", "t"}).encryption);
         Args p = Args.parse(new String[] {"--peer", "127.0.0.1:6881", "--peer=[::1]:7000", "--peer", "box.lan:1", "t"});
         assertEquals(List.of("127.0.0.1:6881", "::1:7000", "box.lan:1"),
             p.peers.stream().map(x -> x.getHostString() + ":" + x.getPort()).toList());
@@ -100,6 +103,7 @@ class ArgsTest {
             {"power of two", "create", "--piece-size", "1000", "d"},
             {"unknown option '-z'", "-qz", "t"},
             {"--disk-io takes positional or mmap, not 'fast'", "--disk-io", "fast", "t"},
+            {"--encryption takes off, allow, prefer or require, not 'rc4'", "--encryption", "rc4", "t"},
             {"--peer needs HOST:PORT", "--peer", "::1", "t"},
             {"--peer needs HOST:PORT", "--peer", "6881", "t"},
             {"from 1 to 65535", "--peer", "h:0", "t"},

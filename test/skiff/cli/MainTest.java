@@ -21,7 +21,19 @@ class MainTest {
     private record Result(int code, String out, String err) {
     }
 
-    private static Result run(String... argv) {
+    private static Result run(String... given) {
+        String[] argv = given;
+        boolean download = given.length > 0 && !given[0].equals("show") && !given[0].equals("create");
+        if (download && !List.of(given).contains("--port") && !List.of(given).contains("--help") && !List.of(given).contains("-h")) {
+            argv = new String[given.length + 2]; // never the default 6881: another client may hold it
+            argv[0] = "--port";
+            try {
+                argv[1] = String.valueOf(skiff.testutil.Ports.free());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            System.arraycopy(given, 0, argv, 2, given.length);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
