@@ -135,11 +135,6 @@ public final class MseStream implements PeerStream {
     }
 
     @Override
-    public long read(ByteBuffer[] dsts) throws IOException {
-        return read(dsts, 0, dsts.length);
-    }
-
-    @Override
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         if (!done) {
             return 0;
@@ -178,11 +173,6 @@ public final class MseStream implements PeerStream {
             return inner.write(src); // plaintext: straight through, as most writes on such a connection
         }
         return (int) write(new ByteBuffer[] {src}, 0, 1);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs) throws IOException {
-        return write(srcs, 0, srcs.length);
     }
 
     @Override

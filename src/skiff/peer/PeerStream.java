@@ -27,6 +27,16 @@ public interface PeerStream extends ScatteringByteChannel, GatheringByteChannel 
         void closed(Throwable cause);
     }
 
+    @Override
+    default long read(java.nio.ByteBuffer[] dsts) throws IOException {
+        return read(dsts, 0, dsts.length);
+    }
+
+    @Override
+    default long write(java.nio.ByteBuffer[] srcs) throws IOException {
+        return write(srcs, 0, srcs.length);
+    }
+
     /** Starts delivering events; an outgoing stream connects first. */
     void start(Events events) throws IOException;
 

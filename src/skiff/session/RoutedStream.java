@@ -188,16 +188,6 @@ final class RoutedStream implements PeerStream {
     }
 
     @Override
-    public long write(ByteBuffer[] srcs) throws IOException {
-        return source.write(srcs);
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts) throws IOException {
-        return read(dsts, 0, dsts.length);
-    }
-
-    @Override
     public String transport() {
         return source.transport();
     }

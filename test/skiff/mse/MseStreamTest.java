@@ -270,14 +270,13 @@ class MseStreamTest {
         assertArrayEquals(HANDSHAKE, taker.in.toByteArray());
     }
 
-    @Test
-    void aPlainDialHungUpOnIsDialledAgainEncryptedAndItsHandshakeReplayed() throws IOException {
-        MemoryLink first = new MemoryLink(loop, 2000, 20);
-        MemoryLink second = new MemoryLink(loop, 2000, 20);
-        first.b.acceptConnected();
-        second.b.acceptConnected();
-        // the first peer requires encryption: it hangs up on a plain handshake unanswered
-        first.b.start(new PeerStream.Events() {
+    /** A peer end that only reacts to bytes: {@code onRead} runs each time some arrive. */
+    private interface OnRead {
+        void run() throws IOException;
+    }
+
+    private static PeerStream.Events reader(OnRead onRead) {
+        return new PeerStream.Events() {
             @Override
             public void connected() {
             }
@@ -288,8 +287,7 @@ class MseStreamTest {
 
             @Override
             public void readable() throws IOException {
-                first.b.read(ByteBuffer.allocate(4096));
-                first.b.release();
+                onRead.run();
             }
 
             @Override
@@ -299,7 +297,20 @@ class MseStreamTest {
             @Override
             public void closed(Throwable cause) {
             }
-        });
+        };
+    }
+
+    @Test
+    void aPlainDialHungUpOnIsDialledAgainEncryptedAndItsHandshakeReplayed() throws IOException {
+        MemoryLink first = new MemoryLink(loop, 2000, 20);
+        MemoryLink second = new MemoryLink(loop, 2000, 20);
+        first.b.acceptConnected();
+        second.b.acceptConnected();
+        // the first peer requires encryption: it hangs up on a plain handshake unanswered
+        first.b.start(reader(() -> {
+            first.b.read(ByteBuffer.allocate(4096));
+            first.b.release();
+        }));
         MseStream answered = MseStream.answer(second.b, MseHandshake.RC4, true, MseStreamTest::lookup, new Random(2));
         byte[] reply = bytes(50_000, 5);
         Endpoint b = new Endpoint(answered, reply, false);
@@ -321,30 +332,11 @@ class MseStreamTest {
         MemoryLink first = new MemoryLink(loop, 2000, 20);
         first.b.acceptConnected();
         boolean[] dialled = {false};
-        first.b.start(new PeerStream.Events() {
-            @Override
-            public void connected() {
-            }
-
-            @Override
-            public void connectFailed(String why) {
-            }
-
-            @Override
-            public void readable() throws IOException {
-                first.b.read(ByteBuffer.allocate(4096));
-                first.b.write(ByteBuffer.wrap(HANDSHAKE));
-                first.b.release();
-            }
-
-            @Override
-            public void writable() {
-            }
-
-            @Override
-            public void closed(Throwable cause) {
-            }
-        });
+        first.b.start(reader(() -> {
+            first.b.read(ByteBuffer.allocate(4096));
+            first.b.write(ByteBuffer.wrap(HANDSHAKE));
+            first.b.release();
+        }));
         EncryptedRetry s = new EncryptedRetry(first.a, () -> {
             dialled[0] = true;
             throw new IOException("must not dial");
