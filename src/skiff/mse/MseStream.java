@@ -20,7 +20,10 @@ public final class MseStream implements PeerStream {
     static final int SEND_BYTES = 16 * 1024;
 
     private final PeerStream inner;
-    private final MseHandshake handshake;
+    /** Null once done: its buffers (3 KiB) are not kept for the connection's life. */
+    private MseHandshake handshake;
+    private int selected;
+    private byte[] infoHash;
     private final Beneath beneath = new Beneath();
     private Events up;
     private ByteBuffer payload = ByteBuffer.allocate(0); // came with the handshake, for the first reads
@@ -77,12 +80,12 @@ public final class MseStream implements PeerStream {
 
     /** PLAINTEXT or RC4 once the handshake is done, else 0. */
     public int selected() {
-        return done ? handshake.selected() : 0;
+        return selected;
     }
 
     /** The torrent the handshake agreed on. */
     public byte[] infoHash() {
-        return handshake.infoHash();
+        return done ? infoHash.clone() : null;
     }
 
     @Override
@@ -265,6 +268,8 @@ public final class MseStream implements PeerStream {
     /** The handshake finished: keys in place, the payload that came with it queued for reading. */
     private void finished() throws IOException {
         done = true;
+        selected = handshake.selected();
+        infoHash = handshake.infoHash();
         Rc4[] keys = handshake.payloadCiphers();
         if (keys != null) {
             decrypt = keys[0];
@@ -272,6 +277,7 @@ public final class MseStream implements PeerStream {
         }
         sending = handshake.output();
         payload = ByteBuffer.wrap(handshake.payload());
+        handshake = null;
         flush();
         if (initiator) {
             up.connected();
