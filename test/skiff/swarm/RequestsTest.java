@@ -72,4 +72,52 @@ class RequestsTest {
         assertEquals(List.of(5L), keys(r));
         assertEquals(5, r.oldestMillis());
     }
+
+    /** Against a plain list, through random adds, removals, piece drops, expiry and growth: contains agrees throughout. */
+    @Test
+    void membershipAgreesWithAPlainListThroughEveryChange() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int round = 0; round < 8; round++) {
+            Requests r = new Requests();
+            List<long[]> model = new ArrayList<>(); // {key, millis}
+            long now = 0;
+            for (int step = 0; step < 2000; step++) {
+                now++;
+                int op = random.nextInt(10);
+                long key = ((long) random.nextInt(12) << 32) | random.nextInt(16);
+                if (op < 5 && model.stream().noneMatch(m -> m[0] == key)) {
+                    r.add(key, now);
+                    model.add(new long[] {key, now});
+                } else if (op < 8) {
+                    boolean had = model.removeIf(m -> m[0] == key);
+                    assertEquals(had, r.remove(key));
+                } else if (op == 8) {
+                    int piece = random.nextInt(12);
+                    List<Long> dropped = new ArrayList<>();
+                    r.removePiece(piece, dropped::add);
+                    assertEquals(model.stream().filter(m -> (int) (m[0] >>> 32) == piece).count(), dropped.size());
+                    model.removeIf(m -> (int) (m[0] >>> 32) == piece);
+                } else if (random.nextInt(20) == 0) {
+                    r.clear();
+                    model.clear();
+                } else {
+                    long cutoff = now - random.nextInt(50);
+                    int n = r.expire(cutoff, k -> { });
+                    assertEquals(model.stream().filter(m -> m[1] <= cutoff).count(), n);
+                    model.removeIf(m -> m[1] <= cutoff);
+                }
+                assertEquals(model.size(), r.size());
+                java.util.Set<Long> live = new java.util.HashSet<>();
+                for (long[] m : model) {
+                    live.add(m[0]);
+                }
+                for (int piece = 0; piece < 12; piece++) {
+                    for (int block = 0; block < 16; block++) {
+                        long k = ((long) piece << 32) | block;
+                        assertEquals(live.contains(k), r.contains(k), "round " + round + " step " + step);
+                    }
+                }
+            }
+        }
+    }
 }
