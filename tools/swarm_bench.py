@@ -18,7 +18,8 @@ client round by round.
 
 Environment: SWARM_MB (256), SWARM_RUNS (3), SWARM_SEEDERS (20), SWARM_CLIENTS
 (skiff,aria2,libtorrent,transmission), SWARM_SEED (random seed of the swarm's shape, 7),
-SWARM_SKIFF_IMAGE (another build's image in skiff's place, for before and after).
+SWARM_SKIFF_IMAGE (another build's image in skiff's place, for before and after), SWARM_SKIFF_ARGS
+(options added to skiff's).
 """
 import asyncio
 import json
@@ -266,8 +267,9 @@ def make_torrent(work, name, size_mb, url):
 def command(name, work, dl, port, torrent, tag):
     if name == "skiff":
         image = os.environ.get("SWARM_SKIFF_IMAGE", os.path.join(ROOT, "build/image"))
+        extra = os.environ.get("SWARM_SKIFF_ARGS", "").split()
         return [os.path.join(image, "bin/skiff"), "-q", "--no-dht", "--no-port-map", "--bind", CLIENT_ADDR,
-                "-d", dl, "--port", str(port), torrent], None
+                "-d", dl, "--port", str(port)] + extra + [torrent], None
     if name == "libtorrent":
         return ["/usr/bin/python3", os.path.join(ROOT, "tools/lt_peer.py"), "--torrent", torrent, "--save-path", dl,
                 "--port", str(port), "--bind", CLIENT_ADDR, "--seconds", str(bench.TIMEOUT), "--exit-when-done"], None
