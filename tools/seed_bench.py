@@ -16,7 +16,7 @@ round.
 
 Environment: SEED_MB (64), SEED_RUNS (3), SEED_LEECHERS (20), SEED_CLIENTS
 (skiff,aria2,libtorrent,transmission), SWARM_SEED (random seed of the relays' round trips, 7),
-SEED_SKIFF_ARGS (options added to skiff's), SEED_PLAIN=1 (the leechers dial in plaintext only: by
+SEED_SKIFF_ARGS (options added to skiff's), SEED_SKIFF_IMAGE (another build's image in skiff's place), SEED_PLAIN=1 (the leechers dial in plaintext only: by
 default libtorrent tries an encrypted handshake first, and a seeder without MSE costs each leecher
 a second).
 """
@@ -115,7 +115,8 @@ def leech(args):
 
 def seeder_command(name, work, seed_dir, port, torrent, tag):
     if name == "skiff":
-        return [os.path.join(ROOT, "build/image/bin/skiff"), "-q", "--seed", "--no-dht", "--no-port-map",
+        image = os.environ.get("SEED_SKIFF_IMAGE", os.path.join(ROOT, "build/image"))
+        return [os.path.join(image, "bin/skiff"), "-q", "--seed", "--no-dht", "--no-port-map",
                 "--bind", CLIENT_ADDR, "-d", seed_dir, "--port", str(port)] + os.environ.get("SEED_SKIFF_ARGS", "").split() + [torrent]
     if name == "libtorrent":
         return ["/usr/bin/python3", os.path.join(ROOT, "tools/lt_peer.py"), "--torrent", torrent, "--save-path", seed_dir,
