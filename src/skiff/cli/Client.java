@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -72,7 +71,7 @@ final class Client {
     }
 
     int run(List<Source> metainfos) throws IOException {
-        SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
+        SplittableRandom random = new SplittableRandom(skiff.loop.Entropy.seed());
         loop = new EventLoop(Clock.system(), m -> log.warn(m));
         loop.onTaskError(e -> failed("internal error: " + e + " (please report it)"));
         // the storage's own catch words this; a late fault (raised past that catch) is worded the same

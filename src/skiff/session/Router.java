@@ -32,7 +32,7 @@ final class Router implements PeerNetwork.Acceptor {
     private final Map<ByteBuffer, byte[]> byRequestKey = new HashMap<>();
     private final EnumMap<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
     private Encryption encryption = Encryption.ALLOW;
-    private java.security.SecureRandom random;
+    private java.util.Random random;
     private int unrouted;
     private int encrypted;
 
@@ -69,9 +69,9 @@ final class Router implements PeerNetwork.Acceptor {
     }
 
     /** DH keys and pads are secret: made from the system's strong source, opened at the first encrypted peer. */
-    java.security.SecureRandom random() {
+    java.util.Random random() {
         if (random == null) {
-            random = new java.security.SecureRandom();
+            random = skiff.loop.Entropy.secret();
         }
         return random;
     }
