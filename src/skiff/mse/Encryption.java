@@ -4,7 +4,11 @@ package skiff.mse;
 public enum Encryption {
     /** Plain handshakes only: an encrypted one is dropped. */
     OFF,
-    /** The default: encrypted handshakes accepted, the payload left plain when the peer allows it (libtorrent's choice: RC4 costs CPU and hides nothing a handshake does not). */
+    /**
+     * The default: encrypted handshakes accepted, the payload left plain when the peer allows it
+     * (libtorrent's choice: the handshake already hides what the connection is, and RC4 on every
+     * byte costs CPU); dials plain, and once more encrypted when a peer hangs up on plaintext.
+     */
     ALLOW,
     /** Also dial encrypted, and choose RC4 for the payload when offered. */
     PREFER,
