@@ -92,28 +92,36 @@ class FastInteropTest {
     /**
      * libtorrent seeding through one upload slot, its choking rounds every 2 s taking turns between
      * skiff and another leecher: each choke rejects skiff's queued requests (BEP 6), and skiff asks
-     * again, of whoever unchokes it, and finishes.
+     * again, of whoever unchokes it, and finishes. Whether libtorrent rejects anything in a given run
+     * is its own choice (in 6 of 26 runs today it rejected nothing; the others 1-40), so
+     * the swarm is set up again, up to four times, until it has; every run must finish with the right
+     * bytes.
      */
     @Test
     void libtorrentsRejectsOnAChokeAreHonoured() throws Exception {
         long size = Interop.shortRun() ? 6 << 20 : 16 << 20;
-        try (SeededTorrent t = SeededTorrent.create(tmp, size, 63, 64 << 10)) {
-            int seedPort = Ports.free();
-            t.libtorrent(seedPort, "--unchoke-slots", "1", "--unchoke-interval", "2", "--upload-limit", String.valueOf(size / 6));
-            Process other = ReferencePeers.libtorrent(t.torrent, Files.createDirectories(tmp.resolve("other")), Ports.free(),
-                tmp.resolve("other.log"), "--peer", "127.0.0.1:" + seedPort);
-            try {
-                Path log = tmp.resolve("debug.log");
-                SkiffProcess s = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", tmp.resolve("dl").toString(), "--port",
-                    String.valueOf(Ports.free()), "-q", "-l", "DEBUG", "--log-file", log.toString(), t.torrent.toString());
-                assertEquals(0, s.waitFor(Interop.timeoutSeconds()), s.output());
-                Content.assertSameBytes(t.file, tmp.resolve("dl").resolve("file.bin"));
-                Matcher m = fast(Files.readString(log));
-                System.out.println("fast extension against a rotating libtorrent seeder: " + m.group());
-                assertTrue(Long.parseLong(m.group(2)) > 0, "libtorrent rejected what its chokes left queued: " + m.group());
-            } finally {
-                Procs.stop(other);
+        long rejects = 0;
+        for (int attempt = 0; attempt < 4 && rejects == 0; attempt++) {
+            Path dir = Files.createDirectories(tmp.resolve("attempt" + attempt));
+            try (SeededTorrent t = SeededTorrent.create(dir, size, 63, 64 << 10)) {
+                int seedPort = Ports.free();
+                t.libtorrent(seedPort, "--unchoke-slots", "1", "--unchoke-interval", "2", "--upload-limit", String.valueOf(size / 6));
+                Process other = ReferencePeers.libtorrent(t.torrent, Files.createDirectories(dir.resolve("other")), Ports.free(),
+                    dir.resolve("other.log"), "--peer", "127.0.0.1:" + seedPort);
+                try {
+                    Path log = dir.resolve("debug.log");
+                    SkiffProcess s = SkiffProcess.start(dir.resolve("skiff.log"), "-d", dir.resolve("dl").toString(), "--port",
+                        String.valueOf(Ports.free()), "-q", "-l", "DEBUG", "--log-file", log.toString(), t.torrent.toString());
+                    assertEquals(0, s.waitFor(Interop.timeoutSeconds()), s.output());
+                    Content.assertSameBytes(t.file, dir.resolve("dl").resolve("file.bin"));
+                    Matcher m = fast(Files.readString(log));
+                    System.out.println("fast extension against a rotating libtorrent seeder, run " + (attempt + 1) + ": " + m.group());
+                    rejects = Long.parseLong(m.group(2));
+                } finally {
+                    Procs.stop(other);
+                }
             }
         }
+        assertTrue(rejects > 0, "libtorrent rejected what its chokes left queued, in one of four runs");
     }
 }
