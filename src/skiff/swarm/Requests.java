@@ -34,9 +34,6 @@ final class Requests {
 
     /** Forgets the request for {@code key}; false when there was none. */
     boolean remove(long key) {
-        if (!contains(key)) {
-            return false;
-        }
         int mask = keys.length - 1;
         for (int k = 0; k < used; k++) {
             int i = (head + k) & mask;
