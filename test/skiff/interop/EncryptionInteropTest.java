@@ -62,13 +62,16 @@ class EncryptionInteropTest {
         throw new AssertionError("never saw '" + text + "': " + tail(p.output()));
     }
 
-    private static void awaitFile(Path log, String text, int seconds) throws Exception {
+    /** Waits for {@code text} in {@code p}'s log; the poll's pause is a wait on {@code p}, so one that ends fails at once. */
+    private static void awaitFile(Process p, Path log, String text, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline) {
             if (Files.exists(log) && Files.readString(log).contains(text)) {
                 return;
             }
-            Thread.sleep(100);
+            if (p.waitFor(100, TimeUnit.MILLISECONDS)) {
+                break;
+            }
         }
         throw new AssertionError("never saw '" + text + "' in " + log + ": " + read(log));
     }
@@ -130,7 +133,7 @@ class EncryptionInteropTest {
             int seedPort = Ports.free();
             Process lt = ReferencePeers.libtorrent(torrent, tmp.resolve("seed"), seedPort, tmp.resolve("lt-" + c[1] + ".log"),
                 "--encryption", c[0]);
-            awaitFile(tmp.resolve("lt-" + c[1] + ".log"), "state=seeding", 60); // a torrent still checking turns peers away
+            awaitFile(lt, tmp.resolve("lt-" + c[1] + ".log"), "state=seeding", 60); // a torrent still checking turns peers away
             Path dl = Files.createDirectories(tmp.resolve("skiff-" + c[1]));
             SkiffProcess leecher = null;
             try {
@@ -194,7 +197,9 @@ class EncryptionInteropTest {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Interop.timeoutSeconds());
                 Path copy = dl.resolve("file.bin");
                 while (System.nanoTime() < deadline && !(Files.exists(copy) && Files.mismatch(source, copy) == -1)) {
-                    Thread.sleep(500);
+                    if (tr.waitFor(500, TimeUnit.MILLISECONDS) || seeder.process.waitFor(0, TimeUnit.MILLISECONDS)) {
+                        break; // either one gone: what is on disk now is all there will be
+                    }
                 }
                 Content.assertSameBytes(source, dl.resolve("file.bin"));
                 assertTrue(seeder.output().contains("(second try)"), tail(seeder.output()));

@@ -207,42 +207,22 @@ class MseStreamTest {
     }
 
     /** A peer that takes plain handshakes only: it hangs up at the first byte that is not one. */
-    private static final class PlainOnly implements PeerStream.Events {
-        final PeerStream stream;
+    private static final class PlainOnly {
         final ByteArrayOutputStream in = new ByteArrayOutputStream();
         boolean hungUp;
 
-        PlainOnly(PeerStream stream) {
-            this.stream = stream;
-        }
-
-        @Override
-        public void connected() {
-        }
-
-        @Override
-        public void connectFailed(String why) {
-        }
-
-        @Override
-        public void readable() throws IOException {
-            ByteBuffer b = ByteBuffer.allocate(4096);
-            if (stream.read(b) > 0) {
-                if (b.get(0) != 19) {
-                    hungUp = true;
-                    stream.release();
-                    return;
+        PlainOnly(MemoryLink.End stream) {
+            stream.start(reader(() -> {
+                ByteBuffer b = ByteBuffer.allocate(4096);
+                if (stream.read(b) > 0) {
+                    if (b.get(0) != 19) {
+                        hungUp = true;
+                        stream.release();
+                        return;
+                    }
+                    in.write(b.array(), 0, b.position());
                 }
-                in.write(b.array(), 0, b.position());
-            }
-        }
-
-        @Override
-        public void writable() {
-        }
-
-        @Override
-        public void closed(Throwable cause) {
+            }));
         }
     }
 
@@ -257,8 +237,6 @@ class MseStreamTest {
         second.b.acceptConnected();
         PlainOnly refuser = new PlainOnly(first.b);
         PlainOnly taker = new PlainOnly(second.b);
-        first.b.start(refuser);
-        second.b.start(taker);
         PlainRetry s = new PlainRetry(MseStream.dial(first.a, INFO_HASH, BOTH, new Random(1)), () -> second.a);
         Endpoint a = new Endpoint(s, HANDSHAKE, false);
         s.start(a);
