@@ -59,17 +59,6 @@ final class Client {
         this.err = err;
     }
 
-    /** A torrent to run: a .torrent file's metainfo, or a magnet link. */
-    record Source(Metainfo metainfo, skiff.metainfo.MagnetLink magnet) {
-        String infoHashHex() {
-            return metainfo != null ? metainfo.infoHashHex() : magnet.infoHashHex();
-        }
-
-        String name() {
-            return metainfo != null ? metainfo.name() : magnet.displayName();
-        }
-    }
-
     int run(List<Source> metainfos) throws IOException {
         SplittableRandom random = new SplittableRandom(skiff.loop.Entropy.seed());
         loop = new EventLoop(Clock.system(), m -> log.warn(m));
@@ -188,16 +177,10 @@ final class Client {
             } catch (StorageException e) {
                 return e.getMessage();
             }
-            Metainfo m = job.torrent.metainfo();
             for (Job other : jobs) {
-                Metainfo o = other.torrent.metainfo();
-                if (m == null || o == null) {
-                    continue; // a magnet's name is known once its metadata is
-                }
-                Path a = Path.of(o.name()).normalize();
-                Path b = Path.of(m.name()).normalize();
-                if (a.startsWith(b) || b.startsWith(a)) { // one name inside the other: the same files, or one's within the other's folder
-                    return "'" + o.name() + "' and '" + m.name() + "' would write the same files in " + dir;
+                String clash = Source.clash(other.torrent.metainfo(), job.torrent.metainfo(), dir);
+                if (clash != null) {
+                    return clash;
                 }
             }
             job.torrent.addPeers(peers);

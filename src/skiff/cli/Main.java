@@ -162,20 +162,20 @@ public final class Main {
     }
 
     private int download(Args args) throws IOException, TorrentFileException {
-        List<Client.Source> metainfos = new ArrayList<>();
+        List<Source> metainfos = new ArrayList<>();
         List<String> seen = new ArrayList<>();
         for (String file : args.torrents) {
-            Client.Source source;
+            Source source;
             if (MagnetLink.looksLikeOne(file)) {
                 try {
-                    source = new Client.Source(null, MagnetLink.parse(file));
+                    source = new Source(null, MagnetLink.parse(file));
                 } catch (MetainfoException e) {
                     err.println("skiff: bad magnet link: " + e.getMessage());
                     return ExitCode.USAGE;
                 }
             } else {
                 try {
-                    source = new Client.Source(load(file), null);
+                    source = new Source(load(file), null);
                 } catch (MetainfoException e) {
                     throw new TorrentFileException(file, e);
                 }
