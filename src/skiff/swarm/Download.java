@@ -28,9 +28,6 @@ import skiff.tracker.Announcer;
  * verifies pieces and finishes. The glue between peers, picker, storage and trackers.
  */
 public final class Download implements Announcer.Stats {
-    /** How often the resume file is rewritten while downloading. */
-    static final long RESUME_SAVE_MILLIS = 60_000;
-
     private final EventLoop loop;
     private final Executor workers;
     private final Metainfo metainfo;
@@ -45,12 +42,13 @@ public final class Download implements Announcer.Stats {
     private final Connector connector;
     private final PeerNetwork network;
     private final Uploader uploader;
-    private final Timeouts timeouts;
     private final StorageSink sink;
     private final Admission admission;
     private final TrackerLink trackerLink;
     private final GlobalLimits limits;
     private final StallWatch stallWatch = new StallWatch();
+    private final Verifier verifier;
+    private final Completion completion;
     private final PeerEvents peerEvents;
     private final Checker.Progress checkProgress = new Checker.Progress();
     /** Runs once the swarm runs (a magnet's connections are handed over then). */
@@ -66,10 +64,7 @@ public final class Download implements Announcer.Stats {
     private Bitfield have;
     private TorrentState state = TorrentState.STARTING;
     private Timer tick;
-    private long lastBlockMillis; // when any peer last sent a block we asked for
     private final Traffic traffic = new Traffic();
-    private long haveBytes;
-    private long lastResumeSaveMillis;
     private boolean finished;
     private boolean stopped;
 
@@ -84,7 +79,6 @@ public final class Download implements Announcer.Stats {
         this.metainfo = metainfo;
         this.settings = settings;
         this.events = events;
-        this.timeouts = new Timeouts(settings, events);
         this.timeline = new Timeline(settings, metainfo.totalLength());
         this.random = random;
         this.storage = new Storage(new FileMap(metainfo), downloadDir, settings.diskIo(), shared.blockBuffers());
@@ -102,7 +96,10 @@ public final class Download implements Announcer.Stats {
                         Wire.ourReserved(settings.dhtPort() > 0 && !metainfo.isPrivate())).array(), peers, connections,
                 settings.maxPeers(), limits);
         this.trackerLink = new TrackerLink(peers, events, this::dial);
+        this.completion = new Completion(loop, workers, resume, settings, events, timeline, traffic);
         connector.offerExtensions(peerEvents::extensionOffer);
+        this.verifier = new Verifier(loop, metainfo, hashes, storage.root(), events, admission, connections, traffic, timeline,
+                stallWatch, this);
     }
 
     /** The port we listen on (useful when asked for port 0 in tests). */
@@ -147,10 +144,8 @@ public final class Download implements Announcer.Stats {
         have = good;
         picker = new Picker<>(metainfo, have, random);
         fetcher = new Fetcher(picker, connections.values(), loop::nowMillis);
-        for (int p = have.nextSet(0); p >= 0; p = have.nextSet(p + 1)) {
-            haveBytes += metainfo.pieceSize(p);
-        }
-        long needed = metainfo.totalLength() - haveBytes;
+        verifier.start(have, fetcher);
+        long needed = left();
         workers.execute(() -> {
             try {
                 storage.allocate(needed);
@@ -171,8 +166,8 @@ public final class Download implements Announcer.Stats {
             fail("cannot listen for peers: " + e.getMessage());
             return;
         }
-        lastResumeSaveMillis = loop.nowMillis();
-        lastBlockMillis = loop.nowMillis(); // a stall counts from the start, not from 1970
+        completion.started(loop.nowMillis());
+        verifier.swarmStarted(loop.nowMillis());
         traffic.start(loop.nowMillis());
         uploader.start(have, loop.nowMillis());
         connector.startAloneClock(loop.nowMillis());
@@ -223,62 +218,28 @@ public final class Download implements Announcer.Stats {
         peerEvents.adopt(kept, sink, uploader);
     }
 
-    private void fail(String reason) {
+    /** The download cannot go on: the user hears {@code reason}. */
+    void fail(String reason) {
         if (!stopped) {
             state = TorrentState.FAILED;
             events.failed(reason);
         }
     }
 
-    private void finish() {
+    /** Every piece is verified (or was at the start). */
+    void finish() {
         if (finished) {
             return;
         }
         finished = true;
         state = settings.seed() ? TorrentState.SEEDING : TorrentState.COMPLETE;
-        for (PeerConnection<PeerState> c : List.copyOf(connections.values())) {
-            c.sendInterested(false);
-            if (c.peerPieces().complete()) {
-                c.close(CloseReason.BOTH_SEEDS, null);
-            }
-        }
-        saveResume(error -> {
-            if (error == null) {
-                flushedAtEnd();
-            } else {
-                fail("cannot flush data to disk: " + error.getMessage());
-            }
-        });
-    }
-
-    /** Saves the resume file on a worker, after the data; {@code after} hears the error, or null, on the loop. */
-    private void saveResume(java.util.function.Consumer<IOException> after) {
-        resume.saveAfterFlush(have.copy(), workers, loop, after);
-    }
-
-    private void flushedAtEnd() {
-        timeline.completed(loop.nowMillis());
-        if (announcer != null && !startedComplete) {
-            announcer.completed();
-        }
-        events.completed();
-        if (!settings.seed()) {
-            events.done();
-        }
-    }
-
-    /** --seed-ratio and --seed-time end seeding. */
-    private void checkSeedingLimits(long now) {
-        String reached = stopped ? null : timeline.seedingLimitReached(now, traffic.uploaded());
-        if (reached != null) {
-            events.info(reached);
-            events.done();
-        }
+        completion.finish(connections.values(), have, announcer, startedComplete, this::fail);
     }
 
     /** Stops dialing, closes connections, saves the resume file; {@code done} runs after, on the loop. */
     public void stop(Runnable done) {
         stopped = true;
+        verifier.stop();
         events.debug("connections closed, by reason: " + status().closes() + "; UDP tracker replies dropped: "
                 + (announcer == null ? 0 : announcer.droppedReplies()) + "; fast extension: " + peerEvents.fastSummary());
         if (tick != null) {
@@ -304,7 +265,7 @@ public final class Download implements Announcer.Stats {
             return;
         }
         // On failure the next start re-verifies whatever the resume file cannot vouch for.
-        saveResume(error -> {
+        completion.save(have, error -> {
             storage.close();
             one.run();
         });
@@ -315,30 +276,21 @@ public final class Download implements Announcer.Stats {
     private void tick() {
         long now = loop.nowMillis();
         double seconds = settings.tickMillis() / 1000.0;
-        for (PeerConnection<PeerState> c : List.copyOf(connections.values())) {
-            PeerState s = c.state();
-            traffic.sample(c, s, seconds);
-            timeouts.check(c, s, now, picker, lastBlockMillis);
-            if (!c.isClosed()) {
-                fill(c);
-                c.flush(); // the haves queued since the last tick, if no request carried them
-            }
-        }
-        traffic.endTick(seconds, now);
-        peerEvents.tick(now);
+        peerEvents.tick(now, seconds, verifier.lastBlockMillis());
         uploader.tick(now, finished, connections.values());
         connector.warnIfAlone(now, finished, events);
         if (!finished) {
-            stallWatch.report(now, lastBlockMillis, connections.values(), picker, events);
+            stallWatch.report(now, verifier.lastBlockMillis(), connections.values(), picker, events);
         }
-        checkSeedingLimits(now);
+        if (!stopped) {
+            completion.checkSeedingLimits(now);
+        }
         dial();
         if (announcer != null && connections.size() < Math.min(settings.maxPeers(), 10)) {
             announcer.needPeers();
         }
-        if (!finished && now - lastResumeSaveMillis >= RESUME_SAVE_MILLIS) {
-            lastResumeSaveMillis = now;
-            saveResume(error -> { }); // a failed save is retried at the next one
+        if (!finished) {
+            completion.tick(now, have);
         }
         tick = loop.schedule(settings.tickMillis(), this::tick);
     }
@@ -368,7 +320,7 @@ public final class Download implements Announcer.Stats {
 
     @Override
     public long left() {
-        return metainfo.totalLength() - haveBytes;
+        return metainfo.totalLength() - verifier.haveBytes();
     }
 
     // ---- the peers' events (PeerEvents) call back here ----
@@ -380,50 +332,10 @@ public final class Download implements Announcer.Stats {
         }
     }
 
-    /** A block we asked for is in storage: a piece it completes is verified on a worker. */
+    /** A block we asked for is in storage; then more blocks are asked of {@code c}. */
     void blockArrived(PeerConnection<PeerState> c, int piece, int begin, int length) {
-        if (traffic.downloaded() == 0) {
-            events.debug("first block, from " + c + ", " + timeline.elapsedMillis(loop.nowMillis()) + " ms after the start");
-        }
-        traffic.received(length);
-        lastBlockMillis = loop.nowMillis();
-        c.state().lastBlockMillis = lastBlockMillis;
-        if (fetcher.received(c, piece, begin, length)) {
-            hashes.verify(piece, fetcher.needsChecksums(piece), (v, sums) -> verified(piece, v, sums));
-        }
+        verifier.blockArrived(c, piece, begin, length);
         fill(c);
-    }
-
-    private void verified(int piece, HashPool.Verdict verdict, long[] checksums) {
-        if (stopped) {
-            fetcher.forget(piece);
-            return;
-        }
-        if (verdict == HashPool.Verdict.GOOD) {
-            haveBytes += metainfo.pieceSize(piece);
-            fetcher.good(piece, checksums).forEach(admission::ban);
-            for (PeerConnection<PeerState> c : List.copyOf(connections.values())) {
-                // none to a peer that has the piece: it needs nothing from us there (with 20 seeds, 20 writes a piece saved)
-                if (c.handshakeDone() && !c.peerPieces().get(piece)) {
-                    c.queueHave(piece);
-                }
-            }
-            if (have.complete()) {
-                finish();
-            }
-            return;
-        }
-        if (verdict == HashPool.Verdict.MISSING) {
-            // We wrote it, and cannot read it back: the files were removed or truncated under us.
-            fail("cannot read back piece " + piece + " from " + storage.root() + ": the download files were removed or truncated");
-            return;
-        }
-        events.warn("piece " + piece + " failed its hash check; fetching it again");
-        stallWatch.failed(loop.nowMillis());
-        fetcher.bad(piece, checksums).forEach(admission::ban);
-        if (!finished) {
-            fetcher.fillAll();
-        }
     }
 
     boolean finished() {
@@ -467,7 +379,7 @@ public final class Download implements Announcer.Stats {
         }
         return new Status(metainfo.name(), metainfo.infoHashHex(), timeline.elapsedMillis(loop.nowMillis()),
                 timeline.completedAfterMillis(),
-                state, metainfo.totalLength(), haveBytes, traffic.downloaded(), traffic.uploaded(),
+                state, metainfo.totalLength(), verifier.haveBytes(), traffic.downloaded(), traffic.uploaded(),
                 traffic.downRate(loop.nowMillis()), traffic.upRate(),
                 connections.size(), peers.size() + incoming, seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peerEvents.peersUsed(),
                 finished ? null : stallWatch.reason(), peerEvents.closeCounts().asMap(), announcer == null ? 0 : announcer.droppedReplies(), checkProgress.fraction());

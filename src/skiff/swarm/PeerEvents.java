@@ -22,6 +22,7 @@ final class PeerEvents implements PeerListener<PeerState> {
     private final Map<InetSocketAddress, PeerConnection<PeerState>> connections;
     private final PeerSet peers;
     private final Traffic traffic;
+    private final Timeouts timeouts;
     private final GlobalLimits limits;
     private final CloseCounts closeCounts = new CloseCounts();
     private final Settings settings;
@@ -49,6 +50,7 @@ final class PeerEvents implements PeerListener<PeerState> {
         this.connections = connections;
         this.peers = peers;
         this.traffic = traffic;
+        this.timeouts = new Timeouts(settings, events);
         this.limits = shared.limits();
     }
 
@@ -294,8 +296,22 @@ final class PeerEvents implements PeerListener<PeerState> {
             PeerConnection.MAX_QUEUED_UPLOADS, a.getAddress(), m.isPrivate() ? 0 : m.infoSize());
     }
 
-    /** Each tick: peer exchange to the peers that are due. */
-    void tick(long now) {
+    /**
+     * Each tick, for every peer: its rates sampled, its timeouts checked, more blocks asked of it
+     * and the haves queued since the last tick sent; then peer exchange to the peers that are due.
+     * {@code lastBlockMillis}: when any peer last sent a block we asked for.
+     */
+    void tick(long now, double seconds, long lastBlockMillis) {
+        for (PeerConnection<PeerState> c : java.util.List.copyOf(connections.values())) {
+            PeerState s = c.state();
+            traffic.sample(c, s, seconds);
+            timeouts.check(c, s, now, download.picker(), lastBlockMillis);
+            if (!c.isClosed()) {
+                download.fill(c);
+                c.flush(); // the haves queued since the last tick, if no request carried them
+            }
+        }
+        traffic.endTick(seconds, now);
         if (pex != null) {
             pex.tick(now, connections.values());
         }
