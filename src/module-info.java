@@ -7,6 +7,7 @@ module skiff {
     exports skiff.tracker;
     exports skiff.peer;
     exports skiff.mse;
+    exports skiff.utp;
     exports skiff.storage;
     exports skiff.swarm;
     exports skiff.session;

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A libtorrent peer for skiff's interop tests and benchmarks, on loopback only (127.0.0.1, or --bind).
 
-Seeds (or leeches) one torrent with DHT, local peer discovery, UPnP, NAT-PMP, PEX and uTP off,
+Seeds (or leeches) one torrent with DHT, local peer discovery, UPnP, NAT-PMP, PEX and uTP off (uTP: --transport),
 until it is killed, --seconds pass, or (with --exit-when-done) the download completes. With --dht,
 its DHT node is on, its loopback restrictions relaxed; with --dht and no torrent, it is a DHT node only.
 Prints one status line a second on stdout.
@@ -40,6 +40,8 @@ def main():
     ap.add_argument("--encryption", choices=["default", "off", "rc4", "plaintext"], default="default",
                     help="MSE: libtorrent's default (try encrypted, accept both), off (plain handshakes only), "
                          "rc4 or plaintext (encrypted handshakes only, that payload method only)")
+    ap.add_argument("--transport", choices=["tcp", "utp", "both"], default="tcp",
+                    help="peer connections over TCP only (the default), uTP only (BEP 29), or both, uTP dialled first")
     args = ap.parse_args()
 
     settings = {
@@ -47,8 +49,10 @@ def main():
         "enable_lsd": False,
         "enable_upnp": False,
         "enable_natpmp": False,
-        "enable_outgoing_utp": False,
-        "enable_incoming_utp": False,
+        "enable_outgoing_utp": args.transport != "tcp",
+        "enable_incoming_utp": args.transport != "tcp",
+        "enable_outgoing_tcp": args.transport != "utp",
+        "enable_incoming_tcp": args.transport != "utp",
         "listen_interfaces": "%s:%d" % (args.bind, args.port),
         "outgoing_interfaces": args.bind,
         "allow_multiple_connections_per_ip": True,

@@ -39,6 +39,7 @@ final class Args {
     DiskIo diskIo = DiskIo.POSITIONAL;
     /** MSE: encrypted handshakes accepted, plain ones dialled, as libtorrent and Transmission default to. */
     skiff.mse.Encryption encryption = skiff.mse.Encryption.ALLOW;
+    skiff.utp.UtpMode utp = skiff.utp.UtpMode.ALLOW;
     final List<InetSocketAddress> peers = new ArrayList<>(); // unresolved: Client resolves them
     boolean noDht;
     /** --no-port-map: do not ask the router (NAT-PMP, UPnP) to forward the peer port. */
@@ -72,7 +73,7 @@ final class Args {
     /** Options each command takes; -h, --help and --version go with any. */
     private static final java.util.Set<String> DOWNLOAD_OPTIONS = java.util.Set.of("-d", "--download-dir", "-p", "--max-peers",
         "--max-connections", "--save-torrent", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
-        "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--encryption", "--status", "--json", "--files",
+        "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--encryption", "--utp", "--status", "--json", "--files",
         "--no-dht", "--dht", "--dht-bootstrap", "--check", "--stop-timeout", "--on-complete", "--port-map", "--no-port-map");
     private static final java.util.Set<String> SHOW_OPTIONS = java.util.Set.of("--scrape");
     private static final java.util.Set<String> CREATE_OPTIONS = java.util.Set.of("-o", "--output", "-t", "--tracker", "-w",
@@ -205,6 +206,12 @@ final class Args {
                 encryption = skiff.mse.Encryption.named(value);
                 if (encryption == null) {
                     throw new UsageException("--encryption takes off, allow, prefer or require, not '" + value + "'");
+                }
+            }
+            case "--utp" -> {
+                utp = skiff.utp.UtpMode.named(value);
+                if (utp == null) {
+                    throw new UsageException("--utp takes off, allow or prefer, not '" + value + "'");
                 }
             }
             case "--status" -> {

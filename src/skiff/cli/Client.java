@@ -90,6 +90,7 @@ final class Client {
                 return ExitCode.FAILED;
             }
             session.encryption(args.encryption);
+            session.utp(args.utp);
             if (!args.noPortMap) {
                 session.mapPort(bind, log::info, log::debug);
             }
@@ -142,6 +143,9 @@ final class Client {
                 restoreSignals.run();
             }
             log.debug("incoming connections: " + session.incoming());
+            if (session.utpSummary() != null) {
+                log.debug("uTP: " + session.utpSummary());
+            }
             if (exitCode != ExitCode.FAILED || jobs.size() > 1) {
                 summary();
             } else if (progress != null) {

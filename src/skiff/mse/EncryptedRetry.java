@@ -1,5 +1,7 @@
 package skiff.mse;
 
+import skiff.peer.SecondTry;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -35,7 +37,7 @@ public final class EncryptedRetry extends SecondTry {
     }
 
     @Override
-    void attemptConnected(PeerStream s) {
+    protected void attemptConnected(PeerStream s) {
         if (!retrying) {
             up.connected();
             return;
@@ -57,7 +59,7 @@ public final class EncryptedRetry extends SecondTry {
     }
 
     @Override
-    void attemptConnectFailed(PeerStream s, String why) {
+    protected void attemptConnectFailed(PeerStream s, String why) {
         if (retrying) {
             up.closed(new IOException("encrypted retry: " + why));
         } else {
@@ -66,21 +68,21 @@ public final class EncryptedRetry extends SecondTry {
     }
 
     @Override
-    void attemptReadable() throws IOException {
+    protected void attemptReadable() throws IOException {
         if (!retrying) {
             up.readable();
         }
     }
 
     @Override
-    void attemptWritable() {
+    protected void attemptWritable() {
         if (!retrying) {
             up.writable();
         }
     }
 
     @Override
-    void attemptClosed(Throwable cause) {
+    protected void attemptClosed(Throwable cause) {
         if (retrying || cause == null || !retry()) {
             up.closed(cause);
         }

@@ -1,5 +1,7 @@
 package skiff.mse;
 
+import skiff.peer.SecondTry;
+
 /**
  * An outgoing stream that opens with an encrypted handshake and, when the peer refuses it, dials
  * once more in plaintext, as libtorrent's pe_enabled does: many clients accept only plain
@@ -13,7 +15,7 @@ public final class PlainRetry extends SecondTry {
     }
 
     @Override
-    void attemptConnectFailed(skiff.peer.PeerStream s, String why) {
+    protected void attemptConnectFailed(skiff.peer.PeerStream s, String why) {
         if (retried || !(s instanceof MseStream m && m.handshakeFailed())) {
             up.connectFailed(why); // the peer's port is shut, or the plaintext try failed too
         } else if (!redial()) {

@@ -46,6 +46,9 @@ public final class Session {
     private final Trackers trackers;
     private final List<Torrent> torrents = new ArrayList<>();
     private DhtService dht;
+    /** uTP on the UDP port, or null without one. */
+    private final skiff.utp.UtpEndpoint utp;
+    private skiff.utp.UtpMode utpMode = skiff.utp.UtpMode.ALLOW;
     private skiff.portmap.PortMapper portMapper;
     /** One per torrent: no other skiff runs it in the same folder (released at close, or by the OS at exit). */
     private final List<FolderLock> locks = new ArrayList<>();
@@ -63,12 +66,16 @@ public final class Session {
             }
         });
         this.trackers = trackers;
+        this.utp = udp == null ? null
+            : new skiff.utp.UtpEndpoint(loop, udp::send, () -> System.nanoTime() / 1000, new java.util.SplittableRandom(skiff.loop.Entropy.seed()));
+        if (utp != null) {
+            udp.utp(utp::received);
+        }
     }
 
     /**
      * Binds the peer port on {@code address} (port 0: any free one) for TCP, then UDP on the same
-     * port. A UDP port that cannot be had is a warning, not a failure: today only the DHT and uTP
-     * (to come) need it. {@code trackers}: makes each torrent's trackers, or null for none.
+     * port. A UDP port that cannot be had is a warning, not a failure: only the DHT and uTP need it. {@code trackers}: makes each torrent's trackers, or null for none.
      */
     public static Session open(EventLoop loop, Executor workers, InetSocketAddress address, GlobalLimits limits,
                                Trackers trackers, Consumer<String> warn) throws StorageException {
@@ -92,6 +99,9 @@ public final class Session {
     private static Session started(Session s) throws StorageException {
         try {
             s.tcp.listen(s.router);
+            if (s.utp != null) {
+                s.utp.listen(s.router::accepted);
+            }
         } catch (IOException e) {
             s.close();
             throw new StorageException("cannot listen for peers: " + e.getMessage());
@@ -254,6 +264,30 @@ public final class Session {
         }
     }
 
+    /** How connections use uTP from now on: off refuses it, allow takes it and dials TCP first, prefer dials uTP first. */
+    public void utp(skiff.utp.UtpMode mode) {
+        utpMode = mode;
+        if (utp != null) {
+            utp.listen(mode == skiff.utp.UtpMode.OFF ? null : router::accepted);
+        }
+    }
+
+    /** uTP's counts for the debug log, or null without a UDP port. */
+    public String utpSummary() {
+        return utp == null ? null : utp.summary();
+    }
+
+    /** A stream to {@code address} by the transports the uTP mode allows, the preferred one first. */
+    private PeerStream dialTransport(InetSocketAddress address) throws IOException {
+        if (utp == null || utpMode == skiff.utp.UtpMode.OFF) {
+            return tcp.dial(address);
+        }
+        if (utpMode == skiff.utp.UtpMode.PREFER) {
+            return new TransportRetry(utp.dial(address), () -> tcp.dial(address));
+        }
+        return new TransportRetry(tcp.dial(address), () -> utp.dial(address));
+    }
+
     /** How connections use MSE from now on: incoming ones as they come, outgoing ones as we dial. */
     public void encryption(Encryption e) {
         router.encryption(e);
@@ -277,16 +311,16 @@ public final class Session {
 
             @Override
             public PeerStream dial(InetSocketAddress address) throws IOException {
-                PeerStream plain = tcp.dial(address);
+                PeerStream plain = dialTransport(address);
                 Encryption e = router.encryption();
                 if (e == Encryption.OFF) {
                     return plain;
                 }
                 if (!e.dialsEncrypted()) { // a peer that requires encryption hangs up on plaintext: then once encrypted
-                    return new EncryptedRetry(plain, () -> MseStream.dial(tcp.dial(address), infoHash, e.methods(), router.random()));
+                    return new EncryptedRetry(plain, () -> MseStream.dial(dialTransport(address), infoHash, e.methods(), router.random()));
                 }
                 MseStream encrypted = MseStream.dial(plain, infoHash, e.methods(), router.random());
-                return e.acceptsPlain() ? new PlainRetry(encrypted, () -> tcp.dial(address)) : encrypted;
+                return e.acceptsPlain() ? new PlainRetry(encrypted, () -> dialTransport(address)) : encrypted;
             }
 
             @Override

@@ -1,27 +1,27 @@
-package skiff.mse;
+package skiff.peer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
-import skiff.peer.PeerStream;
 
 /**
- * An outgoing stream that may give way to a second connection to the same peer, the other way
- * round (encrypted after plain, or plain after encrypted): the connection above sees one stream
- * throughout. Events of an attempt that was given up are dropped. Loop thread only.
+ * An outgoing stream that may give way to a second connection to the same peer, made another way
+ * (encrypted after plain or plain after encrypted; uTP after TCP or TCP after uTP): the connection
+ * above sees one stream throughout. Events of an attempt that was given up are dropped. A subclass
+ * decides, from what the attempt in use says, when to try again. Loop thread only.
  */
-public abstract sealed class SecondTry implements PeerStream permits PlainRetry, EncryptedRetry {
+public abstract class SecondTry implements PeerStream {
     /** Opens a fresh stream to the same peer. */
     public interface Dialer {
         PeerStream dial() throws IOException;
     }
 
     private final Dialer dialer;
-    PeerStream current;
-    Events up;
-    boolean retried;
+    protected PeerStream current;
+    protected Events up;
+    protected boolean retried;
 
-    SecondTry(PeerStream first, Dialer dialer) {
+    protected SecondTry(PeerStream first, Dialer dialer) {
         this.current = first;
         this.dialer = dialer;
     }
@@ -38,7 +38,7 @@ public abstract sealed class SecondTry implements PeerStream permits PlainRetry,
     }
 
     /** Gives up the first attempt for a second; false when that one cannot even be opened. */
-    final boolean redial() {
+    protected final boolean redial() {
         retried = true;
         current.release();
         try {
@@ -52,23 +52,23 @@ public abstract sealed class SecondTry implements PeerStream permits PlainRetry,
 
     // What the attempt in use says; a subclass decides where it leads.
 
-    void attemptConnected(PeerStream s) {
+    protected void attemptConnected(PeerStream s) {
         up.connected();
     }
 
-    void attemptConnectFailed(PeerStream s, String why) {
+    protected void attemptConnectFailed(PeerStream s, String why) {
         up.connectFailed(why);
     }
 
-    void attemptReadable() throws IOException {
+    protected void attemptReadable() throws IOException {
         up.readable();
     }
 
-    void attemptWritable() {
+    protected void attemptWritable() {
         up.writable();
     }
 
-    void attemptClosed(Throwable cause) {
+    protected void attemptClosed(Throwable cause) {
         up.closed(cause);
     }
 

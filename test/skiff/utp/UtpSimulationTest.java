@@ -1,0 +1,174 @@
+package skiff.utp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import skiff.peer.PeerStream;
+
+/**
+ * uTP between two endpoints over the simulated network: whole transfers both ways through loss,
+ * reordering and a bottleneck; a refused and an unanswered dial; the FIN; LEDBAT keeping the
+ * bottleneck's queue near its 100 ms target; hostile datagrams.
+ */
+class UtpSimulationTest {
+    private static byte[] bytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** A connection from endpoint 1 to endpoint 2, each end sending its bytes; returns {dialer, acceptor}. */
+    private static UtpNet.End[] connect(UtpNet net, byte[] fromDialer, byte[] fromAcceptor, int readBudget) throws IOException {
+        UtpEndpoint a = net.endpoint(1);
+        UtpEndpoint b = net.endpoint(2);
+        UtpNet.End dialer = new UtpNet.End(fromDialer, readBudget);
+        UtpNet.End acceptor = new UtpNet.End(fromAcceptor, readBudget);
+        b.listen((stream, from) -> {
+            acceptor.stream = stream;
+            try {
+                stream.start(acceptor);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        dialer.stream = a.dial(UtpNet.address(2));
+        dialer.stream.start(dialer);
+        return new UtpNet.End[] {dialer, acceptor};
+    }
+
+    private static void transfer(long seed, double loss, int jitter, int size) throws IOException {
+        UtpNet net = new UtpNet(seed);
+        net.loss = loss;
+        net.jitterMillis = jitter;
+        byte[] up = bytes(size, seed);
+        byte[] down = bytes(size / 3, seed + 1);
+        UtpNet.End[] ends = connect(net, up, down, 50_000);
+        boolean done = net.runUntil(() -> ends[1].in.size() == up.length && ends[0].in.size() == down.length, 600);
+        assertTrue(done, "seed " + seed + ": got " + ends[1].in.size() + " of " + up.length + " and "
+            + ends[0].in.size() + " of " + down.length + " by " + net.now[0] + "; dropped " + net.dropped);
+        assertArrayEquals(up, ends[1].in.toByteArray());
+        assertArrayEquals(down, ends[0].in.toByteArray());
+        assertNull(ends[0].failed);
+        assertEquals(List.of(), net.warnings);
+    }
+
+    @Test
+    void bytesArriveWholeBothWays() throws IOException {
+        transfer(1, 0, 0, 2 << 20);
+    }
+
+    @Test
+    void bytesArriveWholeThroughLossAndReordering() throws IOException {
+        for (long seed = 10; seed < 16; seed++) {
+            transfer(seed, 0.05, 30, 600_000);
+        }
+    }
+
+    @Test
+    void heavyLossStillDelivers() throws IOException {
+        transfer(20, 0.25, 10, 200_000);
+    }
+
+    @Test
+    void aClosedPortRefusesTheDial() throws IOException {
+        UtpNet net = new UtpNet(3);
+        UtpEndpoint a = net.endpoint(1);
+        net.endpoint(2); // not listening: answers SYNs with RESET
+        UtpNet.End dialer = new UtpNet.End(new byte[0], 1000);
+        dialer.stream = a.dial(UtpNet.address(2));
+        dialer.stream.start(dialer);
+        assertTrue(net.runUntil(() -> dialer.failed != null, 10));
+        assertTrue(dialer.failed.contains("refused"), dialer.failed);
+        assertTrue(net.now[0] - 1_000_000 < 200, "refused after " + (net.now[0] - 1_000_000) + " ms");
+        assertEquals(0, a.connections());
+    }
+
+    @Test
+    void anUnansweredDialFailsAfterThreeSyns() throws IOException {
+        UtpNet net = new UtpNet(4);
+        UtpEndpoint a = net.endpoint(1);
+        UtpNet.End dialer = new UtpNet.End(new byte[0], 1000);
+        dialer.stream = a.dial(new InetSocketAddress("10.9.9.9", 1)); // no one there
+        dialer.stream.start(dialer);
+        assertTrue(net.runUntil(() -> dialer.failed != null, 60));
+        long took = net.now[0] - 1_000_000;
+        assertTrue(took >= 6_000 && took <= 8_000, "gave up after " + took + " ms");
+        assertEquals(3, net.sent, "SYNs sent");
+        assertEquals(0, a.connections());
+    }
+
+    @Test
+    void releaseSendsFinAndThePeerReadsTheEnd() throws IOException {
+        UtpNet net = new UtpNet(5);
+        byte[] up = bytes(100_000, 5);
+        UtpNet.End[] ends = connect(net, up, new byte[0], 50_000);
+        assertTrue(net.runUntil(() -> !ends[0].out.hasRemaining(), 30));
+        ends[0].stream.release(); // what is queued still goes, then the FIN
+        assertTrue(net.runUntil(() -> ends[1].sawEnd, 30));
+        assertArrayEquals(up, ends[1].in.toByteArray());
+        ends[1].stream.release();
+        assertTrue(net.runUntil(() -> net.endpoints.values().stream().allMatch(e -> e.connections() == 0), 30));
+    }
+
+    @Test
+    void aResetIsAReadError() throws IOException {
+        UtpNet net = new UtpNet(6);
+        UtpNet.End[] ends = connect(net, new byte[10], new byte[10], 1000);
+        assertTrue(net.runUntil(() -> ends[1].in.size() == 10 && ends[0].in.size() == 10, 10));
+        ((UtpStream) ends[0].stream).failedForTest();
+        assertTrue(net.runUntil(() -> ends[1].readError != null, 10));
+        assertTrue(ends[1].readError.getMessage().contains("reset"), ends[1].readError.getMessage());
+    }
+
+    @Test
+    void ledbatKeepsTheBottleneckQueueNearTarget() throws IOException {
+        UtpNet net = new UtpNet(7);
+        net.bytesPerSecond = 1 << 20; // 1 MiB/s with a 1 s tail-drop queue
+        net.delayMillis = 25;
+        byte[] up = bytes(20 << 20, 7);
+        UtpNet.End[] ends = connect(net, up, new byte[0], 1 << 20);
+        long start = net.now[0];
+        assertTrue(net.runUntil(() -> ends[1].in.size() >= 8 << 20, 60), "only " + ends[1].in.size());
+        double seconds = (net.now[0] - start) / 1000.0;
+        long queueAfterRampUp = 0;
+        net.maxQueueMicros = 0;
+        int before = ends[1].in.size();
+        long t0 = net.now[0];
+        assertTrue(net.runUntil(() -> ends[1].in.size() >= before + (8 << 20), 60));
+        queueAfterRampUp = net.maxQueueMicros;
+        double rate = (ends[1].in.size() - before) / ((net.now[0] - t0) / 1000.0);
+        assertTrue(rate > 0.85 * (1 << 20) * 1400 / 1448.0, "rate " + rate + " B/s, first 8 MiB in " + seconds + " s");
+        assertTrue(queueAfterRampUp < 160_000, "the bottleneck queued " + queueAfterRampUp / 1000 + " ms");
+        assertEquals(0, net.dropped, "the 1 s queue overflowed");
+    }
+
+    @Test
+    void hostileDatagramsAreCountedAndDropped() throws IOException {
+        UtpNet net = new UtpNet(8);
+        UtpEndpoint b = net.endpoint(2);
+        List<PeerStream> accepted = new ArrayList<>();
+        b.listen((s, from) -> accepted.add(s));
+        Random r = new Random(8);
+        for (int i = 0; i < 10_000; i++) {
+            byte[] junk = new byte[r.nextInt(60)];
+            r.nextBytes(junk);
+            if (junk.length > 0 && r.nextBoolean()) {
+                junk[0] = (byte) (r.nextInt(5) << 4 | 1); // a plausible type and version
+            }
+            b.received(java.nio.ByteBuffer.wrap(junk), UtpNet.address(1 + r.nextInt(200)));
+        }
+        assertTrue(b.connections() <= UtpEndpoint.MAX_SOCKETS, b.connections() + " sockets");
+        assertNotNull(b.summary());
+        assertTrue(net.runUntil(() -> b.connections() == 0 || net.now[0] > 1_000_000 + 30_000, 40));
+        assertEquals(List.of(), net.warnings);
+    }
+}
