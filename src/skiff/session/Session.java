@@ -259,6 +259,9 @@ public final class Session {
         }
         locks.forEach(FolderLock::close);
         tcp.close();
+        if (utp != null) {
+            utp.close();
+        }
         if (udp != null) {
             udp.close();
         }

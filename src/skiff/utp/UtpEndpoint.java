@@ -36,7 +36,7 @@ public final class UtpEndpoint {
     static final long TICK_MILLIS = 100;
     static final int RESETS_PER_TICK = 8;
     /** A header, a selective ack of 32 bytes and a payload. */
-    static final int PACKET_BUFFER_BYTES = UtpPacket.HEADER_BYTES + 2 + Reorder.MAX_SACK_BYTES + UtpSocket.PACKET_PAYLOAD;
+    static final int PACKET_BUFFER_BYTES = UtpPacket.HEADER_BYTES + 2 + Reorder.MAX_SACK_BYTES + Sender.PACKET_PAYLOAD;
 
     private record Key(InetSocketAddress peer, int id) { }
 
@@ -103,6 +103,18 @@ public final class UtpEndpoint {
         sockets.put(key, s);
         startTicking();
         return s;
+    }
+
+    /** Resets every connection and stops: the session is closing. */
+    public void close() {
+        acceptor = null;
+        for (UtpSocket s : List.copyOf(sockets.values())) {
+            s.abort();
+        }
+        if (tick != null) {
+            tick.cancel();
+            tick = null;
+        }
     }
 
     /** One datagram that is not KRPC: the UDP endpoint reuses it after the call. */

@@ -6,9 +6,9 @@ import java.nio.ByteBuffer;
 /**
  * One uTP connection (BEP 29) as a pure state machine: packets in ({@link #received}), time in
  * ({@link #tick}), bytes written and read by the stream above; packets out through its
- * {@link Link}. Sequence numbers and acks are 16 bits and wrap. The sender keeps what is
- * unacknowledged and resends it on three later acks (duplicate or selective) or on a timeout; the
- * receiver reorders up to {@link Reorder#MAX_AHEAD} packets and acks selectively. Loop thread only.
+ * {@link Link}. Sequence numbers and acks are 16 bits and wrap. The sending half is the
+ * {@link Sender}; here the handshake, the receiving half (in order, or held in {@link Reorder}
+ * and acked selectively) and the end: FIN, RESET, or time. Loop thread only.
  */
 final class UtpSocket {
     /** What the socket tells the stream above. Called last in each step, so the stream may act on the socket from inside. */
@@ -41,54 +41,29 @@ final class UtpSocket {
         void gone(UtpSocket s);
     }
 
-    /** Payload bytes per packet: 1400 plus the headers stays under a 1500-byte path. */
-    static final int PACKET_PAYLOAD = 1400;
-    /** Unacknowledged and unsent bytes held at most, and received bytes not yet read (the window we offer). */
-    static final int SEND_BUFFER_BYTES = 1 << 19;
-    /** Bytes taken from the writer ahead of the window, at least: a connection that cannot send holds little. */
-    static final int MIN_WRITE_AHEAD_BYTES = 32 << 10;
+    /** Received bytes not yet read, and packets held past a gap, at most: the window we offer. */
     static final int RECEIVE_BUFFER_BYTES = 1 << 18;
-    /** A SYN goes three times (1, 2 and 4 s apart) before the dial fails. */
-    static final int SYN_TRIES = 3;
-    /** Timeouts in a row, backing off, after which the connection is given up (1 + 2 + ... + 60 s: about 3 minutes). */
-    static final int MAX_TIMEOUTS = 8;
-    /** BEP 29: three later packets acknowledged mean the one before them is lost. */
-    static final int DUPLICATE_ACKS = 3;
     /** After release, how long a FIN may wait for its ack. */
     static final long LINGER_MILLIS = 10_000;
-    /** Acks older than this many packets behind are stale, not spoofed. */
-    static final int STALE_ACK_WINDOW = 64;
 
     private enum State { SYN_SENT, CONNECTED, CLOSED }
 
     private final Link link;
     private final int recvId;
     private final int sendId;
+    private final Sender sender;
     private Listener listener;
     private State state;
-    private final Flight flight;
-    private final ByteRing out = new ByteRing(SEND_BUFFER_BYTES);
     private final ByteRing in = new ByteRing(RECEIVE_BUFFER_BYTES);
     private final Reorder reorder = new Reorder();
-    private final Congestion congestion = new Congestion(PACKET_PAYLOAD);
     private final byte[] sackMask = new byte[Reorder.MAX_SACK_BYTES];
-    private long formed; // stream offset up to which bytes are in packets
     private int ackNr;
     private boolean ackQueued;
     private int replyMicros;
-    private long peerWindow = RECEIVE_BUFFER_BYTES;
-    private int lastAck = -1;
-    private int duplicateAcks;
-    private int recoverySeq; // no second halving of the window for losses before this
-    private boolean windowLimited;
-    private int timeouts;
-    private long rtoDeadlineMillis = Long.MAX_VALUE;
     private int peerFinSeq = -1;
     private boolean eof;
     private String resetWhy;
     private boolean released;
-    private boolean finQueued;
-    private boolean finSent;
     private long lingerDeadlineMillis;
     private boolean wantWrite;
 
@@ -96,17 +71,14 @@ final class UtpSocket {
         this.link = link;
         this.recvId = recvId & 0xffff;
         this.sendId = sendId & 0xffff;
-        this.flight = new Flight(firstSeq);
-        this.recoverySeq = firstSeq & 0xffff;
+        this.sender = new Sender(firstSeq, this::transmit);
         this.state = state;
     }
 
     /** An outgoing connection: its SYN goes at once. {@code recvId}: random, and free at the endpoint for this peer. */
     static UtpSocket dial(Link link, int recvId, int firstSeq) {
         UtpSocket s = new UtpSocket(link, recvId, recvId + 1, firstSeq, State.SYN_SENT);
-        int seq = s.flight.add(UtpPacket.ST_SYN, 0, 0, link.nowMicros());
-        s.transmit(UtpPacket.ST_SYN, seq, 0, 0);
-        s.armTimer();
+        s.sender.syn(link.nowMicros());
         return s;
     }
 
@@ -114,15 +86,10 @@ final class UtpSocket {
     static UtpSocket accept(Link link, UtpPacket syn, int firstSeq) {
         UtpSocket s = new UtpSocket(link, syn.connectionId + 1, syn.connectionId, firstSeq, State.CONNECTED);
         s.ackNr = syn.seq;
-        s.peerWindow = syn.windowBytes;
+        s.sender.peerWindow(syn.windowBytes);
         s.replyMicros = syn.timestampMicros == 0 ? 0 : (int) link.nowMicros() - syn.timestampMicros;
         s.sendAck();
         return s;
-    }
-
-    /** The id the peer's packets carry (the endpoint's key). */
-    int recvId() {
-        return recvId;
     }
 
     void listener(Listener l) {
@@ -133,11 +100,7 @@ final class UtpSocket {
         return state == State.CONNECTED;
     }
 
-    boolean closed() {
-        return state == State.CLOSED;
-    }
-
-    /** Bytes received and not yet read, for a stream that starts listening late. */
+    /** Bytes received and not yet read, the end, or a reset: something for a stream that starts listening late. */
     boolean hasReadable() {
         return in.size() > 0 || eof || resetWhy != null;
     }
@@ -148,36 +111,20 @@ final class UtpSocket {
     }
 
     Congestion congestion() {
-        return congestion;
+        return sender.congestion();
     }
 
     // ---- the stream above ----
 
     int write(ByteBuffer src) throws IOException {
-        if (state == State.CLOSED || finQueued) {
+        if (state == State.CLOSED || sender.finQueued()) {
             throw new IOException(resetWhy != null ? resetWhy : "uTP connection closed");
         }
-        int room = writeRoom();
-        if (room == 0) {
-            return 0;
+        int n = sender.write(src);
+        if (state == State.CONNECTED) {
+            sender.pump(link.nowMicros());
         }
-        int n;
-        if (src.remaining() <= room) {
-            n = out.put(src);
-        } else {
-            ByteBuffer part = src.duplicate();
-            part.limit(part.position() + room);
-            n = out.put(part);
-            src.position(src.position() + n);
-        }
-        pump();
         return n;
-    }
-
-    /** What a write takes now: twice the window ahead of what is acknowledged, at least {@link #MIN_WRITE_AHEAD_BYTES}. */
-    private int writeRoom() {
-        long ahead = Math.max(MIN_WRITE_AHEAD_BYTES, 2 * congestion.window());
-        return (int) Math.max(0, Math.min(out.free(), ahead - out.size()));
     }
 
     /** Bytes read into {@code dst}; -1 at the peer's FIN; a reset throws. */
@@ -190,7 +137,7 @@ final class UtpSocket {
         }
         long before = receiveWindow();
         int n = in.take(dst);
-        if (before < 2 * PACKET_PAYLOAD && receiveWindow() >= 2 * PACKET_PAYLOAD && state == State.CONNECTED) {
+        if (before < 2 * Sender.PACKET_PAYLOAD && receiveWindow() >= 2 * Sender.PACKET_PAYLOAD && state == State.CONNECTED) {
             sendAck(); // the window reopened: the peer waits to hear so
         }
         return n;
@@ -206,12 +153,10 @@ final class UtpSocket {
         listener = null;
         if (state == State.SYN_SENT) {
             close();
-            return;
-        }
-        if (state == State.CONNECTED && !finQueued) {
-            finQueued = true;
-            lingerDeadlineMillis = nowMillis() + LINGER_MILLIS;
-            pump();
+        } else if (state == State.CONNECTED && !sender.finQueued()) {
+            sender.queueFin();
+            lingerDeadlineMillis = link.nowMicros() / 1000 + LINGER_MILLIS;
+            sender.pump(link.nowMicros());
         }
     }
 
@@ -228,7 +173,7 @@ final class UtpSocket {
         }
         boolean justConnected = false;
         if (state == State.SYN_SENT) {
-            if (p.type != UtpPacket.ST_STATE || p.ack != flight.first()) {
+            if (p.type != UtpPacket.ST_STATE || !sender.acksSyn(p.ack)) {
                 return;
             }
             ackNr = (p.seq - 1) & 0xffff; // the STATE carries the number of the peer's first data packet
@@ -240,104 +185,34 @@ final class UtpSocket {
             }
             return;
         }
-        if (!ackPlausible(p.ack)) {
+        if (!sender.ackPlausible(p.ack)) {
             return; // acks data we never sent: not from our peer
         }
+        long now = link.nowMicros();
         if (p.timestampMicros != 0) {
-            replyMicros = (int) link.nowMicros() - p.timestampMicros;
+            replyMicros = (int) now - p.timestampMicros;
         }
-        peerWindow = p.windowBytes;
+        sender.peerWindow(p.windowBytes);
         int bytesBefore = in.size();
         boolean eofBefore = eof;
-        int roomBefore = writeRoom();
-        acked(p);
-        congestion.delaySample(p.timestampDifferenceMicros, nowMillis());
+        int roomBefore = sender.writeRoom();
+        sender.acked(p, now);
         if (p.type == UtpPacket.ST_DATA || p.type == UtpPacket.ST_FIN) {
             data(p);
         }
-        pump();
-        if (released && finSent && !flight.holds((flight.next() - 1) & 0xffff)) {
+        sender.pump(now);
+        if (released && sender.finAcked()) {
             close(); // our FIN is acknowledged: nothing more to say
             return;
         }
-        Listener l = listener;
-        if (l == null) {
-            return;
-        }
-        if (justConnected) {
-            l.opened();
+        if (justConnected && listener != null) {
+            listener.opened();
         }
         if ((in.size() > bytesBefore || eof != eofBefore) && listener != null) {
             listener.readable();
         }
-        if (wantWrite && listener != null && (justConnected || writeRoom() > roomBefore)) {
+        if (wantWrite && listener != null && (justConnected || sender.writeRoom() > roomBefore)) {
             listener.writable();
-        }
-    }
-
-    private boolean ackPlausible(int ack) {
-        int newest = (flight.next() - 1) & 0xffff;
-        int behind = (newest - ack) & 0xffff;
-        return behind <= flight.count() + STALE_ACK_WINDOW;
-    }
-
-    private void acked(UtpPacket p) {
-        long now = link.nowMicros();
-        int newlyAcked = 0;
-        boolean progressed = false;
-        while (flight.count() > 0 && ((p.ack - flight.first()) & 0xffff) < 0x8000) {
-            int seq = flight.first();
-            if (flight.mark(seq) != Flight.SACKED) {
-                newlyAcked += flight.length(seq);
-            }
-            if (flight.sends(seq) == 1 && flight.mark(seq) != Flight.SACKED) {
-                congestion.rttSample(now - flight.sentMicros(seq));
-            }
-            flight.removeFirst();
-            progressed = true;
-        }
-        out.discardTo(flight.count() > 0 ? flight.offset(flight.first()) : formed);
-        boolean loss = false;
-        if (p.sackLength > 0 && flight.count() > 0) {
-            int sackedAbove = 0;
-            for (int bit = p.sackLength * 8 - 1; bit >= -1; bit--) {
-                int seq = (p.ack + 2 + bit) & 0xffff;
-                if (!flight.holds(seq)) {
-                    continue;
-                }
-                if (bit >= 0 && p.sacked(seq)) {
-                    if (flight.mark(seq) == Flight.IN_FLIGHT) {
-                        newlyAcked += flight.length(seq);
-                    }
-                    if (flight.mark(seq) != Flight.SACKED) {
-                        flight.sacked(seq);
-                    }
-                    sackedAbove++;
-                } else if (sackedAbove >= DUPLICATE_ACKS && flight.mark(seq) == Flight.IN_FLIGHT) {
-                    flight.lost(seq);
-                    loss = true;
-                }
-            }
-        }
-        if (!progressed && flight.count() > 0 && p.ack == lastAck && p.type == UtpPacket.ST_STATE) {
-            if (++duplicateAcks == DUPLICATE_ACKS && flight.mark(flight.first()) == Flight.IN_FLIGHT) {
-                flight.lost(flight.first());
-                loss = true;
-            }
-        } else if (progressed) {
-            duplicateAcks = 0;
-        }
-        lastAck = p.ack;
-        if (progressed) {
-            timeouts = 0;
-            rtoDeadlineMillis = flight.count() > 0 ? nowMillis() + congestion.rtoMillis() : Long.MAX_VALUE;
-        }
-        if (loss && ((flight.first() - recoverySeq) & 0xffff) < 0x8000) {
-            congestion.lost();
-            recoverySeq = flight.next();
-        }
-        if (newlyAcked > 0) {
-            congestion.acked(newlyAcked, windowLimited);
         }
     }
 
@@ -360,75 +235,37 @@ final class UtpSocket {
                 in.put(p.payload);
             }
             ackNr = p.seq;
-            for (;;) {
-                if (peerFinSeq == ackNr) {
-                    eof = true;
-                    break;
-                }
-                int next = (ackNr + 1) & 0xffff;
-                if (peerFinSeq == next) {
-                    ackNr = next;
-                    continue;
-                }
-                byte[] held = reorder.take(next);
-                if (held == null) {
-                    break;
-                }
-                in.put(ByteBuffer.wrap(held));
-                ackNr = next;
-            }
+            deliverHeld();
         } else if (ahead < Reorder.MAX_AHEAD && p.type == UtpPacket.ST_DATA
                 && reorder.bytes() + in.size() + p.payload.remaining() <= RECEIVE_BUFFER_BYTES) {
             reorder.put(p.seq, p.payload);
         }
     }
 
+    /** After the packet we expected: what was held past the gap follows it, up to the next gap or the FIN. */
+    private void deliverHeld() {
+        for (;;) {
+            if (peerFinSeq == ackNr) {
+                eof = true;
+                return;
+            }
+            int next = (ackNr + 1) & 0xffff;
+            if (peerFinSeq == next) {
+                ackNr = next;
+                continue;
+            }
+            byte[] held = reorder.take(next);
+            if (held == null) {
+                return;
+            }
+            if (!released) {
+                in.put(ByteBuffer.wrap(held));
+            }
+            ackNr = next;
+        }
+    }
+
     // ---- packets out ----
-
-    /** Sends what the windows allow: packets marked lost first, then new data, then our FIN. */
-    private void pump() {
-        if (state != State.CONNECTED) {
-            return;
-        }
-        long now = link.nowMicros();
-        for (int seq = flight.firstLost(); seq >= 0 && fits(flight.length(seq)); seq = flight.firstLost()) {
-            flight.resent(seq, now);
-            transmit(flight.type(seq), seq, flight.offset(seq), flight.length(seq));
-        }
-        windowLimited = false;
-        while (!flight.full()) {
-            int waiting = (int) (out.end() - formed);
-            if (waiting == 0) {
-                if (finQueued && !finSent) {
-                    finSent = true;
-                    int seq = flight.add(UtpPacket.ST_FIN, formed, 0, now);
-                    transmit(UtpPacket.ST_FIN, seq, formed, 0);
-                }
-                break;
-            }
-            int length = Math.min(PACKET_PAYLOAD, waiting);
-            if (!fits(length)) {
-                windowLimited = true;
-                break;
-            }
-            int seq = flight.add(UtpPacket.ST_DATA, formed, length, now);
-            transmit(UtpPacket.ST_DATA, seq, formed, length);
-            formed += length;
-        }
-        armTimer();
-    }
-
-    /** Whether {@code length} more bytes fit both windows; with nothing in flight one packet always goes (a probe). */
-    private boolean fits(int length) {
-        long outstanding = flight.outstanding();
-        return outstanding == 0 || outstanding + length <= Math.min(congestion.window(), peerWindow);
-    }
-
-    private void armTimer() {
-        if (flight.count() > 0 && rtoDeadlineMillis == Long.MAX_VALUE) {
-            rtoDeadlineMillis = nowMillis() + congestion.rtoMillis();
-        }
-    }
 
     private void queueAck() {
         if (!ackQueued) {
@@ -440,7 +277,7 @@ final class UtpSocket {
     /** A STATE packet: our ack, selective ack and window, now. */
     void sendAck() {
         if (state != State.CLOSED) {
-            transmit(UtpPacket.ST_STATE, flight.next(), 0, 0);
+            transmit(UtpPacket.ST_STATE, sender.next(), 0, 0);
         }
     }
 
@@ -455,7 +292,7 @@ final class UtpSocket {
         UtpPacket.header(b, type, type == UtpPacket.ST_SYN ? recvId : sendId, (int) link.nowMicros(), replyMicros,
                 receiveWindow(), seq, ackNr, sackMask, sackBytes);
         if (length > 0) {
-            out.copy(offset, length, b);
+            sender.copy(offset, length, b);
         }
         b.flip();
         link.send(b);
@@ -466,51 +303,26 @@ final class UtpSocket {
         return Math.max(0, RECEIVE_BUFFER_BYTES - in.size() - reorder.bytes());
     }
 
-    // ---- time ----
+    // ---- time, and the end ----
 
-    /** Resends what timed out, and ends a connection that stays silent or a linger that ran out. */
+    /** Resends what timed out; ends a dial no one answers, a connection silent through every backoff, a linger that ran out. */
     void tick() {
         if (state == State.CLOSED) {
             return;
         }
-        long now = nowMillis();
-        if (released && now >= lingerDeadlineMillis && state != State.SYN_SENT) {
+        long now = link.nowMicros();
+        if (released && state == State.CONNECTED && now / 1000 >= lingerDeadlineMillis) {
             close();
             return;
         }
-        if (flight.count() == 0 || now < rtoDeadlineMillis) {
-            return;
-        }
-        timeouts++;
-        if (state == State.SYN_SENT && timeouts >= SYN_TRIES) {
-            fail("no uTP answer");
-            return;
-        }
-        if (timeouts > MAX_TIMEOUTS) {
-            reset("uTP connection timed out");
-            return;
-        }
-        congestion.timedOut();
-        rtoDeadlineMillis = now + congestion.rtoMillis();
-        if (state == State.SYN_SENT) {
-            flight.resent(flight.first(), link.nowMicros());
-            transmit(UtpPacket.ST_SYN, flight.first(), 0, 0);
-            return;
-        }
-        for (int k = 0; k < flight.count(); k++) {
-            int seq = (flight.first() + k) & 0xffff;
-            if (flight.mark(seq) == Flight.IN_FLIGHT) {
-                flight.lost(seq); // go-back: everything unacked goes again as the window reopens
+        if (sender.tick(now, state == State.SYN_SENT) == Sender.Timeout.GIVE_UP) {
+            if (state == State.SYN_SENT) {
+                fail("no uTP answer");
+            } else {
+                reset("uTP connection timed out");
             }
         }
-        pump();
     }
-
-    private long nowMillis() {
-        return link.nowMicros() / 1000;
-    }
-
-    // ---- the end ----
 
     private void fail(String why) {
         Listener l = listener;
@@ -536,7 +348,7 @@ final class UtpSocket {
     /** Sends a RESET and forgets the connection (the stream above failed). */
     void abort() {
         if (state != State.CLOSED) {
-            transmit(UtpPacket.ST_RESET, flight.next(), 0, 0);
+            transmit(UtpPacket.ST_RESET, sender.next(), 0, 0);
         }
         listener = null;
         close();

@@ -119,6 +119,11 @@ final class UtpStream implements PeerStream, UtpSocket.Listener {
         }
     }
 
+    /** Received bytes not yet read. For tests. */
+    int bufferedForTest() {
+        return socket == null ? 0 : socket.buffered();
+    }
+
     /** As if the connection above had thrown: the socket is reset. For tests. */
     void failedForTest() {
         failed(new IOException("test"));
