@@ -10,7 +10,8 @@ noisy machine. CPU is the exited process's own rusage (all threads, to its last 
 transmission-cli never exits, so its CPU is read from /proc when its done-script fires.
 
 Environment: BENCH_MB (default 1024), BENCH_RUNS (default 3), BENCH_CLIENTS (default all:
-skiff,skiff-mmap,aria2,transmission,libtorrent). BENCH_BASE_IMAGE: another skiff image (an
+skiff,skiff-mmap,aria2,transmission,libtorrent; skiff-utp and libtorrent-utp download over uTP, and
+with either the seeder takes uTP too). BENCH_BASE_IMAGE: another skiff image (an
 earlier commit's build/image) to run beside this one as skiff-base and skiff-base-mmap, so
 that a change is measured before and after in the same rounds.
 """
@@ -205,9 +206,10 @@ def main():
         info_hash = [l.split()[1] for l in show.splitlines() if l.startswith("Hash:")][0]
         procs.append(opentracker(work, info_hash, tport))
         sport = free_port()
+        utp = ["--transport", "both"] if any(c.endswith("-utp") for c in clients) else []
         lt = subprocess.Popen(["/usr/bin/python3", os.path.join(ROOT, "tools/lt_peer.py"), "--torrent", torrent,
                                "--save-path", seed, "--port", str(sport), "--seconds", "7200",
-                               "--reannounce-seconds", "2"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                               "--reannounce-seconds", "2"] + utp, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, text=True)
         procs.append(lt)
         wait_port(sport, lt)
@@ -217,17 +219,17 @@ def main():
             """The client's command line and, for transmission, the marker its done-script touches."""
             if name.startswith("skiff"):
                 # the jlink image with its small-host defaults (32 MiB heap), as a router would run it
-                io = ["--disk-io", "mmap"] if name.endswith("-mmap") else []
+                io = ["--disk-io", "mmap"] if name.endswith("-mmap") else ["--utp", "prefer"] if name.endswith("-utp") else []
                 image = base_image if name.startswith("skiff-base") else os.path.join(ROOT, "build/image")
                 # off the real network: no DHT routers, no router asked for a port (a base build may predate the options)
                 quiet_net = [] if name.startswith("skiff-base") else ["--no-dht", "--no-port-map"]
                 return [os.path.join(image, "bin/skiff"), "-q", "-d", dl, "--port", str(port)] + io + quiet_net + [torrent], None
-            if name == "libtorrent":
+            if name.startswith("libtorrent"):
                 # Debian's python3-libtorrent (the seeder's library) as a leecher; the process is the
                 # Python interpreter around it, which adds little once the session runs
                 return ["/usr/bin/python3", os.path.join(ROOT, "tools/lt_peer.py"), "--torrent", torrent,
                         "--save-path", dl, "--port", str(port), "--seconds", str(TIMEOUT), "--exit-when-done",
-                        "--peer", "127.0.0.1:%d" % sport], None
+                        "--peer", "127.0.0.1:%d" % sport] + (["--transport", "utp"] if name.endswith("-utp") else []), None
             if name == "aria2":
                 return ["aria2c", "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
                         "--enable-peer-exchange=false", "--listen-port=%d" % port, "--interface=127.0.0.1",

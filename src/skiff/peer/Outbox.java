@@ -17,6 +17,8 @@ final class Outbox {
     private int pieceLength;
     private final ArrayDeque<int[]> uploads = new ArrayDeque<>();
     private ByteBuffer out = ByteBuffer.allocate(256); // write mode: position = bytes queued
+    /** The block on its way: its header (read mode), then its bytes from the files. */
+    private final ByteBuffer header = ByteBuffer.allocate(PIECE_HEADER_WITH_LENGTH).limit(0);
     private long uploadOffset;
     private int uploadRemaining;
 
@@ -130,41 +132,54 @@ final class Outbox {
     }
 
     int queuedUploads() {
-        return uploads.size() + (uploadRemaining > 0 ? 1 : 0);
+        return uploads.size() + (uploading() ? 1 : 0);
     }
 
     /** Blocks are queued but none is on its way (the rate limit held them back). */
     boolean uploadsWaiting() {
-        return !uploads.isEmpty() && uploadRemaining == 0;
+        return !uploads.isEmpty() && !uploading();
     }
 
     boolean pending() {
-        return out.position() > 0 || uploadRemaining > 0;
+        return out.position() > 0 || uploading();
+    }
+
+    private boolean uploading() {
+        return uploadRemaining > 0 || header.hasRemaining();
     }
 
     /**
-     * Writes control bytes, then blocks while the socket takes them. {@code source} may be null
-     * (nothing is served); choked peers get no new blocks. Returns the bytes written.
+     * Writes the rest of a block on its way, then control bytes, then more blocks while the socket
+     * takes them. A block once begun is finished before anything else goes: a message queued
+     * meanwhile waits, or it would land inside the block (the socket takes part of a block
+     * whenever it is nearly full). {@code source} may be null (nothing is served); choked peers
+     * get no new blocks. Returns the bytes written.
      */
     long drain(PeerStream channel, BlockSource source, boolean choking, java.util.function.IntPredicate allowedFast,
                LongConsumer uploaded) throws IOException {
         long written = 0;
         while (true) {
-            if (out.position() > 0) {
-                out.flip();
-                written += channel.write(out);
-                out.compact();
-                if (out.position() > 0) {
-                    return written; // the socket is full
+            if (uploading()) {
+                if (header.hasRemaining()) {
+                    written += channel.write(header);
+                    if (header.hasRemaining()) {
+                        return written; // the socket is full
+                    }
                 }
-            }
-            if (uploadRemaining > 0) {
                 long n = source.transfer(uploadOffset, uploadRemaining, channel.fileTarget());
                 uploadOffset += n;
                 uploadRemaining -= (int) n;
                 written += n;
                 uploaded.accept(n);
                 if (uploadRemaining > 0) {
+                    return written;
+                }
+            }
+            if (out.position() > 0) {
+                out.flip();
+                written += channel.write(out);
+                out.compact();
+                if (out.position() > 0) {
                     return written;
                 }
             }
@@ -182,11 +197,12 @@ final class Outbox {
         if (choking && !allowedFast.test(r[0])) {
             return false; // choked peers get only what BEP 6's allowed fast set promised
         }
-        if (!source.allowUpload(r[2]) || !ensure(PIECE_HEADER_WITH_LENGTH)) {
+        if (!source.allowUpload(r[2])) {
             return false; // the loop's tick flushes again when the limit allows
         }
         uploads.poll();
-        out.putInt(9 + r[2]).put((byte) Wire.PIECE).putInt(r[0]).putInt(r[1]);
+        header.clear();
+        header.putInt(9 + r[2]).put((byte) Wire.PIECE).putInt(r[0]).putInt(r[1]).flip();
         uploadOffset = (long) r[0] * pieceLength + r[1];
         uploadRemaining = r[2];
         return true;

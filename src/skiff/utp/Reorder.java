@@ -33,7 +33,14 @@ final class Reorder {
         }
         int i = seq & (MAX_AHEAD - 1);
         if (held[i] != null) {
-            return; // a duplicate: it is the same packet
+            if (seqs[i] == seq) {
+                return; // a duplicate: it is the same packet
+            }
+            take(seqs[i]); // a packet long delivered another way: its slot is needed
+            if (held == null) {
+                put(seq, payload);
+                return;
+            }
         }
         byte[] copy = new byte[payload.remaining()];
         payload.duplicate().get(copy);
@@ -41,6 +48,15 @@ final class Reorder {
         seqs[i] = seq;
         count++;
         bytes += copy.length;
+    }
+
+    /** The length of the payload kept for {@code seq}, or -1 if none is. */
+    int length(int seq) {
+        if (count == 0) {
+            return -1;
+        }
+        int i = seq & (MAX_AHEAD - 1);
+        return held[i] == null || seqs[i] != seq ? -1 : held[i].length;
     }
 
     /** The payload kept for {@code seq}, taken out; null if none is. */

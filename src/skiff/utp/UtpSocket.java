@@ -136,9 +136,14 @@ final class UtpSocket {
             return eof ? -1 : 0;
         }
         long before = receiveWindow();
+        int ack = ackNr;
         int n = in.take(dst);
-        if (before < 2 * Sender.PACKET_PAYLOAD && receiveWindow() >= 2 * Sender.PACKET_PAYLOAD && state == State.CONNECTED) {
-            sendAck(); // the window reopened: the peer waits to hear so
+        if (reorder.count() > 0) {
+            deliverHeld(); // held packets that had no room may follow now
+        }
+        if (state == State.CONNECTED && (ackNr != ack
+                || before < 2 * Sender.PACKET_PAYLOAD && receiveWindow() >= 2 * Sender.PACKET_PAYLOAD)) {
+            queueAck(); // the window reopened, or more is acked: the peer waits to hear so
         }
         return n;
     }
@@ -234,6 +239,7 @@ final class UtpSocket {
             if (p.type == UtpPacket.ST_DATA && !released) { // after release, acked and dropped
                 in.put(p.payload);
             }
+            reorder.take(p.seq); // a copy held from an earlier send is no longer wanted
             ackNr = p.seq;
             deliverHeld();
         } else if (ahead < Reorder.MAX_AHEAD && p.type == UtpPacket.ST_DATA
@@ -242,7 +248,10 @@ final class UtpSocket {
         }
     }
 
-    /** After the packet we expected: what was held past the gap follows it, up to the next gap or the FIN. */
+    /**
+     * After the packet we expected: what was held past the gap follows it, up to the next gap, the
+     * FIN, or a packet the buffer has no room for yet (it follows when the reader makes room).
+     */
     private void deliverHeld() {
         for (;;) {
             if (peerFinSeq == ackNr) {
@@ -254,10 +263,11 @@ final class UtpSocket {
                 ackNr = next;
                 continue;
             }
-            byte[] held = reorder.take(next);
-            if (held == null) {
+            int length = reorder.length(next);
+            if (length < 0 || !released && length > in.free()) {
                 return;
             }
+            byte[] held = reorder.take(next);
             if (!released) {
                 in.put(ByteBuffer.wrap(held));
             }

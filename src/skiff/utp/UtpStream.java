@@ -91,6 +91,7 @@ final class UtpStream implements PeerStream, UtpSocket.Listener {
 
     @Override
     public void readable() {
+        int before = socket.buffered();
         try {
             events.readable();
         } catch (IOException | RuntimeException e) {
@@ -99,7 +100,9 @@ final class UtpStream implements PeerStream, UtpSocket.Listener {
         }
         // The reader takes a budget per turn; what it left is offered again next turn, as a
         // level-triggered socket would: no packet may come to prompt it while our window is full.
-        if (open && !againQueued && socket.buffered() > 0) {
+        // A reader that took nothing is waiting on purpose, and is not asked again and again.
+        int after = socket.buffered();
+        if (open && !againQueued && after > 0 && after < before) {
             againQueued = true;
             endpoint.loop().execute(() -> {
                 againQueued = false;

@@ -83,6 +83,20 @@ final class UtpNet {
         return true;
     }
 
+    /** Stalls {@code end}'s reading for {@code stallMillis} of every {@code periodMillis}, until {@code untilMillis}. */
+    void stallNowAndThen(End end, int periodMillis, int stallMillis, long untilMillis) {
+        loop.schedule(periodMillis - stallMillis, () -> {
+            end.paused = true;
+            loop.schedule(stallMillis, () -> {
+                end.paused = false;
+                end.readable(); // what arrived meanwhile waits in the stream; no event would come for it
+                if (now[0] < untilMillis) {
+                    stallNowAndThen(end, periodMillis, stallMillis, untilMillis);
+                }
+            });
+        });
+    }
+
     /** Turns the loop, jumping the clock to the next timer when idle, until {@code done} or {@code seconds} simulated. */
     boolean runUntil(java.util.function.BooleanSupplier done, int seconds) {
         long end = now[0] + seconds * 1000L;
@@ -105,6 +119,8 @@ final class UtpNet {
         Throwable closed;
         boolean sawEnd;
         IOException readError;
+        /** While set, readable events are ignored: a reader that stalls (a slow disk) and comes back. */
+        boolean paused;
 
         End(byte[] out, int readBudget) {
             this.out = ByteBuffer.wrap(out);
@@ -124,6 +140,9 @@ final class UtpNet {
 
         @Override
         public void readable() {
+            if (paused) {
+                return;
+            }
             ByteBuffer b = ByteBuffer.allocate(1000);
             for (int budget = readBudget; budget > 0; ) {
                 int n;

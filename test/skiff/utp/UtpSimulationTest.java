@@ -46,13 +46,21 @@ class UtpSimulationTest {
     }
 
     private static void transfer(long seed, double loss, int jitter, int size) throws IOException {
+        transfer(seed, loss, jitter, size, 50_000);
+    }
+
+    private static void transfer(long seed, double loss, int jitter, int size, int readBudget) throws IOException {
         UtpNet net = new UtpNet(seed);
         net.loss = loss;
         net.jitterMillis = jitter;
         byte[] up = bytes(size, seed);
         byte[] down = bytes(size / 3, seed + 1);
-        UtpNet.End[] ends = connect(net, up, down, 50_000);
-        boolean done = net.runUntil(() -> ends[1].in.size() == up.length && ends[0].in.size() == down.length, 600);
+        UtpNet.End[] ends = connect(net, up, down, readBudget);
+        if (readBudget < 10_000) {
+            net.bytesPerSecond = 100L << 20;
+            net.stallNowAndThen(ends[1], 100, 60, net.now[0] + 3_600_000);
+        }
+        boolean done = net.runUntil(() -> ends[1].in.size() == up.length && ends[0].in.size() == down.length, 3600);
         assertTrue(done, "seed " + seed + ": got " + ends[1].in.size() + " of " + up.length + " and "
             + ends[0].in.size() + " of " + down.length + " by " + net.now[0] + "; dropped " + net.dropped);
         assertArrayEquals(up, ends[1].in.toByteArray());
@@ -71,6 +79,15 @@ class UtpSimulationTest {
         for (long seed = 10; seed < 16; seed++) {
             transfer(seed, 0.05, 30, 600_000);
         }
+    }
+
+    /**
+     * A reader that takes little per turn, so the receive buffer fills while packets are held past
+     * gaps; and more than 65,536 packets, so sequence numbers wrap while some are held.
+     */
+    @Test
+    void aSlowReaderBehindLossGetsEveryByteAcrossTheSequenceWrap() throws IOException {
+        transfer(30, 0.02, 15, 100 << 20, 3000);
     }
 
     @Test
