@@ -4,8 +4,11 @@ import java.nio.ByteBuffer;
 
 /**
  * Bytes by stream offset, oldest first, in a ring that grows by doubling up to a cap and gives its
- * memory back once empty: a uTP stream's unacknowledged outgoing bytes, or its received bytes not
- * yet read. An idle connection holds no buffer.
+ * memory back each time it empties: a uTP stream's unacknowledged outgoing bytes, or its received
+ * bytes not yet read. An idle connection holds no buffer. A receiving stream empties after nearly
+ * every packet, so this makes garbage (3,790 young collections in a 1 GiB download against 230 for
+ * a ring kept until idle), yet measured faster: 11.5-12.2 s against 15.8-23.2 s for that download,
+ * and the same peak RssAnon (22.5-22.8 MiB).
  */
 final class ByteRing {
     private static final byte[] EMPTY = new byte[0];

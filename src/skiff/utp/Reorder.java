@@ -4,18 +4,24 @@ import java.nio.ByteBuffer;
 
 /**
  * Packets that arrived ahead of a gap, kept (copied) until the gap fills, and the selective ack
- * (BEP 29) that tells the sender which ones we hold. Bounded in packets and in bytes.
+ * (BEP 29) that tells the sender which ones we hold. Bounded in packets and in bytes. The copies
+ * go into arrays kept per slot and used again: a download that loses packets all the time would
+ * otherwise make one array per packet held, and those outlive the young generation.
  */
 final class Reorder {
     /** Packets past the next expected one that are kept; later ones are dropped and sent again (BEP 29's mask covers 256 with 32 bytes). */
     static final int MAX_AHEAD = 256;
     /** Selective-ack bytes sent at most: 256 packets. */
     static final int MAX_SACK_BYTES = MAX_AHEAD / 8;
+    /** A slot's array holds a full packet's payload from any client we know of. */
+    static final int SLOT_BYTES = 1500;
 
-    private byte[][] held;
+    private byte[][] slots;
+    private int[] lengths; // -1: empty
     private int[] seqs;
     private int count;
     private long bytes;
+    private boolean used;
 
     int count() {
         return count;
@@ -27,27 +33,29 @@ final class Reorder {
 
     /** Keeps a copy of {@code payload} for {@code seq}, which lies 1 to MAX_AHEAD - 1 past the next expected. */
     void put(int seq, ByteBuffer payload) {
-        if (held == null) {
-            held = new byte[MAX_AHEAD][];
+        if (slots == null) {
+            slots = new byte[MAX_AHEAD][];
+            lengths = new int[MAX_AHEAD];
             seqs = new int[MAX_AHEAD];
+            java.util.Arrays.fill(lengths, -1);
         }
+        used = true;
         int i = seq & (MAX_AHEAD - 1);
-        if (held[i] != null) {
+        if (lengths[i] >= 0) {
             if (seqs[i] == seq) {
                 return; // a duplicate: it is the same packet
             }
-            take(seqs[i]); // a packet long delivered another way: its slot is needed
-            if (held == null) {
-                put(seq, payload);
-                return;
-            }
+            drop(i); // a packet long delivered another way: its slot is needed
         }
-        byte[] copy = new byte[payload.remaining()];
-        payload.duplicate().get(copy);
-        held[i] = copy;
+        int n = payload.remaining();
+        if (slots[i] == null || slots[i].length < n) {
+            slots[i] = new byte[Math.max(SLOT_BYTES, n)];
+        }
+        payload.duplicate().get(slots[i], 0, n);
+        lengths[i] = n;
         seqs[i] = seq;
         count++;
-        bytes += copy.length;
+        bytes += n;
     }
 
     /** The length of the payload kept for {@code seq}, or -1 if none is. */
@@ -56,27 +64,36 @@ final class Reorder {
             return -1;
         }
         int i = seq & (MAX_AHEAD - 1);
-        return held[i] == null || seqs[i] != seq ? -1 : held[i].length;
+        return lengths[i] >= 0 && seqs[i] == seq ? lengths[i] : -1;
     }
 
-    /** The payload kept for {@code seq}, taken out; null if none is. */
-    byte[] take(int seq) {
-        if (count == 0) {
-            return null;
+    /** Moves the payload kept for {@code seq} into {@code into} (null: drops it); false if none is kept. */
+    boolean take(int seq, ByteRing into) {
+        if (length(seq) < 0) {
+            return false;
         }
         int i = seq & (MAX_AHEAD - 1);
-        byte[] b = held[i];
-        if (b == null || seqs[i] != seq) {
-            return null;
+        if (into != null) {
+            into.put(ByteBuffer.wrap(slots[i], 0, lengths[i]));
         }
-        held[i] = null;
+        drop(i);
+        return true;
+    }
+
+    private void drop(int i) {
         count--;
-        bytes -= b.length;
-        if (count == 0) {
-            held = null; // the memory goes back once the gap is filled
+        bytes -= lengths[i];
+        lengths[i] = -1;
+    }
+
+    /** Lets the arrays go if nothing is held and nothing was put since the last call (the socket's tick). */
+    void trim() {
+        if (count == 0 && !used) {
+            slots = null;
+            lengths = null;
             seqs = null;
         }
-        return b;
+        used = false;
     }
 
     /**
@@ -92,7 +109,7 @@ final class Reorder {
         for (int bit = 0; bit < MAX_SACK_BYTES * 8; bit++) {
             int seq = (ack + 2 + bit) & 0xffff;
             int i = seq & (MAX_AHEAD - 1);
-            if (held[i] != null && seqs[i] == seq) {
+            if (lengths[i] >= 0 && seqs[i] == seq) {
                 mask[bit >>> 3] |= (byte) (1 << (bit & 7));
                 last = bit;
             }

@@ -48,6 +48,7 @@ public final class UtpEndpoint {
     private final UtpPacket packet = new UtpPacket();
     private final ByteBuffer outBuffer = ByteBuffer.allocate(PACKET_BUFFER_BYTES);
     private final List<UtpSocket> acksDue = new ArrayList<>();
+    private final Runnable flushAcks = this::flushAcks;
     private Acceptor acceptor;
     private Timer tick;
     private int resetsLeft = RESETS_PER_TICK;
@@ -252,7 +253,7 @@ public final class UtpEndpoint {
         @Override
         public void ackLater(UtpSocket s) {
             if (acksDue.isEmpty()) {
-                loop.execute(UtpEndpoint.this::flushAcks);
+                loop.execute(flushAcks);
             }
             acksDue.add(s);
         }

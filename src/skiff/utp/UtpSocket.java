@@ -239,7 +239,7 @@ final class UtpSocket {
             if (p.type == UtpPacket.ST_DATA && !released) { // after release, acked and dropped
                 in.put(p.payload);
             }
-            reorder.take(p.seq); // a copy held from an earlier send is no longer wanted
+            reorder.take(p.seq, null); // a copy held from an earlier send is no longer wanted
             ackNr = p.seq;
             deliverHeld();
         } else if (ahead < Reorder.MAX_AHEAD && p.type == UtpPacket.ST_DATA
@@ -267,10 +267,7 @@ final class UtpSocket {
             if (length < 0 || !released && length > in.free()) {
                 return;
             }
-            byte[] held = reorder.take(next);
-            if (!released) {
-                in.put(ByteBuffer.wrap(held));
-            }
+            reorder.take(next, released ? null : in);
             ackNr = next;
         }
     }
@@ -320,6 +317,7 @@ final class UtpSocket {
         if (state == State.CLOSED) {
             return;
         }
+        reorder.trim();
         long now = link.nowMicros();
         if (released && state == State.CONNECTED && now / 1000 >= lingerDeadlineMillis) {
             close();
