@@ -59,29 +59,7 @@ class EncryptionInteropTest {
                 break;
             }
         }
-        throw new AssertionError("never saw '" + text + "': " + tail(p.output()));
-    }
-
-    /** Waits for {@code text} in {@code p}'s log; the poll's pause is a wait on {@code p}, so one that ends fails at once. */
-    private static void awaitFile(Process p, Path log, String text, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            if (p.waitFor(100, TimeUnit.MILLISECONDS)) {
-                break;
-            }
-        }
-        throw new AssertionError("never saw '" + text + "' in " + log + ": " + read(log));
-    }
-
-    private static String tail(String s) {
-        return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
-    }
-
-    private static String read(Path log) throws Exception {
-        return Files.exists(log) ? tail(Files.readString(log)) : "(no log)";
+        throw new AssertionError("never saw '" + text + "': " + Interop.tail(p.output()));
     }
 
     /** Two libtorrent leechers that take encrypted connections only, one wanting RC4, one a plaintext payload. */
@@ -101,16 +79,16 @@ class EncryptionInteropTest {
             }
             for (int i = 0; i < leechers.size(); i++) {
                 Path log = tmp.resolve("lt-" + List.of("rc4", "plaintext").get(i) + ".log");
-                assertTrue(leechers.get(i).waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), read(log));
-                assertEquals(0, leechers.get(i).exitValue(), read(log));
+                assertTrue(leechers.get(i).waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), Interop.read(log));
+                assertEquals(0, leechers.get(i).exitValue(), Interop.read(log));
             }
             Content.assertSameBytes(source, tmp.resolve("lt-rc4/file.bin"));
             Content.assertSameBytes(source, tmp.resolve("lt-plaintext/file.bin"));
             seeder.process.destroy();
-            assertEquals(0, seeder.waitFor(30), tail(seeder.output()));
+            assertEquals(0, seeder.waitFor(30), Interop.tail(seeder.output()));
             String out = seeder.output();
-            assertTrue(out.contains("encrypted=2"), tail(out));
-            assertTrue(out.contains("encrypted (RC4)") && out.contains("encrypted handshake, plaintext payload"), tail(out));
+            assertTrue(out.contains("encrypted=2"), Interop.tail(out));
+            assertTrue(out.contains("encrypted (RC4)") && out.contains("encrypted handshake, plaintext payload"), Interop.tail(out));
         } finally {
             for (Process p : leechers) {
                 Procs.stop(p);
@@ -133,15 +111,15 @@ class EncryptionInteropTest {
             int seedPort = Ports.free();
             Process lt = ReferencePeers.libtorrent(torrent, tmp.resolve("seed"), seedPort, tmp.resolve("lt-" + c[1] + ".log"),
                 "--encryption", c[0]);
-            awaitFile(lt, tmp.resolve("lt-" + c[1] + ".log"), "state=seeding", 60); // a torrent still checking turns peers away
+            Interop.awaitFile(lt, tmp.resolve("lt-" + c[1] + ".log"), "state=seeding", 60); // a torrent still checking turns peers away
             Path dl = Files.createDirectories(tmp.resolve("skiff-" + c[1]));
             SkiffProcess leecher = null;
             try {
                 leecher = skiff("skiff-" + c[1], dl, "--seed-ratio", "0", "--encryption", c[1], "--peer", "127.0.0.1:" + seedPort);
-                assertEquals(0, leecher.waitFor(Interop.timeoutSeconds()), c[1] + ": " + tail(leecher.output()));
+                assertEquals(0, leecher.waitFor(Interop.timeoutSeconds()), c[1] + ": " + Interop.tail(leecher.output()));
                 Content.assertSameBytes(source, dl.resolve("file.bin"));
                 assertTrue(leecher.output().contains("127.0.0.1:" + seedPort + ": handshake (" + c[2] + ")"),
-                    c[1] + ": " + tail(leecher.output()));
+                    c[1] + ": " + Interop.tail(leecher.output()));
             } finally {
                 Procs.stop(lt);
                 if (leecher != null) {
@@ -166,11 +144,11 @@ class EncryptionInteropTest {
                 Path dl = Files.createDirectories(tmp.resolve("aria2"));
                 aria = ReferencePeers.aria2(torrent, dl, Ports.free(), tmp.resolve("aria2.log"), "--seed-time=0",
                     "--bt-require-crypto=true", "--bt-min-crypto-level=arc4");
-                assertTrue(aria.waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), read(tmp.resolve("aria2.log")));
-                assertEquals(0, aria.exitValue(), read(tmp.resolve("aria2.log")));
+                assertTrue(aria.waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), Interop.read(tmp.resolve("aria2.log")));
+                assertEquals(0, aria.exitValue(), Interop.read(tmp.resolve("aria2.log")));
                 Content.assertSameBytes(source, dl.resolve("file.bin"));
-                assertEquals(0, seeder.waitFor(30), tail(seeder.output()));
-                assertTrue(seeder.output().contains("encrypted (RC4)"), tail(seeder.output()));
+                assertEquals(0, seeder.waitFor(30), Interop.tail(seeder.output()));
+                assertTrue(seeder.output().contains("encrypted (RC4)"), Interop.tail(seeder.output()));
             } finally {
                 Procs.stop(aria);
                 Procs.stop(seeder.process);
@@ -202,7 +180,7 @@ class EncryptionInteropTest {
                     }
                 }
                 Content.assertSameBytes(source, dl.resolve("file.bin"));
-                assertTrue(seeder.output().contains("(second try)"), tail(seeder.output()));
+                assertTrue(seeder.output().contains("(second try)"), Interop.tail(seeder.output()));
             } finally {
                 Procs.stop(tr);
                 if (seeder != null) {

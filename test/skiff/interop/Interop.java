@@ -4,12 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import skiff.loop.WorkerPool;
 import skiff.metainfo.Metainfo;
 import skiff.metainfo.MetainfoParser;
 import skiff.metainfo.TorrentCreator;
 
-/** Shared set-up for the interop tests: sizes, torrents made with skiff's own creator. */
+/** Shared set-up for the interop tests: sizes, torrents made with skiff's own creator, waiting on logs. */
 final class Interop {
     private Interop() {
     }
@@ -39,5 +40,28 @@ final class Interop {
         } finally {
             WorkerPool.shutdown(pool, 1000);
         }
+    }
+
+    /** The last 3000 characters: enough of a log to see why. */
+    static String tail(String s) {
+        return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
+    }
+
+    static String read(Path log) throws Exception {
+        return Files.exists(log) ? tail(Files.readString(log)) : "(no log)";
+    }
+
+    /** Waits for {@code text} in {@code p}'s log; the poll's pause is a wait on {@code p}, so one that ends fails at once. */
+    static void awaitFile(Process p, Path log, String text, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            if (p.waitFor(100, TimeUnit.MILLISECONDS)) {
+                break;
+            }
+        }
+        throw new AssertionError("never saw '" + text + "' in " + log + ": " + read(log));
     }
 }

@@ -37,27 +37,6 @@ class UtpInteropTest {
         Interop.torrent(source, torrent, List.of("http://127.0.0.1:1/announce"), 64 << 10);
     }
 
-    private static String tail(String s) {
-        return s.length() > 3000 ? s.substring(s.length() - 3000) : s;
-    }
-
-    private static String read(Path log) throws Exception {
-        return Files.exists(log) ? tail(Files.readString(log)) : "(no log)";
-    }
-
-    private static void awaitFile(Process p, Path log, String text, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            if (p.waitFor(100, TimeUnit.MILLISECONDS)) {
-                break;
-            }
-        }
-        throw new AssertionError("never saw '" + text + "' in " + log + ": " + read(log));
-    }
-
     /**
      * skiff with --utp prefer downloads from a uTP-only libtorrent seeder; from one that also
      * requires RC4, by its encrypted second try, over uTP again.
@@ -73,14 +52,14 @@ class UtpInteropTest {
                 "--encryption", c[0]);
             SkiffProcess leecher = null;
             try {
-                awaitFile(lt, ltLog, "state=seeding", 60);
+                Interop.awaitFile(lt, ltLog, "state=seeding", 60);
                 Path dl = Files.createDirectories(tmp.resolve("skiff-" + c[0]));
                 leecher = SkiffProcess.start(tmp.resolve("skiff-" + c[0] + ".log"), "-l", "DEBUG", "-d", dl.toString(), "--port",
                     String.valueOf(Ports.free()), "--bind", "127.0.0.1", "--no-dht", "--utp", "prefer", "--seed-ratio", "0",
                     "--peer", "127.0.0.1:" + seedPort, torrent.toString());
-                assertEquals(0, leecher.waitFor(Interop.timeoutSeconds()), c[0] + ": " + tail(leecher.output()));
+                assertEquals(0, leecher.waitFor(Interop.timeoutSeconds()), c[0] + ": " + Interop.tail(leecher.output()));
                 Content.assertSameBytes(source, dl.resolve("file.bin"));
-                assertTrue(leecher.output().contains("127.0.0.1:" + seedPort + ": handshake (" + c[1]), c[0] + ": " + tail(leecher.output()));
+                assertTrue(leecher.output().contains("127.0.0.1:" + seedPort + ": handshake (" + c[1]), c[0] + ": " + Interop.tail(leecher.output()));
             } finally {
                 Procs.stop(lt);
                 if (leecher != null) {
@@ -111,16 +90,16 @@ class UtpInteropTest {
             }
             for (int i = 0; i < leechers.size(); i++) {
                 Path log = tmp.resolve("lt-" + kinds.get(i) + ".log");
-                assertTrue(leechers.get(i).waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), read(log));
-                assertEquals(0, leechers.get(i).exitValue(), read(log));
+                assertTrue(leechers.get(i).waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), Interop.read(log));
+                assertEquals(0, leechers.get(i).exitValue(), Interop.read(log));
                 Content.assertSameBytes(source, tmp.resolve("lt-" + kinds.get(i) + "/file.bin"));
             }
             seeder.process.destroy();
-            assertEquals(0, seeder.waitFor(30), tail(seeder.output()));
+            assertEquals(0, seeder.waitFor(30), Interop.tail(seeder.output()));
             String out = seeder.output();
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("uTP: accepted=(\\d+) ").matcher(out);
-            assertTrue(m.find() && Integer.parseInt(m.group(1)) >= 2, tail(out)); // a leecher may come back after a hiccup
-            assertTrue(out.contains("handshake (utp, encrypted (RC4))"), tail(out));
+            assertTrue(m.find() && Integer.parseInt(m.group(1)) >= 2, Interop.tail(out)); // a leecher may come back after a hiccup
+            assertTrue(out.contains("handshake (utp, encrypted (RC4))"), Interop.tail(out));
         } finally {
             for (Process p : leechers) {
                 Procs.stop(p);

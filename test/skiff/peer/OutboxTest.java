@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import skiff.testutil.StubStream;
 
 /**
  * The outbox over a socket that takes a little at a time, as a nearly full one does: a block
@@ -19,9 +20,9 @@ class OutboxTest {
     private static final int PIECE = 32 << 10;
 
     /** A stream that takes at most {@code perWrite} bytes per write. */
-    private static final class Trickle implements PeerStream {
+    private static final class Trickle extends StubStream {
         final ByteArrayOutputStream got = new ByteArrayOutputStream();
-        int perWrite;
+        final int perWrite;
 
         Trickle(int perWrite) {
             this.perWrite = perWrite;
@@ -34,47 +35,6 @@ class OutboxTest {
             src.get(b);
             got.write(b, 0, n);
             return n;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
-            return write(srcs[offset]);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) {
-            return 0;
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) {
-            return 0;
-        }
-
-        @Override
-        public void start(Events events) {
-        }
-
-        @Override
-        public boolean connected() {
-            return true;
-        }
-
-        @Override
-        public void wantWrite(boolean want) {
-        }
-
-        @Override
-        public void release() {
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public void close() {
         }
     }
 

@@ -4,27 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import skiff.peer.PeerStream;
+import skiff.testutil.StubStream;
 
 /** One transport that cannot connect gives way to the other, once; the connection above hears one outcome. */
 class TransportRetryTest {
-    /** A stream whose connect outcome the test decides. */
-    private static final class Stub implements PeerStream {
+    /** A stream whose connect outcome the test decides, through the events it was started with. */
+    private static final class Stub extends StubStream {
         final String name;
-        Events events;
-        boolean released;
 
         Stub(String name) {
             this.name = name;
-        }
-
-        @Override
-        public void start(Events e) {
-            events = e;
         }
 
         @Override
@@ -33,47 +26,8 @@ class TransportRetryTest {
         }
 
         @Override
-        public void wantWrite(boolean want) {
-        }
-
-        @Override
-        public void release() {
-            released = true;
-        }
-
-        @Override
         public String transport() {
             return name;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) {
-            return 0;
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) {
-            return 0;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            return 0;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) {
-            return 0;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !released;
-        }
-
-        @Override
-        public void close() {
-            released = true;
         }
     }
 
