@@ -168,6 +168,36 @@ class UtpSimulationTest {
         assertEquals(0, net.dropped, "the 1 s queue overflowed");
     }
 
+    /**
+     * A SYN flood from 3,000 addresses: at most {@link UtpEndpoint#MAX_SOCKETS} connections at once,
+     * the rest refused and counted; the ones the acceptor turns away (as the router does when busy)
+     * are gone after their FIN's linger, and the endpoint's timer stops with them.
+     */
+    @Test
+    void aSynFloodIsCappedAndDrains() throws IOException {
+        UtpNet net = new UtpNet(9);
+        UtpEndpoint b = net.endpoint(2);
+        int[] accepted = {0};
+        b.listen((stream, from) -> {
+            accepted[0]++;
+            stream.release(); // busy: turned away at once
+        });
+        java.nio.ByteBuffer syn = java.nio.ByteBuffer.allocate(UtpPacket.HEADER_BYTES);
+        for (int i = 0; i < 3000; i++) {
+            syn.clear();
+            UtpPacket.header(syn, UtpPacket.ST_SYN, i, 1, 0, 1 << 20, 1, 0, null, 0);
+            syn.flip();
+            b.received(syn, new InetSocketAddress("10.7." + (i / 250) + "." + (i % 250), 4000 + i));
+            assertTrue(b.connections() <= UtpEndpoint.MAX_SOCKETS, b.connections() + " connections");
+        }
+        assertEquals(UtpEndpoint.MAX_SOCKETS, accepted[0]);
+        assertTrue(b.summary().contains("refused=" + (3000 - UtpEndpoint.MAX_SOCKETS)), b.summary());
+        assertTrue(net.runUntil(() -> b.connections() == 0, 30), b.connections() + " left");
+        assertTrue(net.now[0] - 1_000_000 <= UtpSocket.LINGER_MILLIS + 1000, "drained after " + (net.now[0] - 1_000_000) + " ms");
+        assertTrue(net.runUntil(() -> net.loop.nextTimerMillis() == Long.MAX_VALUE, 5),
+            "the endpoint's tick stops with its last connection");
+    }
+
     @Test
     void hostileDatagramsAreCountedAndDropped() throws IOException {
         UtpNet net = new UtpNet(8);
