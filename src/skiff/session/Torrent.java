@@ -111,7 +111,7 @@ public final class Torrent {
             d.announcer(magnetAnnouncer, true);
         } else if (trackers != null && (magnetTiers == null || !magnetTiers.isEmpty())) {
             d.announcer(new Announcer(loop, tiers(urls), m.infoHash(), settings.peerId(), network.port(), random, d,
-                    d.trackerListener()));
+                    d.trackerListener()), false);
         }
         if (metadata == null) {
             d.addPeers(givenPeers);

@@ -107,12 +107,10 @@ public final class Download implements Announcer.Stats {
         return network.port();
     }
 
-    /** Trackers come from Main, which knows how to make them. */
-    public void announcer(Announcer a) {
-        announcer(a, false);
-    }
-
-    /** An announcer already running (a magnet link's, announcing since before the metainfo came): it now reports to this download. */
+    /**
+     * The trackers (the session makes them). {@code started}: an announcer already running (a
+     * magnet link's, announcing since before the metainfo came), which now reports to this download.
+     */
     public void announcer(Announcer a, boolean started) {
         this.announcer = a;
         this.announcerStarted = started;

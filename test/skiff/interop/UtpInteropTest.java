@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import skiff.testutil.Content;
+import skiff.testutil.Opentracker;
 import skiff.testutil.Ports;
 import skiff.testutil.Procs;
 import skiff.testutil.ReferencePeers;
@@ -20,7 +21,7 @@ import skiff.testutil.SkiffProcess;
 /**
  * uTP (BEP 29) against libtorrent's own on 127.0.0.1, with libtorrent's TCP off so that every
  * byte goes over uTP: skiff downloads from libtorrent seeders (plain, and one that requires RC4)
- * and seeds to libtorrent leechers (plain, and encrypted).
+ * and seeds to libtorrent leechers (plain, and encrypted); and against Transmission's (libutp).
  */
 @Tag("interop")
 class UtpInteropTest {
@@ -30,11 +31,45 @@ class UtpInteropTest {
     private Path source;
     private Path torrent;
 
-    private void content() throws Exception {
+    private skiff.metainfo.Metainfo content() throws Exception {
         Path seedDir = Files.createDirectories(tmp.resolve("seed"));
         source = Content.random(seedDir.resolve("file.bin"), Interop.bigBytes() / 4, 29);
         torrent = tmp.resolve("t.torrent");
-        Interop.torrent(source, torrent, List.of("http://127.0.0.1:1/announce"), 64 << 10);
+        return Interop.torrent(source, torrent, List.of("http://127.0.0.1:1/announce"), 64 << 10);
+    }
+
+    /**
+     * Transmission with uTP on, which never dials loopback peers: a skiff seeder with --utp prefer
+     * learns it from the tracker and dials it over uTP; Transmission's own uTP (libutp) takes the file.
+     */
+    @Test
+    void transmissionLeechesOverUtpFromSkiff() throws Exception {
+        skiff.metainfo.Metainfo meta = content();
+        try (Opentracker ot = Opentracker.start(List.of(meta.infoHashHex()))) {
+            Interop.torrent(source, torrent, List.of(ot.http()), 64 << 10);
+            Path dl = Files.createDirectories(tmp.resolve("tr"));
+            Process tr = ReferencePeers.transmission(torrent, dl, Ports.free(), tmp, tmp.resolve("tr.log"), "\"utp-enabled\": true");
+            SkiffProcess seeder = null;
+            try {
+                ot.awaitLeechers(meta.infoHashHex(), 1, 60);
+                seeder = SkiffProcess.start(tmp.resolve("seeder.log"), "--seed", "-l", "DEBUG", "-d", tmp.resolve("seed").toString(),
+                    "--port", String.valueOf(Ports.free()), "--no-dht", "--utp", "prefer", torrent.toString());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Interop.timeoutSeconds());
+                Path copy = dl.resolve("file.bin");
+                while (System.nanoTime() < deadline && !(Files.exists(copy) && Files.mismatch(source, copy) == -1)) {
+                    if (tr.waitFor(500, TimeUnit.MILLISECONDS) || seeder.process.waitFor(0, TimeUnit.MILLISECONDS)) {
+                        break; // either one gone: what is on disk now is all there will be
+                    }
+                }
+                Content.assertSameBytes(source, copy);
+                assertTrue(seeder.output().contains(": handshake (utp"), Interop.tail(seeder.output()));
+            } finally {
+                Procs.stop(tr);
+                if (seeder != null) {
+                    Procs.stop(seeder.process);
+                }
+            }
+        }
     }
 
     /**
