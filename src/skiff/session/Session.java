@@ -267,7 +267,7 @@ public final class Session {
         }
     }
 
-    /** How connections use uTP from now on: off refuses it, allow takes it and dials TCP first, prefer dials uTP first. */
+    /** How connections use uTP from now on: off refuses it, allow takes it and dials TCP, prefer dials uTP first. */
     public void utp(skiff.utp.UtpMode mode) {
         utpMode = mode;
         if (utp != null) {
@@ -280,15 +280,16 @@ public final class Session {
         return utp == null ? null : utp.summary();
     }
 
-    /** A stream to {@code address} by the transports the uTP mode allows, the preferred one first. */
+    /**
+     * A stream to {@code address}: over TCP, or with {@code --utp prefer} over uTP first and TCP
+     * when uTP gets no answer. TCP does not fall back to uTP: a refused TCP connect means no client
+     * listens there, and a TCP connect that hangs is timed out by the swarm above the stream.
+     */
     private PeerStream dialTransport(InetSocketAddress address) throws IOException {
-        if (utp == null || utpMode == skiff.utp.UtpMode.OFF) {
+        if (utp == null || utpMode != skiff.utp.UtpMode.PREFER) {
             return tcp.dial(address);
         }
-        if (utpMode == skiff.utp.UtpMode.PREFER) {
-            return new TransportRetry(utp.dial(address), () -> tcp.dial(address));
-        }
-        return new TransportRetry(tcp.dial(address), () -> utp.dial(address));
+        return new TransportRetry(utp.dial(address), () -> tcp.dial(address));
     }
 
     /** How connections use MSE from now on: incoming ones as they come, outgoing ones as we dial. */

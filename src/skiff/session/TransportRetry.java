@@ -4,9 +4,9 @@ import skiff.peer.PeerStream;
 import skiff.peer.SecondTry;
 
 /**
- * An outgoing stream whose transport could not reach the peer dials it once more the other way:
- * uTP after TCP (a peer that only UDP reaches), or TCP after uTP (a peer without uTP). The
- * connection above hears one connect or one failure. Loop thread only.
+ * An outgoing stream whose transport could not reach the peer dials it once more another way
+ * (TCP after uTP: a peer without uTP). The connection above hears one connect or one failure.
+ * Loop thread only.
  */
 final class TransportRetry extends SecondTry {
     private String firstFailure;

@@ -5,11 +5,11 @@ public enum UtpMode {
     /** TCP only: SYNs are refused. */
     OFF,
     /**
-     * The default: incoming uTP accepted; dials go over TCP (the kernel moves the bytes, with
-     * sendfile), and over uTP once when TCP cannot connect (a peer reachable only by UDP).
+     * The default: incoming uTP accepted; dials go over TCP, where the kernel moves the bytes (with
+     * sendfile): 301.6-397.2 MiB/s from one libtorrent seeder against 29.0-59.2 over uTP.
      */
     ALLOW,
-    /** Dials go over uTP first, as libtorrent's do, and over TCP when uTP cannot connect. */
+    /** Dials go over uTP first, as libtorrent's do, and over TCP when uTP gets no answer or a RESET. */
     PREFER;
 
     /** The mode a user names (off, allow, prefer), or null. */
