@@ -23,8 +23,11 @@ final class Sender {
     static final int SEND_BUFFER_BYTES = 1 << 19;
     /** Bytes taken from the writer ahead of the window, at least: a connection that cannot send holds little. */
     static final int MIN_WRITE_AHEAD_BYTES = 32 << 10;
-    /** A SYN goes three times (1, 2 and 4 s apart) before the dial fails. */
-    static final int SYN_TRIES = 3;
+    /**
+     * A SYN goes twice (its timeout 1 s, then 2) before the dial fails after 3 s, libtorrent's
+     * utp_connect_timeout: with --utp prefer, TCP then has 7 of the swarm's 10 s to connect.
+     */
+    static final int SYN_TRIES = 2;
     /** Timeouts in a row, backing off, after which the connection is given up (1 + 2 + ... + 60 s: about 3 minutes). */
     static final int MAX_TIMEOUTS = 8;
     /** BEP 29: three later packets acknowledged mean the one before them is lost. */
