@@ -24,6 +24,9 @@ class ArgsTest {
         assertEquals(skiff.mse.Encryption.ALLOW, a.encryption);
         assertEquals(skiff.mse.Encryption.REQUIRE, Args.parse(new String[] {"--encryption", "require", "t"}).encryption);
         assertEquals(skiff.mse.Encryption.OFF, Args.parse(new String[] {"--encryption=off", "t"}).encryption);
+        assertEquals(skiff.utp.UtpMode.ALLOW, a.utp);
+        assertEquals(skiff.utp.UtpMode.PREFER, Args.parse(new String[] {"--utp", "prefer", "t"}).utp);
+        assertEquals(skiff.utp.UtpMode.OFF, Args.parse(new String[] {"--utp=OFF", "t"}).utp);
         Args p = Args.parse(new String[] {"--peer", "127.0.0.1:6881", "--peer=[::1]:7000", "--peer", "box.lan:1", "t"});
         assertEquals(List.of("127.0.0.1:6881", "::1:7000", "box.lan:1"),
             p.peers.stream().map(x -> x.getHostString() + ":" + x.getPort()).toList());
@@ -104,6 +107,7 @@ class ArgsTest {
             {"unknown option '-z'", "-qz", "t"},
             {"--disk-io takes positional or mmap, not 'fast'", "--disk-io", "fast", "t"},
             {"--encryption takes off, allow, prefer or require, not 'rc4'", "--encryption", "rc4", "t"},
+            {"--utp takes off, allow or prefer, not 'yes'", "--utp", "yes", "t"},
             {"--peer needs HOST:PORT", "--peer", "::1", "t"},
             {"--peer needs HOST:PORT", "--peer", "6881", "t"},
             {"from 1 to 65535", "--peer", "h:0", "t"},
