@@ -49,6 +49,7 @@ public final class UtpEndpoint {
     private final ByteBuffer outBuffer = ByteBuffer.allocate(PACKET_BUFFER_BYTES);
     private final List<UtpSocket> acksDue = new ArrayList<>();
     private final Runnable flushAcks = this::flushAcks;
+    private final ReceiveBudget budget = new ReceiveBudget();
     private Acceptor acceptor;
     private Timer tick;
     private int resetsLeft = RESETS_PER_TICK;
@@ -77,6 +78,11 @@ public final class UtpEndpoint {
 
     EventLoop loop() {
         return loop;
+    }
+
+    /** Received bytes held by the open connections together. */
+    long heldBytes() {
+        return budget.held();
     }
 
     /** Connections open now. */
@@ -261,6 +267,11 @@ public final class UtpEndpoint {
         @Override
         public void gone(UtpSocket s) {
             sockets.remove(key, s);
+        }
+
+        @Override
+        public ReceiveBudget budget() {
+            return budget;
         }
     }
 }

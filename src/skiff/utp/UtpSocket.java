@@ -39,6 +39,9 @@ final class UtpSocket {
 
         /** The socket is finished: forget it. */
         void gone(UtpSocket s);
+
+        /** What all the endpoint's connections may hold of received bytes. */
+        ReceiveBudget budget();
     }
 
     /** Received bytes not yet read, and packets held past a gap, at most: the window we offer. */
@@ -66,6 +69,7 @@ final class UtpSocket {
     private boolean released;
     private long lingerDeadlineMillis;
     private boolean wantWrite;
+    private long charged; // what this socket holds in the endpoint's budget
 
     private UtpSocket(Link link, int recvId, int sendId, int firstSeq, State state) {
         this.link = link;
@@ -141,6 +145,7 @@ final class UtpSocket {
         if (reorder.count() > 0) {
             deliverHeld(); // held packets that had no room may follow now
         }
+        recharge();
         if (state == State.CONNECTED && (ackNr != ack
                 || before < 2 * Sender.PACKET_PAYLOAD && receiveWindow() >= 2 * Sender.PACKET_PAYLOAD)) {
             queueAck(); // the window reopened, or more is acked: the peer waits to hear so
@@ -204,6 +209,7 @@ final class UtpSocket {
         sender.acked(p, now);
         if (p.type == UtpPacket.ST_DATA || p.type == UtpPacket.ST_FIN) {
             data(p);
+            recharge();
         }
         sender.pump(now);
         if (released && sender.finAcked()) {
@@ -233,8 +239,8 @@ final class UtpSocket {
             return; // past the FIN: no such data
         }
         if (ahead == 0) {
-            if (p.type == UtpPacket.ST_DATA && p.payload.remaining() > in.free()) {
-                return; // past the window we offered: it comes again
+            if (p.type == UtpPacket.ST_DATA && (p.payload.remaining() > in.free() || p.payload.remaining() > link.budget().room())) {
+                return; // past the window we offered, or all connections hold their share: it comes again
             }
             if (p.type == UtpPacket.ST_DATA && !released) { // after release, acked and dropped
                 in.put(p.payload);
@@ -243,7 +249,8 @@ final class UtpSocket {
             ackNr = p.seq;
             deliverHeld();
         } else if (ahead < Reorder.MAX_AHEAD && p.type == UtpPacket.ST_DATA
-                && reorder.bytes() + in.size() + p.payload.remaining() <= RECEIVE_BUFFER_BYTES) {
+                && reorder.bytes() + in.size() + p.payload.remaining() <= RECEIVE_BUFFER_BYTES
+                && p.payload.remaining() <= link.budget().room()) {
             reorder.put(p.seq, p.payload);
         }
     }
@@ -307,7 +314,17 @@ final class UtpSocket {
     }
 
     private long receiveWindow() {
-        return Math.max(0, RECEIVE_BUFFER_BYTES - in.size() - reorder.bytes());
+        return Math.max(0, Math.min(RECEIVE_BUFFER_BYTES - in.size() - reorder.bytes(), link.budget().room()));
+    }
+
+    /** Brings the endpoint's budget up to what this socket holds now. */
+    private void recharge() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        long now = in.size() + reorder.bytes();
+        link.budget().add(now - charged);
+        charged = now;
     }
 
     // ---- time, and the end ----
@@ -365,6 +382,8 @@ final class UtpSocket {
     private void close() {
         if (state != State.CLOSED) {
             state = State.CLOSED;
+            link.budget().add(-charged); // what is still held is the reader's to take, outside the budget
+            charged = 0;
             link.gone(this);
         }
     }

@@ -24,6 +24,8 @@ final class UtpNet {
     final EventLoop loop;
     final Random random;
     final Map<InetSocketAddress, UtpEndpoint> endpoints = new HashMap<>();
+    /** Addresses whose datagrams a test reads itself (a hand-made peer). */
+    final Map<InetSocketAddress, java.util.function.Consumer<ByteBuffer>> raw = new HashMap<>();
     final Map<String, Long> busyUntilMicros = new HashMap<>();
     double loss;
     int delayMillis = 20;
@@ -33,6 +35,8 @@ final class UtpNet {
     long maxQueueMicros;
     long sent;
     long delivered;
+    /** Datagrams for which this says yes are lost, every time they are sent. */
+    java.util.function.Predicate<byte[]> dropIf = d -> false;
     long dropped;
 
     UtpNet(long seed) throws IOException {
@@ -57,7 +61,7 @@ final class UtpNet {
         byte[] copy = new byte[datagram.remaining()];
         datagram.get(copy);
         sent++;
-        if (random.nextDouble() < loss) {
+        if (dropIf.test(copy) || random.nextDouble() < loss) {
             dropped++;
             return true;
         }
@@ -78,6 +82,9 @@ final class UtpNet {
             if (e != null) {
                 delivered++;
                 e.received(ByteBuffer.wrap(copy), from);
+            } else if (raw.containsKey(to)) {
+                delivered++;
+                raw.get(to).accept(ByteBuffer.wrap(copy));
             }
         });
         return true;

@@ -198,6 +198,57 @@ class UtpSimulationTest {
             "the endpoint's tick stops with its last connection");
     }
 
+    /**
+     * Sixty hand-made peers, each sending 253 full packets past a gap it never fills: each
+     * connection may hold its window, but all of them together no more than the endpoint's budget.
+     */
+    @Test
+    void gapsNeverFilledHoldNoMoreThanTheBudget() throws IOException {
+        UtpNet net = new UtpNet(10);
+        UtpEndpoint receiver = net.endpoint(200);
+        receiver.listen((stream, from) -> {
+            UtpNet.End e = new UtpNet.End(new byte[0], 1 << 20);
+            e.stream = stream;
+            try {
+                stream.start(e);
+            } catch (IOException x) {
+                throw new AssertionError(x);
+            }
+        });
+        int peers = 60;
+        int[] theirFirst = new int[peers];
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(UtpEndpoint.PACKET_BUFFER_BYTES);
+        for (int i = 0; i < peers; i++) {
+            int n = i;
+            InetSocketAddress from = new InetSocketAddress("10.9.0." + i, 7000);
+            net.raw.put(from, d -> {
+                if ((d.get(0) & 0xff) >> 4 == UtpPacket.ST_STATE) {
+                    theirFirst[n] = d.getShort(16) & 0xffff; // the receiver's first sequence number
+                }
+            });
+            out.clear();
+            UtpPacket.header(out, UtpPacket.ST_SYN, 100 + i, 1, 0, 1 << 20, 1, 0, null, 0);
+            receiver.received(out.flip(), from);
+        }
+        assertTrue(net.runUntil(() -> java.util.Arrays.stream(theirFirst).allMatch(f -> f != 0), 5));
+        long most = 0;
+        for (int i = 0; i < peers; i++) {
+            InetSocketAddress from = new InetSocketAddress("10.9.0." + i, 7000);
+            for (int seq = 3; seq < 256; seq++) { // seq 2 never comes
+                out.clear();
+                UtpPacket.header(out, UtpPacket.ST_DATA, 101 + i, 1, 0, 1 << 20, seq, (theirFirst[i] - 1) & 0xffff, null, 0);
+                out.put(new byte[1400]);
+                receiver.received(out.flip(), from);
+                most = Math.max(most, receiver.heldBytes());
+            }
+        }
+        assertTrue(most <= ReceiveBudget.MAX_BYTES, "held " + most);
+        assertTrue(most > ReceiveBudget.MAX_BYTES - 2 * 1400, "the budget was never reached: " + most);
+        assertEquals(peers, receiver.connections());
+        receiver.close();
+        assertEquals(0, receiver.heldBytes());
+    }
+
     @Test
     void hostileDatagramsAreCountedAndDropped() throws IOException {
         UtpNet net = new UtpNet(8);

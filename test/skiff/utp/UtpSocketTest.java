@@ -46,7 +46,13 @@ class UtpSocketTest {
         @Override
         public void gone(UtpSocket s) {
         }
+
+        @Override
+        public ReceiveBudget budget() {
+            return budget;
+        }
     };
+    private final ReceiveBudget budget = new ReceiveBudget();
 
     private static UtpPacket packet(int type, int seq, int ack, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(UtpPacket.HEADER_BYTES + payload.length);
