@@ -37,6 +37,39 @@ public interface PeerStream extends ScatteringByteChannel, GatheringByteChannel 
         return write(srcs, 0, srcs.length);
     }
 
+    /** A scattering read by single reads, for a stream with no better way: it stops at a buffer left unfilled. */
+    @Override
+    default long read(java.nio.ByteBuffer[] dsts, int offset, int length) throws IOException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            if (!dsts[i].hasRemaining()) {
+                continue;
+            }
+            int n = read(dsts[i]);
+            if (n < 0) {
+                return total == 0 ? -1 : total;
+            }
+            total += n;
+            if (dsts[i].hasRemaining()) {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /** A gathering write by single writes, for a stream with no better way: it stops at a buffer not wholly taken. */
+    @Override
+    default long write(java.nio.ByteBuffer[] srcs, int offset, int length) throws IOException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            total += write(srcs[i]);
+            if (srcs[i].hasRemaining()) {
+                break;
+            }
+        }
+        return total;
+    }
+
     /** Starts delivering events; an outgoing stream connects first. */
     void start(Events events) throws IOException;
 

@@ -35,11 +35,6 @@ final class ByteRing {
         return max - size();
     }
 
-    /** The stream offset of the oldest byte held. */
-    long start() {
-        return start;
-    }
-
     /** The stream offset after the newest byte held. */
     long end() {
         return end;

@@ -53,14 +53,6 @@ final class Congestion {
         return rtoMillis;
     }
 
-    int rttMillis() {
-        return rttMicros / 1000;
-    }
-
-    boolean slowStart() {
-        return slowStart;
-    }
-
     /**
      * The peer's view of how long our packet took (its receive time less our timestamp, on two
      * unrelated clocks: only differences mean anything). 0 means the peer had no sample.

@@ -56,10 +56,6 @@ final class Sender {
         this.recoverySeq = firstSeq & 0xffff;
     }
 
-    Congestion congestion() {
-        return congestion;
-    }
-
     /** The sequence number the next packet gets (a STATE packet carries it without using it). */
     int next() {
         return flight.next();

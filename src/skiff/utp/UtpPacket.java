@@ -117,14 +117,4 @@ final class UtpPacket {
             out.put(sackBits, 0, sackBytes);
         }
     }
-
-    static String typeName(int type) {
-        return switch (type) {
-            case ST_DATA -> "DATA";
-            case ST_FIN -> "FIN";
-            case ST_STATE -> "STATE";
-            case ST_RESET -> "RESET";
-            default -> "SYN";
-        };
-    }
 }

@@ -114,10 +114,6 @@ final class UtpSocket {
         return in.size();
     }
 
-    Congestion congestion() {
-        return sender.congestion();
-    }
-
     // ---- the stream above ----
 
     int write(ByteBuffer src) throws IOException {

@@ -149,43 +149,11 @@ final class UtpStream implements PeerStream, UtpSocket.Listener {
     }
 
     @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        long total = 0;
-        for (int i = offset; i < offset + length; i++) {
-            if (!dsts[i].hasRemaining()) {
-                continue;
-            }
-            int n = read(dsts[i]);
-            if (n < 0) {
-                return total == 0 ? -1 : total;
-            }
-            total += n;
-            if (dsts[i].hasRemaining()) {
-                break;
-            }
-        }
-        return total;
-    }
-
-    @Override
     public int write(ByteBuffer src) throws IOException {
         if (socket == null || !socket.connected()) {
             return 0;
         }
         return socket.write(src);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        long total = 0;
-        for (int i = offset; i < offset + length; i++) {
-            int want = srcs[i].remaining();
-            total += write(srcs[i]);
-            if (srcs[i].remaining() > 0 && want > 0) {
-                break;
-            }
-        }
-        return total;
     }
 
     @Override

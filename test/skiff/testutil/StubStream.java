@@ -35,18 +35,8 @@ public class StubStream implements PeerStream {
     }
 
     @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-        return 0;
-    }
-
-    @Override
     public int write(ByteBuffer src) throws IOException {
         return 0;
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-        return write(srcs[offset]);
     }
 
     @Override
