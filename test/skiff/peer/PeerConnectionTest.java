@@ -2,174 +2,17 @@ package skiff.peer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ScatteringByteChannel;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import skiff.loop.Clock;
-import skiff.loop.EventLoop;
 import skiff.metainfo.Bitfield;
-import skiff.metainfo.Metainfo;
-import skiff.metainfo.MetainfoParser;
 
 /** The wire codec on a real loopback socket, fed by hand: every bad input closes with its reason. */
-class PeerConnectionTest {
-    private EventLoop loop;
-    private SocketChannel remote;
-    private PeerConnection<Void> conn;
-    private Metainfo meta;
-    private final List<String> events = new ArrayList<>();
-    private final ByteBuffer stored = ByteBuffer.allocate(1 << 20);
-    private CloseReason closedWith;
-    private boolean wantBlocks = true;
-    private boolean lendBuffers = true;
-    private int buffersOut;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        // 140006 bytes in 5 pieces of 32 KiB: the mktorrent fixture
-        meta = MetainfoParser.parse(Files.readAllBytes(Path.of("test/fixtures/torrents/mk-multi.torrent")));
-        loop = new EventLoop(Clock.system(), w -> events.add("warn " + w));
-        try (ServerSocketChannel server = ServerSocketChannel.open()) {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            SocketChannel local = SocketChannel.open(server.getLocalAddress());
-            remote = server.accept();
-            conn = new PeerConnection<>(loop, new TcpStream(loop, local), (InetSocketAddress) local.getRemoteAddress(), false, meta, listener(), sink(), null);
-            // we offer the extension protocol; a peer that does too hears our limit (BEP 10 reqq)
-            conn.register(Wire.handshake(meta.infoHash(), "-SK0100-ourselves000".getBytes(), Wire.ourReserved()).array());
-        }
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        remote.close();
-        loop.closeAll();
-    }
-
-    private PeerListener<Void> listener() {
-        return new PeerListener<>() {
-            public void connected(PeerConnection<Void> c) {
-            }
-
-            public CloseReason handshaken(PeerConnection<Void> c, byte[] id, byte[] reserved) {
-                events.add("handshake " + new String(id));
-                return null;
-            }
-
-            public void choked(PeerConnection<Void> c, boolean choked) {
-                events.add(choked ? "choke" : "unchoke");
-            }
-
-            public void interested(PeerConnection<Void> c, boolean interested) {
-                events.add(interested ? "interested" : "not interested");
-            }
-
-            public void have(PeerConnection<Void> c, int piece) {
-                events.add("have " + piece);
-            }
-
-            public void bitfield(PeerConnection<Void> c, Bitfield b) {
-                events.add("bitfield " + b.count());
-            }
-
-            public void request(PeerConnection<Void> c, int piece, int begin, int length) {
-                events.add("request " + piece + "/" + begin + "/" + length);
-                c.queueUpload(piece, begin, length); // as the uploader does; nothing is sent while we choke
-            }
-
-            public void cancel(PeerConnection<Void> c, int piece, int begin, int length) {
-                events.add("cancel " + piece + "/" + begin + "/" + length);
-            }
-
-            public boolean blockStarting(PeerConnection<Void> c, int piece, int begin, int length) {
-                return wantBlocks;
-            }
-
-            public void blockReceived(PeerConnection<Void> c, int piece, int begin, int length) {
-                events.add("block " + piece + "/" + begin + "/" + length);
-            }
-
-            public void blockAbandoned(PeerConnection<Void> c, int piece, int begin, int length) {
-                events.add("abandoned " + piece + "/" + begin + "/" + length);
-            }
-
-            public void closed(PeerConnection<Void> c, CloseReason reason, String detail) {
-                closedWith = reason;
-            }
-        };
-    }
-
-    private BlockSink sink() {
-        return new BlockSink() {
-            public ByteBuffer lendBlockBuffer(int length) {
-                if (!lendBuffers) {
-                    return null;
-                }
-                buffersOut++;
-                return ByteBuffer.allocate(length);
-            }
-
-            public void returnBlockBuffer(ByteBuffer buffer) {
-                buffersOut--;
-            }
-
-            public int receive(ScatteringByteChannel in, long offset, int length, ByteBuffer after) throws IOException {
-                ByteBuffer view = stored.duplicate();
-                view.position((int) offset).limit((int) offset + length);
-                int before = after.position();
-                long n = in.read(new ByteBuffer[] {view, after});
-                return n < 0 ? -1 : (int) n - (after.position() - before);
-            }
-
-            public void write(long offset, ByteBuffer bytes) {
-                ByteBuffer view = stored.duplicate();
-                view.position((int) offset);
-                view.put(bytes);
-            }
-        };
-    }
-
-    private void send(byte[] bytes) throws Exception {
-        remote.write(ByteBuffer.wrap(bytes));
-        pump();
-    }
-
-    private void pump() throws Exception {
-        for (int i = 0; i < 20; i++) {
-            loop.runOnce(20);
-        }
-    }
-
-    private void handshake() throws Exception {
-        send(Wire.handshake(meta.infoHash(), "-XX0000-remotepeer00".getBytes(), new byte[8]).array());
-        ByteBuffer theirs = ByteBuffer.allocate(68);
-        remote.read(theirs);
-        assertEquals(68, theirs.position(), "we answer the handshake");
-    }
-
-    private static byte[] msg(int id, int... ints) {
-        ByteBuffer b = ByteBuffer.allocate(5 + 4 * ints.length).putInt(1 + 4 * ints.length).put((byte) id);
-        for (int v : ints) {
-            b.putInt(v);
-        }
-        return b.array();
-    }
-
+class PeerConnectionTest extends PeerConnectionFixture {
     /**
      * Transmission pipelines about ten seconds of blocks: it hears our limit as BEP 10's `reqq`, and
      * requests past it are dropped and counted while the connection stays (it used to be closed as a flood).
@@ -219,73 +62,6 @@ class PeerConnectionTest {
     }
 
     @Test
-    void blockPayloadGoesToTheSink() throws Exception {
-        handshake();
-        byte[] payload = new byte[16384];
-        for (int i = 0; i < payload.length; i++) {
-            payload[i] = (byte) (i * 7);
-        }
-        ByteBuffer m = ByteBuffer.allocate(13 + payload.length).putInt(9 + payload.length).put((byte) Wire.PIECE)
-            .putInt(2).putInt(16384).put(payload);
-        send(m.array());
-        assertTrue(events.contains("block 2/16384/16384"), events.toString());
-        byte[] got = new byte[payload.length];
-        stored.get(2 * 32768 + 16384, got);
-        assertArrayEquals(payload, got);
-        assertEquals(16384, conn.counters().bytesDownloaded());
-        assertEquals(0, buffersOut, "the assembly buffer went back");
-    }
-
-    @Test
-    void blockPayloadGoesStraightToTheSinkWhenItLendsNoBuffer() throws Exception {
-        lendBuffers = false;
-        blockPayloadGoesToTheSink();
-    }
-
-    @Test
-    void blocksBackToBackAreEachStoredWhateverTheReadsCatch() throws Exception {
-        for (boolean lend : new boolean[] {true, false}) {
-            tearDown();
-            events.clear();
-            closedWith = null;
-            setUp();
-            lendBuffers = lend;
-            handshake();
-            byte[] first = new byte[16384];
-            byte[] second = new byte[16384];
-            Arrays.fill(first, (byte) 3);
-            Arrays.fill(second, (byte) 4);
-            ByteBuffer all = ByteBuffer.allocate(2 * (13 + 16384) + 9).putInt(9 + 16384).put((byte) Wire.PIECE)
-                .putInt(3).putInt(0).put(first).putInt(9 + 16384).put((byte) Wire.PIECE).putInt(3).putInt(16384)
-                .put(second).put(msg(Wire.HAVE, 1));
-            // The first block starts alone; the rest of it, the second block and a have come in one write,
-            // so one read ends the first block and catches the next header behind it.
-            send(Arrays.copyOf(all.array(), 13 + 100));
-            send(Arrays.copyOfRange(all.array(), 13 + 100, all.capacity()));
-            assertTrue(events.containsAll(List.of("block 3/0/16384", "block 3/16384/16384", "have 1")), lend + " " + events);
-            byte[] got = new byte[2 * 16384];
-            stored.get(3 * 32768, got);
-            assertArrayEquals(first, Arrays.copyOf(got, 16384), "lend " + lend);
-            assertArrayEquals(second, Arrays.copyOfRange(got, 16384, 32768), "lend " + lend);
-            assertNull(closedWith);
-        }
-    }
-
-    @Test
-    void aBlockCutOffByCloseGivesItsBufferBackAndWritesNothing() throws Exception {
-        handshake();
-        ByteBuffer m = ByteBuffer.allocate(13 + 5000).putInt(9 + 16384).put((byte) Wire.PIECE)
-            .putInt(1).putInt(0).put(new byte[5000]);
-        Arrays.fill(m.array(), 13, 13 + 5000, (byte) 9);
-        send(m.array());
-        assertEquals(1, buffersOut);
-        conn.close(CloseReason.SHUTDOWN, null);
-        assertEquals(0, buffersOut);
-        assertEquals(0, stored.get(32768), "half a block is never written");
-        assertTrue(events.contains("abandoned 1/0/16384"), "the swarm hears the block is not coming: " + events);
-    }
-
-    @Test
     void aBitfieldIsReadIntoThePeersPieces() throws Exception {
         handshake();
         int pieces = meta.pieceCount();
@@ -296,18 +72,6 @@ class PeerConnectionTest {
         assertNull(closedWith);
         assertTrue(events.contains("bitfield " + (pieces > 1 ? 2 : 1)), events.toString());
         assertTrue(conn.peerPieces.get(0) && conn.peerPieces.get(pieces - 1));
-    }
-
-    @Test
-    void unwantedBlocksAreDiscardedWithoutClosing() throws Exception {
-        handshake();
-        wantBlocks = false;
-        ByteBuffer m = ByteBuffer.allocate(13 + 100).putInt(9 + 100).put((byte) Wire.PIECE).putInt(0).putInt(0).put(new byte[100]);
-        send(m.array());
-        send(msg(Wire.HAVE, 1));
-        assertFalse(events.stream().anyMatch(e -> e.startsWith("block")));
-        assertTrue(events.contains("have 1"));
-        assertNull(closedWith);
     }
 
     @Test

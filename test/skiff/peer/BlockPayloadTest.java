@@ -1,0 +1,94 @@
+package skiff.peer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Blocks from the wire into the sink: lent buffers or straight reads, back to back, cut off, or unwanted. */
+class BlockPayloadTest extends PeerConnectionFixture {
+    @Test
+    void blockPayloadGoesToTheSink() throws Exception {
+        handshake();
+        byte[] payload = new byte[16384];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 7);
+        }
+        ByteBuffer m = ByteBuffer.allocate(13 + payload.length).putInt(9 + payload.length).put((byte) Wire.PIECE)
+            .putInt(2).putInt(16384).put(payload);
+        send(m.array());
+        assertTrue(events.contains("block 2/16384/16384"), events.toString());
+        byte[] got = new byte[payload.length];
+        stored.get(2 * 32768 + 16384, got);
+        assertArrayEquals(payload, got);
+        assertEquals(16384, conn.counters().bytesDownloaded());
+        assertEquals(0, buffersOut, "the assembly buffer went back");
+    }
+
+    @Test
+    void blockPayloadGoesStraightToTheSinkWhenItLendsNoBuffer() throws Exception {
+        lendBuffers = false;
+        blockPayloadGoesToTheSink();
+    }
+
+    @Test
+    void blocksBackToBackAreEachStoredWhateverTheReadsCatch() throws Exception {
+        for (boolean lend : new boolean[] {true, false}) {
+            tearDown();
+            events.clear();
+            closedWith = null;
+            setUp();
+            lendBuffers = lend;
+            handshake();
+            byte[] first = new byte[16384];
+            byte[] second = new byte[16384];
+            Arrays.fill(first, (byte) 3);
+            Arrays.fill(second, (byte) 4);
+            ByteBuffer all = ByteBuffer.allocate(2 * (13 + 16384) + 9).putInt(9 + 16384).put((byte) Wire.PIECE)
+                .putInt(3).putInt(0).put(first).putInt(9 + 16384).put((byte) Wire.PIECE).putInt(3).putInt(16384)
+                .put(second).put(msg(Wire.HAVE, 1));
+            // The first block starts alone; the rest of it, the second block and a have come in one write,
+            // so one read ends the first block and catches the next header behind it.
+            send(Arrays.copyOf(all.array(), 13 + 100));
+            send(Arrays.copyOfRange(all.array(), 13 + 100, all.capacity()));
+            assertTrue(events.containsAll(List.of("block 3/0/16384", "block 3/16384/16384", "have 1")), lend + " " + events);
+            byte[] got = new byte[2 * 16384];
+            stored.get(3 * 32768, got);
+            assertArrayEquals(first, Arrays.copyOf(got, 16384), "lend " + lend);
+            assertArrayEquals(second, Arrays.copyOfRange(got, 16384, 32768), "lend " + lend);
+            assertNull(closedWith);
+        }
+    }
+
+    @Test
+    void aBlockCutOffByCloseGivesItsBufferBackAndWritesNothing() throws Exception {
+        handshake();
+        ByteBuffer m = ByteBuffer.allocate(13 + 5000).putInt(9 + 16384).put((byte) Wire.PIECE)
+            .putInt(1).putInt(0).put(new byte[5000]);
+        Arrays.fill(m.array(), 13, 13 + 5000, (byte) 9);
+        send(m.array());
+        assertEquals(1, buffersOut);
+        conn.close(CloseReason.SHUTDOWN, null);
+        assertEquals(0, buffersOut);
+        assertEquals(0, stored.get(32768), "half a block is never written");
+        assertTrue(events.contains("abandoned 1/0/16384"), "the swarm hears the block is not coming: " + events);
+    }
+
+    @Test
+    void unwantedBlocksAreDiscardedWithoutClosing() throws Exception {
+        handshake();
+        wantBlocks = false;
+        ByteBuffer m = ByteBuffer.allocate(13 + 100).putInt(9 + 100).put((byte) Wire.PIECE).putInt(0).putInt(0).put(new byte[100]);
+        send(m.array());
+        send(msg(Wire.HAVE, 1));
+        assertFalse(events.stream().anyMatch(e -> e.startsWith("block")));
+        assertTrue(events.contains("have 1"));
+        assertNull(closedWith);
+    }
+}
