@@ -4,10 +4,12 @@ module skiff {
     exports skiff.bencode;
     exports skiff.metainfo;
     exports skiff.loop;
+    exports skiff.http;
     exports skiff.tracker;
     exports skiff.peer;
     exports skiff.mse;
     exports skiff.utp;
+    exports skiff.webseed;
     exports skiff.storage;
     exports skiff.swarm;
     exports skiff.session;

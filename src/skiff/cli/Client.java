@@ -91,6 +91,7 @@ final class Client {
             }
             session.encryption(args.encryption);
             session.utp(args.utp);
+            session.webSeeds(new skiff.webseed.HttpSeeds(loop, new Dns(loop, workers), null, "skiff/" + Main.VERSION));
             if (!args.noPortMap) {
                 session.mapPort(bind, log::info, log::debug);
             }

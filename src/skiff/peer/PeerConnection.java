@@ -449,12 +449,18 @@ public final class PeerConnection<S> implements PeerStream.Events {
     @Override
     public void closed(Throwable cause) {
         if (!closed) {
-            close(cause == null ? CloseReason.SHUTDOWN : CloseReason.IO_ERROR, cause == null ? null : cause.toString());
+            close(cause == null ? CloseReason.SHUTDOWN : CloseReason.IO_ERROR,
+                    cause == null ? null : cause.getMessage() != null ? cause.getMessage() : cause.toString());
         }
     }
 
     @Override
     public String toString() {
-        return address.getAddress().getHostAddress() + ":" + address.getPort();
+        return name(address);
+    }
+
+    /** A peer's address for messages; a web seed's (an unresolved address) is its URL. */
+    public static String name(InetSocketAddress a) {
+        return a.isUnresolved() ? a.getHostString() : a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 }

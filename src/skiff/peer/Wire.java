@@ -13,14 +13,14 @@ public final class Wire {
 
     // Message ids (BEP 3).
     static final int CHOKE = 0;
-    static final int UNCHOKE = 1;
+    public static final int UNCHOKE = 1;
     static final int INTERESTED = 2;
     static final int NOT_INTERESTED = 3;
     static final int HAVE = 4;
-    static final int BITFIELD = 5;
-    static final int REQUEST = 6;
-    static final int PIECE = 7;
-    static final int CANCEL = 8;
+    public static final int BITFIELD = 5;
+    public static final int REQUEST = 6;
+    public static final int PIECE = 7;
+    public static final int CANCEL = 8;
     /** BEP 5: the DHT port; read and ignored until DHT exists. */
     static final int PORT = 9;
     /** BEP 10: an extension message; its first byte is the extension id, 0 for the extension handshake. */

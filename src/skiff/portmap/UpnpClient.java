@@ -137,7 +137,7 @@ final class UpnpClient implements Handler {
                 }
                 call("GetExternalIPAddress", Upnp.getExternalIpAddress(service), r -> {
                     String a = r.status() == 200 ? Upnp.externalAddress(r.body()) : null;
-                    external = a == null ? null : skiff.tracker.PeerLists.literal(a);
+                    external = a == null ? null : skiff.http.IpLiteral.parse(a);
                     addNext(0);
                 });
             }

@@ -53,6 +53,8 @@ public final class Session {
     /** One per torrent: no other skiff runs it in the same folder (released at close, or by the OS at exit). */
     private final List<FolderLock> locks = new ArrayList<>();
     private Consumer<String> warn = w -> { };
+    /** Opens web seeds (BEP 19); null: none are used. */
+    private skiff.webseed.HttpSeeds webSeeds;
 
     private Session(EventLoop loop, Executor workers, TcpNetwork tcp, UdpEndpoint udp, GlobalLimits limits, Trackers trackers) {
         this.loop = loop;
@@ -292,6 +294,11 @@ public final class Session {
         return new TransportRetry(utp.dial(address), () -> tcp.dial(address));
     }
 
+    /** Torrents' web seeds (BEP 19) are used from now on, opened by {@code seeds}. */
+    public void webSeeds(skiff.webseed.HttpSeeds seeds) {
+        this.webSeeds = seeds;
+    }
+
     /** How connections use MSE from now on: incoming ones as they come, outgoing ones as we dial. */
     public void encryption(Encryption e) {
         router.encryption(e);
@@ -325,6 +332,14 @@ public final class Session {
                 }
                 MseStream encrypted = MseStream.dial(plain, infoHash, e.methods(), router.random());
                 return e.acceptsPlain() ? new PlainRetry(encrypted, () -> dialTransport(address)) : encrypted;
+            }
+
+            @Override
+            public PeerStream webSeed(String url, Metainfo m) throws IOException {
+                if (webSeeds == null) {
+                    throw new IOException("web seeds are off");
+                }
+                return webSeeds.open(url, m);
             }
 
             @Override

@@ -59,6 +59,6 @@ final class Admission {
         if (c != null) {
             c.close(CloseReason.BANNED, "sent data that failed the hash check");
         }
-        events.info("banned " + a.getAddress().getHostAddress() + ":" + a.getPort() + ": sent corrupt data");
+        events.info("banned " + PeerConnection.name(a) + ": sent corrupt data");
     }
 }

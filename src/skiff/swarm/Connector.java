@@ -33,6 +33,7 @@ final class Connector {
     private final int maxPeers;
     private final GlobalLimits limits;
     private java.util.function.Function<InetSocketAddress, byte[]> offer;
+    private WebSeeds webSeeds;
     /** Since when we have had no connection at all (while downloading). */
     private long aloneSinceMillis;
 
@@ -70,8 +71,11 @@ final class Connector {
         }
     }
 
-    /** Dials candidates up to the peer limit; once we are {@code complete}, known seeds are left out. */
+    /** Dials candidates up to the peer limit, and web seeds while not {@code complete}; once we are, known seeds are left out. */
     void dial(boolean complete) {
+        if (!complete && webSeeds != null) {
+            webSeeds.dial(loop.nowMillis(), this::webSeed);
+        }
         int room = room();
         if (room <= 0) {
             return;
@@ -93,6 +97,25 @@ final class Connector {
                 c.close(CloseReason.CONNECT_FAILED, e.getMessage());
             }
         }
+    }
+
+    /** A web seed's connection: not counted against --max-peers, as the .torrent chose it (libtorrent does the same). */
+    private PeerConnection<PeerState> webSeed(PeerStream stream, InetSocketAddress a) {
+        PeerConnection<PeerState> c = new PeerConnection<>(loop, stream, a, true, shape, listener, sink, new PeerState());
+        c.source(source);
+        connections.put(a, c);
+        limits.opened();
+        try {
+            c.register(handshake);
+        } catch (IOException e) {
+            c.close(CloseReason.CONNECT_FAILED, e.getMessage());
+        }
+        return c;
+    }
+
+    WebSeeds webSeeds(WebSeeds w) {
+        this.webSeeds = w;
+        return w;
     }
 
     /** Connections we may still make: under this torrent's --max-peers and the process's cap. */

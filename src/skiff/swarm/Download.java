@@ -98,6 +98,7 @@ public final class Download implements Announcer.Stats {
         this.trackerLink = new TrackerLink(peers, events, this::dial);
         this.completion = new Completion(loop, workers, resume, settings, events, timeline, traffic);
         connector.offerExtensions(peerEvents::extensionOffer);
+        peerEvents.webSeeds(connector.webSeeds(new WebSeeds(metainfo, metainfo.urlList(), network, events)));
         this.verifier = new Verifier(loop, metainfo, hashes, storage.root(), events, admission, connections, traffic, timeline,
                 stallWatch, this);
     }

@@ -35,6 +35,7 @@ final class PeerEvents implements PeerListener<PeerState> {
     private long rejectsReceived;
     private long rejectsSent;
     private int haveAlls;
+    private WebSeeds webSeeds;
 
     PeerEvents(Download download, EventLoop loop, Events events, Admission admission, Uploader uploader,
                Map<InetSocketAddress, PeerConnection<PeerState>> connections, PeerSet peers, Traffic traffic,
@@ -52,6 +53,11 @@ final class PeerEvents implements PeerListener<PeerState> {
         this.traffic = traffic;
         this.timeouts = new Timeouts(settings, events);
         this.limits = shared.limits();
+    }
+
+    /** The download's web seeds, which hear when their connections close. */
+    void webSeeds(WebSeeds w) {
+        this.webSeeds = w;
     }
 
     int peersUsed() {
@@ -223,6 +229,9 @@ final class PeerEvents implements PeerListener<PeerState> {
             }
         }
         peers.closed(c.address(), reason, c.handshakeDone(), loop.nowMillis());
+        if (webSeeds != null) {
+            webSeeds.closed(c, reason, detail, loop.nowMillis());
+        }
         events.debug(c + ": closed (" + reason.words() + (detail != null ? ": " + detail : "") + ")");
         if (!download.stopped() && !download.finished() && download.picker() != null) {
             download.fetcher().fillAll(); // its released requests may go to someone else now

@@ -20,6 +20,14 @@ public interface PeerNetwork {
     /** A stream to {@code address} whose connect is under way; its events say how it went. */
     PeerStream dial(InetSocketAddress address) throws IOException;
 
+    /**
+     * A stream to the web seed (BEP 19) at {@code url} for {@code m}'s files, speaking the peer
+     * wire protocol to the connection above it; its HTTP connections open as requests need them.
+     */
+    default PeerStream webSeed(String url, skiff.metainfo.Metainfo m) throws IOException {
+        throw new IOException("web seeds are not reachable from here");
+    }
+
     /** The port we listen on, the one trackers hear. */
     int port();
 

@@ -94,8 +94,8 @@ final class Pex {
      * with the port its extension handshake named (its own port is ephemeral); null if unknown.
      */
     static InetSocketAddress listening(PeerConnection<PeerState> c) {
-        if (!c.handshakeDone()) {
-            return null;
+        if (!c.handshakeDone() || c.address().isUnresolved()) {
+            return null; // a web seed is no peer to tell others of
         }
         if (c.outgoing()) {
             return c.address();

@@ -15,6 +15,9 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import skiff.http.PlainTransport;
+import skiff.http.TlsTransport;
+import skiff.http.Transport;
 import skiff.loop.Dns;
 import skiff.loop.EventLoop;
 import skiff.loop.Handler;
@@ -116,7 +119,7 @@ final class HttpExchange implements Handler {
         request = ByteBuffer.wrap(HttpTracker.requestBytes(bareHost, port, target.getPort() <= 0, pathAndQuery, userAgent,
             postHeaders, postBody));
         reader = new HttpResponseReader();
-        InetAddress literal = PeerLists.literal(bareHost);
+        InetAddress literal = skiff.http.IpLiteral.parse(bareHost);
         if (literal != null) {
             open(new InetSocketAddress(literal, port), https, bareHost);
         } else {

@@ -2,9 +2,8 @@ package skiff.tracker;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
+import skiff.http.HttpHead;
 
 /**
  * Incremental HTTP/1.x response parser: feed it bytes as they arrive, in any cuts. Handles
@@ -22,12 +21,9 @@ final class HttpResponseReader {
     private enum State { HEADERS, LENGTH_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, CLOSE_BODY, DONE }
 
     private State state = State.HEADERS;
-    private final ByteArrayOutputStream head = new ByteArrayOutputStream();
+    private final HttpHead head = new HttpHead(MAX_HEADER_BYTES);
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-    private final Map<String, String> headers = new HashMap<>();
-    private int status;
-    private int recent;
     private long remaining;
     private final boolean headRequest;
 
@@ -82,7 +78,7 @@ final class HttpResponseReader {
         if (state == State.CLOSE_BODY) {
             state = State.DONE;
         } else if (state != State.DONE) {
-            throw new TrackerException(state == State.HEADERS && head.size() == 0
+            throw new TrackerException(state == State.HEADERS && !head.started()
                     ? "tracker closed the connection without answering" : "tracker reply was cut short");
         }
     }
@@ -92,12 +88,12 @@ final class HttpResponseReader {
     }
 
     int status() {
-        return status;
+        return head.status();
     }
 
     /** A header value by lower-case name, or null. */
     String header(String lowerName) {
-        return headers.get(lowerName);
+        return head.header(lowerName);
     }
 
     byte[] body() {
@@ -112,47 +108,19 @@ final class HttpResponseReader {
     }
 
     private int headers(byte[] buf, int i, int end) throws TrackerException {
-        while (i < end) {
-            if (head.size() >= MAX_HEADER_BYTES) {
-                throw new TrackerException("tracker reply headers are larger than " + (MAX_HEADER_BYTES >> 10) + " KiB");
-            }
-            byte b = buf[i++];
-            head.write(b);
-            recent = (recent << 8) | (b & 0xff);
-            if (b == '\n' && endsWithBlankLine()) {
-                parseHead();
-                return i;
-            }
+        try {
+            i = head.feed(buf, i, end);
+        } catch (java.net.ProtocolException e) {
+            throw new TrackerException("tracker " + e.getMessage());
+        }
+        if (head.done()) {
+            bodyFraming();
         }
         return i;
     }
 
-    /** "\n\n" or "\r\n\r\n" just arrived; {@code recent} holds the last four bytes. */
-    private boolean endsWithBlankLine() {
-        return (recent & 0xffff) == 0x0a0a || recent == 0x0d0a0d0a;
-    }
-
-    private void parseHead() throws TrackerException {
-        String text = head.toString(StandardCharsets.ISO_8859_1);
-        String[] lines = text.split("\r?\n");
-        String statusLine = lines.length == 0 ? "" : lines[0]; // a reply of blank lines has no status line
-        String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("[0-9]{3}")) {
-            throw new TrackerException("tracker reply is not HTTP (status line '" + HttpAnnounceCodec.oneLine(statusLine) + "')");
-        }
-        status = Integer.parseInt(parts[1]);
-        if (status >= 100 && status < 200) {
-            // An interim reply (100 Continue): the real one follows.
-            head.reset();
-            recent = 0;
-            return;
-        }
-        for (int k = 1; k < lines.length; k++) {
-            int colon = lines[k].indexOf(':');
-            if (colon > 0) {
-                headers.put(lines[k].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[k].substring(colon + 1).trim());
-            }
-        }
+    private void bodyFraming() throws TrackerException {
+        int status = head.status();
         String te = header("transfer-encoding");
         String cl = header("content-length");
         if (headRequest || status == 204 || status == 304) {

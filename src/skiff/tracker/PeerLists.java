@@ -50,49 +50,10 @@ public final class PeerLists {
             if (port.value() <= 0 || port.value() > 65535 || ip.length() > MAX_IP_CHARS) {
                 continue;
             }
-            InetAddress a = literal(ip.utf8());
+            InetAddress a = skiff.http.IpLiteral.parse(ip.utf8());
             if (a != null) {
                 out.add(new InetSocketAddress(a, (int) port.value()));
             }
         }
-    }
-
-    /** Parses an IPv4 or IPv6 literal without ever asking DNS; null when it is not one. */
-    public static InetAddress literal(String s) {
-        try {
-            if (s.indexOf(':') >= 0) {
-                if (!s.matches("[0-9A-Fa-f:.]+")) {
-                    return null;
-                }
-                return InetAddress.getByName(s); // a string with ':' is parsed as an IPv6 literal, never looked up
-            }
-            String[] parts = s.split("\\.", -1);
-            if (parts.length != 4) {
-                return null;
-            }
-            byte[] b = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                if (parts[i].isEmpty() || parts[i].length() > 3 || !digits(parts[i])) {
-                    return null;
-                }
-                int n = Integer.parseInt(parts[i]);
-                if (n > 255) {
-                    return null;
-                }
-                b[i] = (byte) n;
-            }
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
-    private static boolean digits(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 }

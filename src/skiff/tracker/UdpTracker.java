@@ -116,7 +116,7 @@ public final class UdpTracker implements Tracker, Handler {
             return;
         }
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-        InetAddress literal = PeerLists.literal(host);
+        InetAddress literal = skiff.http.IpLiteral.parse(host);
         if (literal != null) {
             open(new InetSocketAddress(literal, uri.getPort()));
         } else {

@@ -1,10 +1,10 @@
-package skiff.tracker;
+package skiff.http;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** Bytes to and from a tracker over a non-blocking socket, in the clear or through TLS. */
-interface Transport {
+/** Bytes to and from an HTTP server (a tracker, a web seed) over a non-blocking socket, in the clear or through TLS. */
+public interface Transport {
     /** Advances the TLS handshake; true once application data may flow. */
     boolean handshake() throws IOException;
 

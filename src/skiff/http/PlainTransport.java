@@ -1,14 +1,14 @@
-package skiff.tracker;
+package skiff.http;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /** HTTP in the clear. */
-final class PlainTransport implements Transport {
+public final class PlainTransport implements Transport {
     private final SocketChannel channel;
 
-    PlainTransport(SocketChannel channel) {
+    public PlainTransport(SocketChannel channel) {
         this.channel = channel;
     }
 

@@ -1,4 +1,4 @@
-package skiff.tracker;
+package skiff.http;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +17,7 @@ import javax.net.ssl.SSLParameters;
  * (key exchange, certificate path checks: milliseconds to tens of them on a small board) run on a
  * worker; the exchange is woken on the loop when they are done.
  */
-final class TlsTransport implements Transport {
+public final class TlsTransport implements Transport {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SocketChannel channel;
@@ -32,7 +32,7 @@ final class TlsTransport implements Transport {
     private boolean tasksRunning;
 
     /** {@code workers} runs the engine's delegated tasks; {@code wake} is called on the loop when they finish. */
-    TlsTransport(SocketChannel channel, SSLContext context, String host, int port, skiff.loop.Dns workers, Runnable wake)
+    public TlsTransport(SocketChannel channel, SSLContext context, String host, int port, skiff.loop.Dns workers, Runnable wake)
             throws SSLException {
         this.channel = channel;
         this.workers = workers;
@@ -41,7 +41,7 @@ final class TlsTransport implements Transport {
         engine.setUseClientMode(true);
         SSLParameters params = engine.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
-        if (PeerLists.literal(host) == null) {
+        if (skiff.http.IpLiteral.parse(host) == null) {
             params.setServerNames(List.of(new SNIHostName(host)));
         }
         engine.setSSLParameters(params);

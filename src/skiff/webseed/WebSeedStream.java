@@ -1,0 +1,362 @@
+package skiff.webseed;
+
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import skiff.loop.EventLoop;
+import skiff.loop.Timer;
+import skiff.peer.PeerStream;
+
+/**
+ * A web seed (BEP 19) as a peer stream: the connection above speaks the peer wire protocol to
+ * it ({@link WireSide}), and its requests become HTTP range requests, one per run of contiguous
+ * blocks and file, on one keep-alive connection ({@link HttpLink}). Every reply is checked
+ * ({@link RangeReply}) before its body is taken; a bad one ends the stream with a one-line reason.
+ */
+final class WebSeedStream implements PeerStream, HttpLink.Listener {
+    /** The most one request asks for: the swarm's queue for a fast seed is 3 s of its rate. */
+    static final long MAX_RUN_BYTES = 8 << 20;
+    /** Redirects followed for one request (libtorrent follows 5 too). */
+    static final int MAX_REDIRECTS = 5;
+    /** A request the server sends nothing for in this long ends the stream. */
+    static final long REPLY_TIMEOUT_MILLIS = 30_000;
+    private static final int INBOX_BYTES = 32 << 10;
+    private static final byte[] ZEROS = new byte[16 << 10];
+
+    private final EventLoop loop;
+    private final SeedFiles files;
+    private final WireSide wire;
+    private final HttpLink link;
+    private final String userAgent;
+    private final ByteBuffer inbox = ByteBuffer.allocate(INBOX_BYTES).flip();
+    private final ByteBuffer raw = ByteBuffer.allocate(16 << 10).flip();
+    /** Files the server moved (a redirect), asked at their new place from then on. */
+    private final Map<Integer, URI> moved = new HashMap<>();
+    private ByteBuffer greeting;
+    private Events events;
+    private boolean connected;
+    private boolean open = true;
+    private boolean againQueued;
+    /** Bytes the connection above has read: a turn in which it read some is followed by another. */
+    private long delivered;
+    private Timer watchdog;
+    private long lastProgressMillis;
+
+    private List<SeedFiles.Part> parts;
+    private int partIndex;
+    private RangeReply reply;
+    private long bodyLeft;
+    private int redirects;
+    private boolean retried;
+
+    WebSeedStream(EventLoop loop, SeedFiles files, WireSide wire, java.util.function.Function<HttpLink.Listener, HttpLink> link,
+                  String userAgent) {
+        this.loop = loop;
+        this.files = files;
+        this.wire = wire;
+        this.link = link.apply(this);
+        this.userAgent = userAgent;
+    }
+
+    @Override
+    public void start(Events e) {
+        this.events = e;
+        connected = true; // the seed is a URL: its connections come and go beneath, as requests need them
+        watchdog = loop.schedule(REPLY_TIMEOUT_MILLIS / 3, this::watch);
+        e.connected();
+    }
+
+    private void watch() {
+        if (!open) {
+            return;
+        }
+        if (parts != null && loop.nowMillis() - lastProgressMillis > REPLY_TIMEOUT_MILLIS) {
+            fail("no reply for " + REPLY_TIMEOUT_MILLIS / 1000 + " s");
+            return;
+        }
+        watchdog = loop.schedule(REPLY_TIMEOUT_MILLIS / 3, this::watch);
+    }
+
+    @Override
+    public boolean connected() {
+        return connected;
+    }
+
+    @Override
+    public void wantWrite(boolean want) {
+        // writes are always taken whole
+    }
+
+    @Override
+    public void release() {
+        open = false;
+        if (watchdog != null) {
+            watchdog.cancel();
+        }
+        link.close();
+    }
+
+    @Override
+    public String transport() {
+        return "web seed";
+    }
+
+    // ---- from the codec ----
+
+    @Override
+    public int write(ByteBuffer src) {
+        int n = src.remaining();
+        wire.written(src);
+        ByteBuffer g = wire.greeting();
+        if (g != null) {
+            greeting = g;
+            offerLater();
+        }
+        next();
+        return n;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        int total = 0;
+        while (dst.hasRemaining() && open) {
+            ByteBuffer from = greeting != null && greeting.hasRemaining() ? greeting : inbox;
+            if (!from.hasRemaining() && !produce()) {
+                break;
+            }
+            from = greeting != null && greeting.hasRemaining() ? greeting : inbox;
+            int n = Math.min(from.remaining(), dst.remaining());
+            dst.put(from.array(), from.arrayOffset() + from.position(), n);
+            from.position(from.position() + n);
+            total += n;
+        }
+        if (total > 0) {
+            delivered += total;
+            lastProgressMillis = loop.nowMillis();
+        }
+        return total;
+    }
+
+    // ---- requests ----
+
+    /** Starts the next run of blocks when none is under way. */
+    private void next() {
+        if (parts != null || !open || !wire.hasQueued()) {
+            return;
+        }
+        List<WireSide.Block> run = wire.nextRun(MAX_RUN_BYTES);
+        long first = run.get(0).offset();
+        parts = files.parts(first, run.get(run.size() - 1).end() - first);
+        partIndex = 0;
+        lastProgressMillis = loop.nowMillis();
+        startPart();
+    }
+
+    private void startPart() {
+        SeedFiles.Part p = parts.get(partIndex);
+        reply = new RangeReply(p.offset(), p.length(), files.fileLength(p.file()));
+        bodyLeft = p.length();
+        if (p.padding()) {
+            return; // zeros, made in produce()
+        }
+        URI u = moved.getOrDefault(p.file(), files.uri(p.file()));
+        link.send(u, ByteBuffer.wrap(request(u, p)));
+    }
+
+    private byte[] request(URI u, SeedFiles.Part p) {
+        String target = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
+                + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+        String host = u.getRawAuthority().substring(u.getRawAuthority().indexOf('@') + 1);
+        return ("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + userAgent
+                + "\r\nRange: bytes=" + p.offset() + "-" + (p.offset() + p.length() - 1)
+                + "\r\nAccept-Encoding: identity\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    // ---- replies ----
+
+    /** Fills the inbox from the reply under way; false when nothing more can be had now. */
+    private boolean produce() throws IOException {
+        inbox.compact();
+        try {
+            while (inbox.hasRemaining() && parts != null) {
+                SeedFiles.Part p = parts.get(partIndex);
+                if (p.padding()) {
+                    int n = wire.frame(ZEROS, 0, (int) Math.min(ZEROS.length, bodyLeft), inbox);
+                    if (n == 0) {
+                        break;
+                    }
+                    body(n);
+                    continue;
+                }
+                if (!raw.hasRemaining() && !fill()) {
+                    break;
+                }
+                if (!reply.done()) {
+                    head(p);
+                    continue;
+                }
+                int n = wire.frame(raw.array(), raw.position(), (int) Math.min(raw.remaining(), bodyLeft), inbox);
+                if (n == 0) {
+                    break;
+                }
+                raw.position(raw.position() + n);
+                body(n);
+            }
+        } finally {
+            inbox.flip();
+        }
+        return inbox.hasRemaining();
+    }
+
+    /** Reads the socket into {@code raw}; false when it had nothing. */
+    private boolean fill() throws IOException {
+        raw.clear();
+        int n;
+        try {
+            n = link.read(raw);
+        } finally {
+            raw.flip();
+        }
+        if (n > 0) {
+            lastProgressMillis = loop.nowMillis();
+            return true;
+        }
+        if (n < 0) {
+            endOfStream();
+        }
+        return false;
+    }
+
+    private void endOfStream() throws IOException {
+        boolean idleClose = link.reused() && !reply.started() && !retried;
+        link.close();
+        if (!idleClose) {
+            throw new IOException(where() + ": the server closed the connection mid-reply");
+        }
+        retried = true; // the server timed out the idle connection as we asked: once more on a new one
+        startPart();
+    }
+
+    private void head(SeedFiles.Part p) throws IOException {
+        try {
+            raw.position(reply.feed(raw.array(), raw.position(), raw.limit()));
+        } catch (ProtocolException e) {
+            throw new IOException(where() + ": " + e.getMessage());
+        }
+        if (!reply.done()) {
+            return;
+        }
+        link.replied();
+        retried = false;
+        String location = reply.redirect();
+        if (location == null) {
+            if (!reply.keepAlive()) {
+                link.closeAfterReply();
+            }
+            return;
+        }
+        if (++redirects > MAX_REDIRECTS) {
+            throw new IOException(where() + ": more than " + MAX_REDIRECTS + " redirects");
+        }
+        URI from = moved.getOrDefault(p.file(), files.uri(p.file()));
+        try {
+            moved.put(p.file(), SeedFiles.parse(from.resolve(new URI(location.trim())).toString()));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new IOException(where() + ": redirected to a bad URL");
+        }
+        link.close(); // its body is not read: the connection cannot carry another request
+        raw.position(raw.limit());
+        startPart();
+    }
+
+    private void body(int n) {
+        bodyLeft -= n;
+        if (bodyLeft > 0) {
+            return;
+        }
+        redirects = 0;
+        if (link.closingAfterReply()) {
+            link.close();
+        }
+        if (++partIndex < parts.size()) {
+            startPart();
+        } else {
+            parts = null;
+            reply = null;
+            next();
+        }
+    }
+
+    private String where() {
+        SeedFiles.Part p = parts.get(partIndex);
+        return files.displayPath(p.file()) + " at " + p.offset();
+    }
+
+    // ---- events ----
+
+    @Override
+    public void linkReadable() {
+        if (parts == null) {
+            link.close(); // the server closed (or spoke on) a connection with no request on it
+            return;
+        }
+        offer();
+    }
+
+    @Override
+    public void linkFailed(String why) {
+        fail(why);
+    }
+
+    private void fail(String why) {
+        if (!open) {
+            return;
+        }
+        open = false;
+        release();
+        events.closed(new IOException(why));
+    }
+
+    /** Tells the connection that bytes may be read; again next turn while it took some (it reads a budget per turn). */
+    private void offer() {
+        if (!open) {
+            return;
+        }
+        long before = delivered;
+        try {
+            events.readable();
+        } catch (IOException | RuntimeException e) {
+            fail(e.getMessage() == null ? e.toString() : e.getMessage());
+            return;
+        }
+        if (open && delivered > before) {
+            offerLater(); // it may have stopped at its budget with bytes left here or in TLS
+        }
+    }
+
+    private void offerLater() {
+        if (!againQueued) {
+            againQueued = true;
+            loop.execute(() -> {
+                againQueued = false;
+                offer();
+            });
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        release();
+    }
+}
