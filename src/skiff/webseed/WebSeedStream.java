@@ -43,6 +43,7 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
     private boolean connected;
     private boolean open = true;
     private boolean againQueued;
+    private boolean nextQueued;
     /** Bytes the connection above has read: a turn in which it read some is followed by another. */
     private long delivered;
     private Timer watchdog;
@@ -118,7 +119,13 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
             greeting = g;
             offerLater();
         }
-        next();
+        if (!nextQueued && parts == null && wire.hasQueued()) {
+            nextQueued = true; // at the end of the turn: requests written in several cuts go as one run
+            loop.execute(() -> {
+                nextQueued = false;
+                next();
+            });
+        }
         return n;
     }
 

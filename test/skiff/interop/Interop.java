@@ -31,10 +31,15 @@ final class Interop {
     }
 
     static Metainfo torrent(Path source, Path out, List<String> trackers, int pieceLength) throws Exception {
+        return torrent(source, out, trackers, pieceLength, List.of());
+    }
+
+    /** With web seeds (BEP 19's url-list). */
+    static Metainfo torrent(Path source, Path out, List<String> trackers, int pieceLength, List<String> webSeeds) throws Exception {
         ExecutorService pool = WorkerPool.create(2);
         try {
             byte[] t = TorrentCreator.create(source, new TorrentCreator.Options(
-                trackers.stream().map(List::of).toList(), pieceLength, false, null, "skiff-interop", null, List.of()), pool);
+                trackers.stream().map(List::of).toList(), pieceLength, false, null, "skiff-interop", null, webSeeds), pool);
             Files.write(out, t);
             return MetainfoParser.parse(t);
         } finally {

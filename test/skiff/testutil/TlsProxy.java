@@ -67,16 +67,34 @@ public final class TlsProxy implements AutoCloseable {
 
     /** A TLS context that trusts this proxy's certificate and nothing else. */
     public SSLContext trusting() throws Exception {
-        Certificate c = CertificateFactory.getInstance("X.509")
-            .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(certificate)));
-        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-        ks.load(null, null);
-        ks.setCertificateEntry("test", c);
+        KeyStore ks = trustStore();
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ks);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, tmf.getTrustManagers(), null);
         return ctx;
+    }
+
+    private KeyStore trustStore() throws Exception {
+        Certificate c = CertificateFactory.getInstance("X.509")
+            .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(certificate)));
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("test", c);
+        return ks;
+    }
+
+    /**
+     * The JVM options under which another process (skiff) trusts this proxy's certificate and
+     * nothing else: a PKCS12 trust store written to {@code dir}.
+     */
+    public java.util.List<String> trustingJvmOptions(Path dir) throws Exception {
+        Path file = dir.resolve("truststore.p12");
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            trustStore().store(out, "changeit".toCharArray());
+        }
+        return List.of("-Djavax.net.ssl.trustStore=" + file, "-Djavax.net.ssl.trustStorePassword=changeit",
+            "-Djavax.net.ssl.trustStoreType=PKCS12");
     }
 
     @Override

@@ -1,0 +1,204 @@
+package skiff.webseed;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import skiff.loop.Clock;
+import skiff.loop.Dns;
+import skiff.loop.EventLoop;
+import skiff.metainfo.Metainfo;
+import skiff.peer.PeerStream;
+import skiff.peer.Wire;
+
+/**
+ * A web seed stream against a small HTTP server on loopback: the codec's requests go out as
+ * range requests, one per file of a run, and what comes back is framed into piece messages; a
+ * server that closes after each reply, a redirect, and replies that end the stream with a reason.
+ */
+class WebSeedStreamTest {
+    private static final int PIECE = 16384;
+    private final byte[] a = bytes(40_000, 1);
+    private final byte[] b = bytes(30_000, 2);
+    private final EventLoop loop;
+    private Metainfo torrent;
+
+    WebSeedStreamTest() throws IOException {
+        loop = new EventLoop(Clock.system(), w -> { });
+    }
+
+    @AfterEach
+    void tearDown() {
+        loop.closeAll();
+    }
+
+    private static byte[] bytes(int n, long seed) {
+        byte[] x = new byte[n];
+        new Random(seed).nextBytes(x);
+        return x;
+    }
+
+    /** "a", a padding file to the next piece, then "b": the torrent's bytes as the swarm must see them. */
+    private byte[] image() throws Exception {
+        int pad = 3 * PIECE - a.length;
+        torrent = SeedTorrents.multi("t", PIECE, new Object[] {"a", (long) a.length}, new Object[] {".pad", "x", (long) pad},
+            new Object[] {"b", (long) b.length});
+        ByteBuffer all = ByteBuffer.allocate(a.length + pad + b.length);
+        return all.put(a).position(a.length + pad).put(b).array();
+    }
+
+    /** What the connection above hears and reads. */
+    private final class Codec implements PeerStream.Events {
+        final ByteArrayOutputStream got = new ByteArrayOutputStream();
+        PeerStream stream;
+        String closed;
+
+        @Override
+        public void connected() {
+            ByteBuffer out = ByteBuffer.allocate(Wire.HANDSHAKE_BYTES + 17 * torrent.pieceCount());
+            out.put(Wire.handshake(torrent.infoHash(), new byte[20], Wire.ourReserved()));
+            for (int p = 0; p < torrent.pieceCount(); p++) {
+                out.putInt(13).put((byte) Wire.REQUEST).putInt(p).putInt(0).putInt(torrent.pieceSize(p));
+            }
+            out.flip();
+            try {
+                while (out.hasRemaining()) { // in cuts, as a codec's writes may come
+                    int n = Math.min(29, out.remaining());
+                    stream.write(out.slice(out.position(), n));
+                    out.position(out.position() + n);
+                }
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        @Override
+        public void connectFailed(String why) {
+            closed = why;
+        }
+
+        @Override
+        public void readable() throws IOException {
+            ByteBuffer buf = ByteBuffer.allocate(5000); // less than a block: the stream must go on next turn
+            int n = stream.read(buf);
+            got.write(buf.array(), 0, n);
+        }
+
+        @Override
+        public void writable() {
+        }
+
+        @Override
+        public void closed(Throwable cause) {
+            closed = cause == null ? "stopped" : cause.getMessage();
+        }
+
+        /** The piece messages after the greeting, laid out at their places in the torrent. */
+        byte[] pieces() {
+            ByteBuffer in = ByteBuffer.wrap(got.toByteArray());
+            in.position(Wire.HANDSHAKE_BYTES + 4 + 1 + (torrent.pieceCount() + 7) / 8 + 4 + 1);
+            byte[] image = new byte[(int) torrent.totalLength()];
+            while (in.remaining() >= 13) {
+                int length = in.getInt() - 9;
+                assertEquals(Wire.PIECE, in.get());
+                int piece = in.getInt();
+                int begin = in.getInt();
+                in.get(image, piece * PIECE + begin, length);
+            }
+            assertEquals(0, in.remaining());
+            return image;
+        }
+    }
+
+    private Codec run(String url, long bytesWanted) throws Exception {
+        Codec codec = new Codec();
+        HttpSeeds seeds = new HttpSeeds(loop, new Dns(loop, Runnable::run), null, "skiff-test");
+        codec.stream = seeds.open(url, torrent);
+        codec.stream.start(codec);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline && codec.closed == null && codec.got.size() < bytesWanted) {
+            loop.runOnce(50);
+        }
+        return codec;
+    }
+
+    private long wanted() {
+        return Wire.HANDSHAKE_BYTES + 4 + 1 + (torrent.pieceCount() + 7) / 8 + 4 + 1 + torrent.totalLength() + 13L * torrent.pieceCount();
+    }
+
+    @Test
+    void aRunOfBlocksIsOneRangeRequestPerFileOnOneKeepAliveConnection() throws Exception {
+        byte[] expected = image();
+        try (RangeServer s = new RangeServer(Map.of("/t/a", a, "/t/b", b), true, null)) {
+            Codec c = run(s.url("/"), wanted());
+            assertNull(c.closed);
+            assertArrayEquals(expected, c.pieces());
+            assertEquals(List.of("GET /t/a HTTP/1.1", "GET /t/b HTTP/1.1"), s.requests, "the padding file is never asked for");
+            assertEquals(1, s.connections.get());
+        }
+    }
+
+    @Test
+    void aServerThatClosesAfterEachReplyIsAskedAgainOnANewConnection() throws Exception {
+        byte[] expected = image();
+        try (RangeServer s = new RangeServer(Map.of("/t/a", a, "/t/b", b), false, null)) {
+            Codec c = run(s.url("/"), wanted());
+            assertNull(c.closed);
+            assertArrayEquals(expected, c.pieces());
+            assertEquals(2, s.connections.get());
+        }
+    }
+
+    @Test
+    void aRedirectIsFollowedAndRemembered() throws Exception {
+        byte[] expected = image();
+        try (RangeServer mirror = new RangeServer(Map.of("/m/a", a, "/t/b", b), true, null);
+             RangeServer s = new RangeServer(Map.of("/t/b", b), true, (n, path, first, last) -> path.equals("/t/a")
+                 ? ("HTTP/1.1 302 Found\r\nLocation: " + mirror.url("/m/a") + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)
+                 : null)) {
+            Codec c = run(s.url("/"), wanted());
+            assertNull(c.closed);
+            assertArrayEquals(expected, c.pieces());
+            assertEquals(List.of("GET /t/a HTTP/1.1", "GET /t/b HTTP/1.1"), s.requests);
+            assertEquals(List.of("GET /m/a HTTP/1.1"), mirror.requests);
+        }
+    }
+
+    @Test
+    void aBadReplyEndsTheStreamWithOneLine() throws Exception {
+        image();
+        String[][] cases = {
+            {"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", "a at 0: HTTP 404"},
+            {"HTTP/1.1 206 OK\r\nContent-Range: bytes 0-39999/40000\r\nContent-Length: 40000\r\n\r\nshort", "a at 0: the server closed the connection mid-reply"},
+            {"HTTP/1.1 302 Found\r\nLocation: ftp://x/a\r\n\r\n", "a at 0: redirected to a bad URL"},
+            {"HTTP/1.1 302 Found\r\nLocation: /t/a\r\n\r\n", "a at 0: more than 5 redirects"},
+        };
+        for (String[] k : cases) {
+            try (RangeServer s = new RangeServer(Map.of(), true, (n, path, first, last) -> k[0].getBytes(StandardCharsets.ISO_8859_1))) {
+                Codec c = run(s.url("/"), Long.MAX_VALUE);
+                assertEquals(k[1], c.closed);
+            }
+        }
+    }
+
+    @Test
+    void aServerNobodyListensOnEndsTheStream() throws Exception {
+        image();
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Codec c = run("http://127.0.0.1:" + port + "/", Long.MAX_VALUE);
+        assertTrue(c.closed != null && c.closed.contains("Connection refused"), c.closed);
+    }
+}
