@@ -53,7 +53,7 @@ class FuzzTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bencode", "metainfo", "peer", "frames", "extension", "http", "udp", "resume", "krpc", "upnp", "mse", "utp"})
+    @ValueSource(strings = {"bencode", "metainfo", "peer", "frames", "extension", "http", "udp", "resume", "krpc", "upnp", "mse", "utp", "webseed"})
     void campaign(String target) throws Exception {
         long inputs = env("FUZZ_INPUTS", 1_000_000);
         long seconds = env("FUZZ_SECONDS", 600);
@@ -100,6 +100,7 @@ class FuzzTest {
             case "krpc" -> report = fuzzer.run(target, corpus(target), new KrpcFuzzTarget()::run, inputs, seconds * 1000, 9);
             case "mse" -> report = fuzzer.run(target, corpus(target), skiff.mse.MseFuzzTarget::run, inputs, seconds * 1000, 11);
             case "utp" -> report = fuzzer.run(target, corpus(target), new skiff.utp.UtpFuzzTarget()::run, inputs, seconds * 1000, 12);
+            case "webseed" -> report = fuzzer.run(target, corpus(target), new skiff.webseed.WebSeedFuzzTarget(meta)::run, inputs, seconds * 1000, 13);
             case "upnp" -> report = fuzzer.run(target, corpus(target), skiff.portmap.PortMapFuzzTarget::run, inputs, seconds * 1000, 10);
             case "http" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::http, inputs, seconds * 1000, 4);
             case "udp" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::udp, inputs, seconds * 1000, 5);
