@@ -13,9 +13,11 @@ import java.util.Locale;
 /**
  * A magnet link (BEP 9): the v1 info-hash from {@code xt=urn:btih:} (40 hex or 32 base32
  * characters), the display name {@code dn}, each {@code tr} as a tier of its own in order, and
- * the peers of {@code x.pe}. Pure and strict: bad input is one line, never a guess.
+ * the peers of {@code x.pe}, and the web seeds of {@code ws} (BEP 19's url-list, as libtorrent and
+ * WebTorrent write them). Pure and strict: bad input is one line, never a guess.
  */
-public record MagnetLink(byte[] infoHash, String name, List<String> trackers, List<InetSocketAddress> peers) {
+public record MagnetLink(byte[] infoHash, String name, List<String> trackers, List<InetSocketAddress> peers,
+                         List<String> webSeeds) {
     /** Longer than any real magnet link (a few hundred trackers at most). */
     public static final int MAX_LENGTH = 64 << 10;
     static final int MAX_TRACKERS = 200;
@@ -51,6 +53,9 @@ public record MagnetLink(byte[] infoHash, String name, List<String> trackers, Li
                 b.append("&tr=").append(encode(url));
             }
         }
+        for (String url : m.urlList()) {
+            b.append("&ws=").append(encode(url));
+        }
         return b.toString();
     }
 
@@ -81,6 +86,7 @@ public record MagnetLink(byte[] infoHash, String name, List<String> trackers, Li
         String name = null;
         List<String> trackers = new ArrayList<>();
         List<InetSocketAddress> peers = new ArrayList<>();
+        List<String> webSeeds = new ArrayList<>();
         for (String param : uri.substring(8).split("&")) {
             if (param.isEmpty()) {
                 continue;
@@ -121,8 +127,16 @@ public record MagnetLink(byte[] infoHash, String name, List<String> trackers, Li
                     }
                     peers.add(peer(value));
                 }
+                case "ws" -> {
+                    if (webSeeds.size() >= MAX_TRACKERS) {
+                        throw new MetainfoException("magnet link lists more than " + MAX_TRACKERS + " web seeds");
+                    }
+                    if (!value.isEmpty() && !webSeeds.contains(value)) {
+                        webSeeds.add(value);
+                    }
+                }
                 default -> {
-                    // ws, so, xl, as, kt, and what other clients add: not needed to download
+                    // so, xl, as, kt, and what other clients add: not needed to download
                 }
             }
         }
@@ -130,7 +144,7 @@ public record MagnetLink(byte[] infoHash, String name, List<String> trackers, Li
             throw new MetainfoException(v2 ? "v2-only magnet links (btmh without btih) are not supported"
                     : "magnet link has no info-hash (xt=urn:btih:...)");
         }
-        return new MagnetLink(hash, name, List.copyOf(trackers), List.copyOf(peers));
+        return new MagnetLink(hash, name, List.copyOf(trackers), List.copyOf(peers), List.copyOf(webSeeds));
     }
 
     /** 40 hex characters, or 32 base32 ones (RFC 4648, as early clients wrote them). */

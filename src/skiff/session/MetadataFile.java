@@ -30,8 +30,11 @@ public final class MetadataFile {
         return downloadDir.resolve(".skiff").resolve(infoHashHex + ".torrent");
     }
 
-    /** A .torrent around {@code info} (its bytes kept exactly, or the info-hash would change) and {@code tiers}. */
-    public static byte[] torrent(byte[] info, List<List<String>> tiers) {
+    /**
+     * A .torrent around {@code info} (its bytes kept exactly, or the info-hash would change),
+     * {@code tiers} and {@code webSeeds} (BEP 19's url-list; null or empty for none).
+     */
+    public static byte[] torrent(byte[] info, List<List<String>> tiers, List<String> webSeeds) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(info.length + 256);
         out.write('d');
         if (tiers != null && !tiers.isEmpty()) {
@@ -46,6 +49,10 @@ public final class MetadataFile {
         }
         string(out, "info");
         out.writeBytes(info);
+        if (webSeeds != null && !webSeeds.isEmpty()) {
+            string(out, "url-list"); // after "info": a dictionary's keys are sorted
+            out.writeBytes(Encoder.encode(BList.ofStrings(webSeeds)));
+        }
         out.write('e');
         return out.toByteArray();
     }
@@ -63,7 +70,7 @@ public final class MetadataFile {
 
     /** Writes the .torrent to {@code target} on a worker, atomically (--save-torrent too). */
     public static void saveAs(Executor workers, Executor loop, Path target, Metainfo m, List<List<String>> tiers, Events events) {
-        byte[] bytes = torrent(m.infoBytes(), tiers);
+        byte[] bytes = torrent(m.infoBytes(), tiers, m.urlList());
         workers.execute(() -> {
             try {
                 if (target.getParent() != null) {

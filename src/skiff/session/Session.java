@@ -153,7 +153,7 @@ public final class Session {
         }
         Metainfo kept = MetadataFile.load(downloadDir, link.infoHash());
         Torrent t = add(link.infoHash(), kept != null ? kept.name() : link.displayName(), downloadDir, settings, events, random);
-        t.magnet(tiers);
+        t.magnet(tiers, link.webSeeds());
         if (kept != null) {
             try {
                 t.metainfo(kept);

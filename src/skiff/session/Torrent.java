@@ -49,6 +49,7 @@ public final class Torrent {
     private boolean stopped;
     /** A magnet link's trackers, one tier each; null for a .torrent file. */
     private List<List<String>> magnetTiers;
+    private List<String> magnetSeeds = List.of();
     /** --save-torrent: where a magnet's .torrent goes once its metadata is in; null for none. */
     private Path saveAs;
     /** The metadata phase (BEP 9), while it runs. */
@@ -134,10 +135,12 @@ public final class Torrent {
 
     /**
      * Makes this a magnet link's torrent (BEP 9): until its metainfo comes, its peers (trackers,
-     * {@code x.pe}, incoming) are asked for the metadata. {@code tiers}: the link's trackers.
+     * {@code x.pe}, incoming) are asked for the metadata. {@code tiers}: the link's trackers;
+     * {@code webSeeds}: its web seeds ({@code ws}), used once the metadata is here.
      */
-    public void magnet(List<List<String>> tiers) {
+    public void magnet(List<List<String>> tiers, List<String> webSeeds) {
         this.magnetTiers = tiers;
+        this.magnetSeeds = webSeeds;
     }
 
     /** Also writes the fetched metadata, with the magnet's trackers, as a .torrent to {@code file}. */
@@ -161,7 +164,7 @@ public final class Torrent {
     private void gotMetadata(byte[] info) {
         Metainfo m;
         try {
-            m = skiff.metainfo.MetainfoParser.parse(MetadataFile.torrent(info, magnetTiers));
+            m = skiff.metainfo.MetainfoParser.parse(MetadataFile.torrent(info, magnetTiers, magnetSeeds));
         } catch (skiff.metainfo.MetainfoException e) {
             events.failed("the metadata from peers is not a usable torrent: " + e.getMessage());
             return;

@@ -27,6 +27,7 @@ class MagnetLinkTest {
             "each tr once, in order");
         assertEquals(List.of(InetSocketAddress.createUnresolved("10.0.0.1", 6881),
             InetSocketAddress.createUnresolved("2001:db8::1", 51413)), m.peers());
+        assertEquals(List.of("http://web.example/f"), m.webSeeds());
     }
 
     @Test
