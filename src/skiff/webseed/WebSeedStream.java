@@ -27,7 +27,7 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
     /** A request the server sends nothing for in this long ends the stream. */
     static final long REPLY_TIMEOUT_MILLIS = 30_000;
     private static final int INBOX_BYTES = 32 << 10;
-    private static final byte[] ZEROS = new byte[16 << 10];
+    private static final ByteBuffer ZEROS = ByteBuffer.allocate(16 << 10).asReadOnlyBuffer();
 
     private final EventLoop loop;
     private final SeedFiles files;
@@ -35,7 +35,8 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
     private final HttpLink link;
     private final String userAgent;
     private final ByteBuffer inbox = ByteBuffer.allocate(INBOX_BYTES).flip();
-    private final ByteBuffer raw = ByteBuffer.allocate(16 << 10).flip();
+    /** Reply bytes from the socket; direct, so that the socket fills it without a copy. */
+    private final ByteBuffer raw = ByteBuffer.allocateDirect(16 << 10).flip();
     /** Files the server moved (a redirect), asked at their new place from then on. */
     private final Map<Integer, URI> moved = new HashMap<>();
     private ByteBuffer greeting;
@@ -134,14 +135,25 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
         int total = 0;
         while (dst.hasRemaining() && open) {
             ByteBuffer from = greeting != null && greeting.hasRemaining() ? greeting : inbox;
-            if (!from.hasRemaining() && !produce()) {
-                break;
+            if (from.hasRemaining()) {
+                int n = Math.min(from.remaining(), dst.remaining());
+                dst.put(from.array(), from.arrayOffset() + from.position(), n);
+                from.position(from.position() + n);
+                total += n;
+            } else if (dst.remaining() >= WireSide.PIECE_HEADER_BYTES) {
+                int n = produce(dst); // straight into the reader's buffer: no copy on the way
+                if (n == 0) {
+                    break;
+                }
+                total += n;
+            } else {
+                inbox.clear();
+                int n = produce(inbox); // a small read (a message header): the rest waits here
+                inbox.flip();
+                if (n == 0) {
+                    break;
+                }
             }
-            from = greeting != null && greeting.hasRemaining() ? greeting : inbox;
-            int n = Math.min(from.remaining(), dst.remaining());
-            dst.put(from.array(), from.arrayOffset() + from.position(), n);
-            from.position(from.position() + n);
-            total += n;
         }
         if (total > 0) {
             delivered += total;
@@ -187,38 +199,33 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
 
     // ---- replies ----
 
-    /** Fills the inbox from the reply under way; false when nothing more can be had now. */
-    private boolean produce() throws IOException {
-        inbox.compact();
-        try {
-            while (inbox.hasRemaining() && parts != null) {
-                SeedFiles.Part p = parts.get(partIndex);
-                if (p.padding()) {
-                    int n = wire.frame(ZEROS, 0, (int) Math.min(ZEROS.length, bodyLeft), inbox);
-                    if (n == 0) {
-                        break;
-                    }
-                    body(n);
-                    continue;
-                }
-                if (!raw.hasRemaining() && !fill()) {
-                    break;
-                }
-                if (!reply.done()) {
-                    head(p);
-                    continue;
-                }
-                int n = wire.frame(raw.array(), raw.position(), (int) Math.min(raw.remaining(), bodyLeft), inbox);
+    /** Frames what the reply under way has into {@code out}; returns how many bytes, 0 when nothing more can be had now. */
+    private int produce(ByteBuffer out) throws IOException {
+        int start = out.position();
+        while (out.hasRemaining() && parts != null) {
+            SeedFiles.Part p = parts.get(partIndex);
+            if (p.padding()) {
+                int n = wire.frame(ZEROS.duplicate(), (int) Math.min(ZEROS.capacity(), bodyLeft), out);
                 if (n == 0) {
                     break;
                 }
-                raw.position(raw.position() + n);
                 body(n);
+                continue;
             }
-        } finally {
-            inbox.flip();
+            if (!raw.hasRemaining() && !fill()) {
+                break;
+            }
+            if (!reply.done()) {
+                head(p);
+                continue;
+            }
+            int n = wire.frame(raw, (int) Math.min(raw.remaining(), bodyLeft), out);
+            if (n == 0) {
+                break;
+            }
+            body(n);
         }
-        return inbox.hasRemaining();
+        return out.position() - start;
     }
 
     /** Reads the socket into {@code raw}; false when it had nothing. */
@@ -252,7 +259,10 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
 
     private void head(SeedFiles.Part p) throws IOException {
         try {
-            raw.position(reply.feed(raw.array(), raw.position(), raw.limit()));
+            byte[] head = new byte[Math.min(raw.remaining(), 1024)]; // a head is short; the body after it stays put
+            raw.get(raw.position(), head);
+            int taken = reply.feed(head, 0, head.length);
+            raw.position(raw.position() + taken);
         } catch (ProtocolException e) {
             throw new IOException(where() + ": " + e.getMessage());
         }

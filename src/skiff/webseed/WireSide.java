@@ -21,7 +21,8 @@ final class WireSide {
         }
     }
 
-    private static final int PIECE_HEADER_BYTES = 4 + 1 + 8;
+    /** A piece message's length, id, index and offset: framing needs this much room. */
+    static final int PIECE_HEADER_BYTES = 4 + 1 + 8;
 
     private final byte[] infoHash;
     private final byte[] peerId;
@@ -127,10 +128,10 @@ final class WireSide {
     }
 
     /**
-     * Frames {@code src[off..off+len)}, the next bytes of the runs under way, into piece messages
-     * in {@code out}, as far as it has room; returns how many bytes of {@code src} it took.
+     * Frames the next {@code len} bytes of {@code src}, the next bytes of the runs under way, into
+     * piece messages in {@code out}, as far as it has room; returns how many it took from {@code src}.
      */
-    int frame(byte[] src, int off, int len, ByteBuffer out) {
+    int frame(ByteBuffer src, int len, ByteBuffer out) {
         int taken = 0;
         while (taken < len && !arriving.isEmpty()) {
             Block b = arriving.peek();
@@ -145,7 +146,10 @@ final class WireSide {
             if (n == 0) {
                 break;
             }
-            out.put(src, off + taken, n);
+            int limit = src.limit();
+            src.limit(src.position() + n);
+            out.put(src);
+            src.limit(limit);
             taken += n;
             leftInBlock -= n;
             if (leftInBlock == 0) {

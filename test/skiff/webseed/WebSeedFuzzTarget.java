@@ -56,7 +56,7 @@ public final class WebSeedFuzzTarget {
             }
             long left = p.length();
             while (left > 0 && at < input.length) {
-                int n = wire.frame(input, at, (int) Math.min(left, input.length - at), inbox);
+                int n = wire.frame(ByteBuffer.wrap(input, at, input.length - at), (int) Math.min(left, input.length - at), inbox);
                 framed += inbox.position();
                 inbox.clear();
                 at += n;

@@ -80,7 +80,7 @@ class WireSideTest {
         int taken = 0;
         while (taken < body.length) { // an inbox of 1000 bytes, drained each time, and bodies in cuts of 777
             ByteBuffer inbox = ByteBuffer.allocate(1000);
-            taken += w.frame(body, taken, Math.min(777, body.length - taken), inbox);
+            taken += w.frame(ByteBuffer.wrap(body, taken, body.length - taken), Math.min(777, body.length - taken), inbox);
             all.put(inbox.flip());
         }
         assertTrue(w.framedAll());
