@@ -24,7 +24,7 @@ TLS_MODULES := $(if $(wildcard $(JAVA_HOME)/jmods/jdk.crypto.ec.jmod),$(comma)jd
 TORRENT ?=
 ARGS    ?=
 
-.PHONY: all build test interop fuzz bench bench-crowd bench-leech bench-swarm soak run image clean
+.PHONY: all build test interop fuzz bench bench-crowd bench-leech bench-swarm bench-webseed soak run image clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -74,6 +74,11 @@ bench: build/skiff.jar build/image/bin/skiff
 bench-crowd: build/skiff.jar build/image/bin/skiff
 	@command -v opentracker >/dev/null && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
 	/usr/bin/python3 tools/crowd_bench.py
+
+# A web seed (BEP 19) alone: nginx serves the file, skiff, aria2 and libtorrent take it in turn; WEBSEED_MB, WEBSEED_RUNS.
+bench-webseed: build/skiff.jar build/image/bin/skiff
+	@command -v nginx >/dev/null && command -v aria2c >/dev/null && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
+	/usr/bin/python3 tools/webseed_bench.py
 
 # A swarm like the ones people join: 20 rate-limited libtorrent seeders behind delaying relays,
 # some choking on their own schedule, one leaving halfway; skiff, aria2, libtorrent and
