@@ -132,7 +132,7 @@ def main():
                       % (r + 1, c, seconds, mb / seconds, cpu, peak, "ok" if ok else "FAILED"), flush=True)
                 if not ok:
                     sys.exit("%s did not download the file intact; see %s/%s.err" % (c, work, c))
-            if "skiff" in results:
+            if "skiff" in results and len(results) > 1:
                 print("round %d  skiff's time / others': %s" % (r + 1, ", ".join(
                     "%s %.2f" % (c, results["skiff"] / results[c]) for c in order if c != "skiff")))
     finally:

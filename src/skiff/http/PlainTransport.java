@@ -5,10 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 
 /** HTTP in the clear. */
-public final class PlainTransport implements Transport {
+final class PlainTransport implements Transport {
     private final SocketChannel channel;
 
-    public PlainTransport(SocketChannel channel) {
+    PlainTransport(SocketChannel channel) {
         this.channel = channel;
     }
 

@@ -17,7 +17,7 @@ import javax.net.ssl.SSLParameters;
  * (key exchange, certificate path checks: milliseconds to tens of them on a small board) run on a
  * worker; the exchange is woken on the loop when they are done.
  */
-public final class TlsTransport implements Transport {
+final class TlsTransport implements Transport {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final SocketChannel channel;
@@ -32,7 +32,7 @@ public final class TlsTransport implements Transport {
     private boolean tasksRunning;
 
     /** {@code workers} runs the engine's delegated tasks; {@code wake} is called on the loop when they finish. */
-    public TlsTransport(SocketChannel channel, SSLContext context, String host, int port, skiff.loop.Dns workers, Runnable wake)
+    TlsTransport(SocketChannel channel, SSLContext context, String host, int port, skiff.loop.Dns workers, Runnable wake)
             throws SSLException {
         this.channel = channel;
         this.workers = workers;

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /** Bytes to and from an HTTP server (a tracker, a web seed) over a non-blocking socket, in the clear or through TLS. */
-public interface Transport {
+interface Transport {
     /** Advances the TLS handshake; true once application data may flow. */
     boolean handshake() throws IOException;
 

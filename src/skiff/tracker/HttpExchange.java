@@ -1,26 +1,16 @@
 package skiff.tracker;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
-import skiff.http.PlainTransport;
-import skiff.http.TlsTransport;
-import skiff.http.Transport;
+import skiff.http.HttpSocket;
 import skiff.loop.Dns;
 import skiff.loop.EventLoop;
-import skiff.loop.Handler;
 import skiff.loop.Timer;
 
 /**
@@ -28,7 +18,7 @@ import skiff.loop.Timer;
  * send, read the reply with every size capped, all within one deadline. Calls back exactly once
  * unless aborted.
  */
-final class HttpExchange implements Handler {
+final class HttpExchange {
     private static final int READ_CHUNK_BYTES = 16 << 10;
 
     private final EventLoop loop;
@@ -42,10 +32,7 @@ final class HttpExchange implements Handler {
     private byte[] postBody;
     private int redirectsLeft;
     private Timer deadline;
-    private SelectionKey key;
-    private SocketChannel channel;
-    private Transport transport;
-    private ByteBuffer request;
+    private HttpSocket socket;
     private HttpResponseReader reader;
     private URI uri;
     private boolean finished;
@@ -116,111 +103,51 @@ final class HttpExchange implements Handler {
         int port = target.getPort() > 0 ? target.getPort() : https ? 443 : 80;
         String host = target.getHost();
         String bareHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        request = ByteBuffer.wrap(HttpTracker.requestBytes(bareHost, port, target.getPort() <= 0, pathAndQuery, userAgent,
-            postHeaders, postBody));
         reader = new HttpResponseReader();
-        InetAddress literal = skiff.http.IpLiteral.parse(bareHost);
-        if (literal != null) {
-            open(new InetSocketAddress(literal, port), https, bareHost);
-        } else {
-            dns.resolve(bareHost, a -> {
-                if (!finished) {
-                    open(new InetSocketAddress(a, port), https, bareHost);
-                }
-            }, this::fail);
-        }
+        socket = new HttpSocket(loop, dns, tls, new HttpSocket.Listener() {
+            @Override
+            public void readable() {
+                read();
+            }
+
+            @Override
+            public void failed(String why) {
+                fail(why);
+            }
+        });
+        socket.open(target);
+        socket.send(ByteBuffer.wrap(HttpTracker.requestBytes(bareHost, port, target.getPort() <= 0, pathAndQuery, userAgent,
+            postHeaders, postBody)));
     }
 
-    private void open(InetSocketAddress address, boolean https, String host) {
-        try {
-            channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            transport = https ? new TlsTransport(channel, context(), host, address.getPort(), dns, this::advance)
-                : new PlainTransport(channel);
-            boolean connected = channel.connect(address);
-            key = loop.register(channel, connected ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
-        } catch (IOException e) {
-            fail("cannot connect to " + address + ": " + e.getMessage());
-        }
-    }
-
-    private SSLContext context() throws SSLException {
-        try {
-            return tls != null ? tls.get() : SSLContext.getDefault();
-        } catch (NoSuchAlgorithmException e) {
-            throw new SSLException("TLS is not available in this runtime");
-        }
-    }
-
-    @Override
-    public void ready(SelectionKey k) throws IOException {
+    /** Reads what the socket has; the reply complete, the exchange is. */
+    private void read() {
         if (finished) {
             return;
         }
         try {
-            if (k.isConnectable()) {
-                if (!channel.finishConnect()) {
+            while (true) {
+                readBuffer.clear();
+                int n = socket.read(readBuffer);
+                if (n == 0) {
                     return;
                 }
-                k.interestOps(SelectionKey.OP_WRITE | SelectionKey.OP_READ);
+                if (n < 0) {
+                    reader.endOfStream();
+                    break;
+                }
+                if (reader.feed(readBuffer.array(), 0, n)) {
+                    break;
+                }
             }
-        } catch (IOException e) {
-            fail(e.getMessage() == null ? e.toString() : e.getMessage());
-            return;
-        }
-        advance();
-    }
-
-    /** One more step of the exchange: from a ready socket, or when TLS work done on a worker wakes it. */
-    private void advance() {
-        if (finished || key == null || !key.isValid()) {
-            return;
-        }
-        try {
-            step();
-        } catch (SSLHandshakeException e) {
-            fail("TLS handshake failed: " + e.getMessage());
         } catch (TrackerException e) {
             fail(e.getMessage());
+            return;
         } catch (IOException e) {
             fail(e.getMessage() == null ? e.toString() : e.getMessage());
-        }
-    }
-
-    private void step() throws IOException, TrackerException {
-        if (!transport.handshake()) {
-            idle();
             return;
         }
-        if (request.hasRemaining()) {
-            transport.write(request);
-        }
-        boolean moreToWrite = request.hasRemaining() || transport.wantsWrite();
-        key.interestOps(moreToWrite ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ);
-        while (true) {
-            readBuffer.clear();
-            int n = transport.read(readBuffer);
-            if (n == 0) {
-                if (transport.working()) {
-                    idle();
-                }
-                return;
-            }
-            if (n < 0) {
-                reader.endOfStream();
-                break;
-            }
-            if (reader.feed(readBuffer.array(), 0, n)) {
-                break;
-            }
-        }
         complete();
-    }
-
-    /** Waits for the socket, or for nothing while TLS work runs on a worker (a readable socket would spin the loop). */
-    private void idle() {
-        int ops = transport.working() ? 0 : transport.wantsWrite() ? SelectionKey.OP_WRITE | SelectionKey.OP_READ : SelectionKey.OP_READ;
-        key.interestOps(ops);
     }
 
     private void complete() {
@@ -271,23 +198,10 @@ final class HttpExchange implements Handler {
     }
 
     private void cleanup() {
-        if (key != null) {
-            loop.close(key, null);
-            key = null;
-        } else if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing to do about a failed close
-            }
+        if (socket != null) {
+            socket.close();
+            socket = null;
         }
-        channel = null;
     }
 
-    @Override
-    public void closed(Throwable cause) {
-        if (cause != null) {
-            fail(cause.getMessage() == null ? cause.toString() : cause.getMessage());
-        }
-    }
 }
