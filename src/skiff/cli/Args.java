@@ -65,6 +65,7 @@ final class Args {
     String comment;
     boolean noDate;
     boolean force;
+    boolean sequential;
 
     private final List<String> rest = new ArrayList<>();
     /** Every option given, to check at the end that it belongs to the command. */
@@ -74,7 +75,8 @@ final class Args {
     private static final java.util.Set<String> DOWNLOAD_OPTIONS = java.util.Set.of("-d", "--download-dir", "-p", "--max-peers",
         "--max-connections", "--save-torrent", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
         "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--encryption", "--utp", "--status", "--json", "--files",
-        "--no-dht", "--dht", "--dht-bootstrap", "--check", "--stop-timeout", "--on-complete", "--port-map", "--no-port-map");
+        "--no-dht", "--dht", "--dht-bootstrap", "--check", "--stop-timeout", "--on-complete", "--port-map", "--no-port-map",
+        "--sequential");
     private static final java.util.Set<String> SHOW_OPTIONS = java.util.Set.of("--scrape");
     private static final java.util.Set<String> CREATE_OPTIONS = java.util.Set.of("-o", "--output", "-t", "--tracker", "-w",
         "--web-seed", "-c", "--comment", "--piece-size", "--private", "--no-date", "--force");
@@ -129,7 +131,7 @@ final class Args {
     private static boolean isFlag(String name) {
         return switch (name) {
             case "-q", "--quiet", "-h", "--help", "--version", "--private", "--no-date", "--seed", "--json", "--files", "--scrape",
-                 "--force", "--no-dht", "--dht", "--check", "--port-map", "--no-port-map" -> true;
+                 "--force", "--no-dht", "--dht", "--check", "--port-map", "--no-port-map", "--sequential" -> true;
             default -> false;
         };
     }
@@ -151,6 +153,7 @@ final class Args {
             case "--no-port-map" -> noPortMap = true;
             case "--port-map" -> noPortMap = false;
             case "--check" -> check = true;
+            case "--sequential" -> sequential = true;
             default -> throw new IllegalStateException(name);
         }
     }

@@ -142,6 +142,9 @@ public final class Download implements Announcer.Stats {
     private void allocateThenRun(Bitfield good) {
         have = good;
         picker = new Picker<>(metainfo, have, random);
+        if (settings.sequential()) {
+            picker.sequential();
+        }
         fetcher = new Fetcher(picker, connections.values(), loop::nowMillis);
         verifier.start(have, fetcher);
         long needed = left();

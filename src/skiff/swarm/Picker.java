@@ -66,6 +66,7 @@ public final class Picker<P> {
     private java.util.function.BiConsumer<Integer, P> revoked = (piece, who) -> { };
     private final int extentPieces;
     private int lastStarted = -1;
+    private SequentialOrder sequential;
 
     public Picker(Metainfo metainfo, Bitfield have, RandomGenerator random) {
         this.metainfo = metainfo;
@@ -261,7 +262,15 @@ public final class Picker<P> {
         return true;
     }
 
+    /** New pieces in the torrent's order instead of rarest first (--sequential). */
+    public void sequential() {
+        sequential = new SequentialOrder(have);
+    }
+
     private int newPiece(Bitfield peerPieces, P who) {
+        if (sequential != null) {
+            return sequential.next(peerPieces, i -> hashing.get(i) || active.containsKey(i) || ownedByOther(i, who));
+        }
         int count = metainfo.pieceCount();
         int start = random.nextInt(count);
         boolean randomFirst = have.count() < RANDOM_FIRST_PIECES;

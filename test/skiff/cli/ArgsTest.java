@@ -1,6 +1,7 @@
 package skiff.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,8 @@ class ArgsTest {
         assertEquals(skiff.utp.UtpMode.ALLOW, a.utp);
         assertEquals(skiff.utp.UtpMode.PREFER, Args.parse(new String[] {"--utp", "prefer", "t"}).utp);
         assertEquals(skiff.utp.UtpMode.OFF, Args.parse(new String[] {"--utp=OFF", "t"}).utp);
+        assertFalse(a.sequential);
+        assertTrue(Args.parse(new String[] {"--sequential", "t"}).sequential);
         Args p = Args.parse(new String[] {"--peer", "127.0.0.1:6881", "--peer=[::1]:7000", "--peer", "box.lan:1", "t"});
         assertEquals(List.of("127.0.0.1:6881", "::1:7000", "box.lan:1"),
             p.peers.stream().map(x -> x.getHostString() + ":" + x.getPort()).toList());

@@ -52,6 +52,32 @@ class PickerTest {
     }
 
     @Test
+    void sequentialStartsPiecesInTheTorrentsOrderWhateverTheirRarity() throws Exception {
+        Metainfo m = torrent(8);
+        Bitfield have = new Bitfield(8);
+        have.set(1);
+        Picker<Object> p = new Picker<>(m, have, new SplittableRandom(5));
+        p.sequential();
+        p.peerHas(6); // piece 6 is the rarest: rarest-first would start it
+        for (int i = 0; i < 8; i++) {
+            p.peerHas(i);
+            p.peerHas(i);
+        }
+        Bitfield lacksThree = all(8);
+        lacksThree.clear(3);
+        Set<Long> mine = new HashSet<>();
+        List<Integer> pieces = new ArrayList<>();
+        for (int[] b : pick(p, all(8), 4, mine)) {
+            pieces.add(b[0]);
+        }
+        for (int[] b : pick(p, lacksThree, 4, new HashSet<>())) {
+            pieces.add(b[0]);
+        }
+        assertEquals(List.of(0, 0, 2, 2, 4, 4, 5, 5), pieces, "1 is had; 3 the second peer lacks");
+        assertEquals(List.of(3, 3), pick(p, all(8), 2, new HashSet<>()).stream().map(b -> b[0]).toList());
+    }
+
+    @Test
     void rarestFirstAfterTheRandomStart() throws Exception {
         Metainfo m = torrent(10);
         Bitfield have = new Bitfield(10);
