@@ -66,6 +66,7 @@ final class Args {
     boolean noDate;
     boolean force;
     boolean sequential;
+    skiff.swarm.FileSelection selection;
 
     private final List<String> rest = new ArrayList<>();
     /** Every option given, to check at the end that it belongs to the command. */
@@ -76,7 +77,7 @@ final class Args {
         "--max-connections", "--save-torrent", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
         "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--encryption", "--utp", "--status", "--json", "--files",
         "--no-dht", "--dht", "--dht-bootstrap", "--check", "--stop-timeout", "--on-complete", "--port-map", "--no-port-map",
-        "--sequential");
+        "--sequential", "--select-file");
     private static final java.util.Set<String> SHOW_OPTIONS = java.util.Set.of("--scrape");
     private static final java.util.Set<String> CREATE_OPTIONS = java.util.Set.of("-o", "--output", "-t", "--tracker", "-w",
         "--web-seed", "-c", "--comment", "--piece-size", "--private", "--no-date", "--force");
@@ -161,6 +162,13 @@ final class Args {
     private void option(String name, String value) throws UsageException {
         switch (name) {
             case "-d", "--download-dir" -> downloadDir = nonEmpty(name, value);
+            case "--select-file" -> {
+                try {
+                    selection = skiff.swarm.FileSelection.parse(value);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--select-file takes file numbers such as 1,3-5: " + e.getMessage());
+                }
+            }
             case "-p", "--max-peers" -> maxPeers = intIn(name, value, 1, 10_000);
             case "--port" -> port = intIn(name, value, 1, 65_535);
             case "--max-connections" -> maxConnections = intIn(name, value, 1, 100_000);

@@ -101,7 +101,7 @@ final class Client {
             Settings settings = new Settings(args.maxPeers, session.port(), peerId, Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
                     Settings.DEFAULT_TICK_MILLIS, args.unchokeSlots, args.unchokeIntervalSeconds * 1000L, args.seed, args.seedRatio,
                     args.seedTimeMillis, args.diskIo, "skiff " + Main.VERSION,
-                    session.dht() != null ? session.port() : 0, args.check, args.sequential);
+                    session.dht() != null ? session.port() : 0, args.check, args.sequential, args.selection);
             String clash = addTorrents(metainfos, settings, random, givenPeers);
             if (clash != null) {
                 err.println("skiff: " + clash);

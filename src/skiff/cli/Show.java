@@ -68,13 +68,14 @@ final class Show {
             m.urlList().forEach(u -> out.println("  " + PathSafety.printable(u)));
         }
         out.println();
-        out.println("FILES");
+        out.println("FILES (numbered for --select-file)");
+        int n = 0;
         for (FileEntry f : m.files()) {
             if (f.padding()) {
                 continue;
             }
             String path = m.singleFile() ? f.displayPath() : m.name() + "/" + f.displayPath();
-            out.println("  " + PathSafety.printable(path) + " (" + Units.bytes(f.length()) + ")");
+            out.println(String.format("  %3d  ", ++n) + PathSafety.printable(path) + " (" + Units.bytes(f.length()) + ")");
         }
     }
 }

@@ -99,11 +99,16 @@ public final class Storage implements AutoCloseable {
         blockBuffers.giveBack(b);
     }
 
-    /**
-     * Creates folders and files (sparse, at their full length) for every non-padding file, after
-     * checking there is room for what is still to come.
-     */
+    /** As below, for every file. */
     public void allocate(long bytesStillNeeded) throws StorageException {
+        allocate(bytesStillNeeded, null);
+    }
+
+    /**
+     * Creates folders and files (sparse, at their full length) for every non-padding file that
+     * {@code wanted} marks (null: all), after checking there is room for what is still to come.
+     */
+    public void allocate(long bytesStillNeeded, boolean[] wanted) throws StorageException {
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -126,7 +131,7 @@ public final class Storage implements AutoCloseable {
         List<FileEntry> files = map.files();
         for (int i = 0; i < files.size(); i++) {
             FileEntry e = files.get(i);
-            if (e.padding()) {
+            if (e.padding() || wanted != null && !wanted[i]) {
                 continue;
             }
             Path p = paths[i];

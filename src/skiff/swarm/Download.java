@@ -51,6 +51,7 @@ public final class Download implements Announcer.Stats {
     private final Completion completion;
     private final PeerEvents peerEvents;
     private final Checker.Progress checkProgress = new Checker.Progress();
+    private final Wanted wanted;
     /** Runs once the swarm runs (a magnet's connections are handed over then). */
     private Runnable onRunning;
     private boolean running;
@@ -79,7 +80,8 @@ public final class Download implements Announcer.Stats {
         this.metainfo = metainfo;
         this.settings = settings;
         this.events = events;
-        this.timeline = new Timeline(settings, metainfo.totalLength());
+        this.wanted = Wanted.of(metainfo, settings.selection());
+        this.timeline = new Timeline(settings, wanted.totalBytes());
         this.random = random;
         this.storage = new Storage(new FileMap(metainfo), downloadDir, settings.diskIo(), shared.blockBuffers());
         this.hashes = new HashPool(storage, workers, loop, shared.hashScratch());
@@ -141,16 +143,16 @@ public final class Download implements Announcer.Stats {
 
     private void allocateThenRun(Bitfield good) {
         have = good;
+        wanted.had(have);
         picker = new Picker<>(metainfo, have, random);
-        if (settings.sequential()) {
-            picker.sequential();
-        }
+        picker.only(wanted.pieces(), settings.sequential());
         fetcher = new Fetcher(picker, connections.values(), loop::nowMillis);
-        verifier.start(have, fetcher);
+        verifier.start(have, fetcher, wanted);
         long needed = left();
+        boolean[] files = wanted.files();
         workers.execute(() -> {
             try {
-                storage.allocate(needed);
+                storage.allocate(needed, files);
                 loop.execute(this::run);
             } catch (StorageException e) {
                 loop.execute(() -> fail(e.getMessage()));
@@ -173,7 +175,7 @@ public final class Download implements Announcer.Stats {
         traffic.start(loop.nowMillis());
         uploader.start(have, loop.nowMillis());
         connector.startAloneClock(loop.nowMillis());
-        if (have.complete()) {
+        if (wanted.done()) {
             startedComplete = true;
             if (!settings.seed()) {
                 state = TorrentState.COMPLETE;
@@ -181,13 +183,13 @@ public final class Download implements Announcer.Stats {
                 return;
             }
         }
-        state = have.complete() ? TorrentState.SEEDING : TorrentState.DOWNLOADING;
+        state = wanted.done() ? TorrentState.SEEDING : TorrentState.DOWNLOADING;
         if (announcer != null && !announcerStarted) {
             events.debug("announcing to " + announcer.tierUrls());
             announcer.start();
         }
         tick = loop.schedule(settings.tickMillis(), this::tick);
-        if (have.complete()) {
+        if (wanted.done()) {
             finish();
         }
         dial(); // peers given before the trackers answer (--peer)
@@ -299,7 +301,8 @@ public final class Download implements Announcer.Stats {
 
     // ---- peers and dialing ----
 
-    private void dial() {
+    /** Dials new peers (from the tracker, peer exchange, --peer), while the download wants them. */
+    void dial() {
         if (!stopped && (!finished || settings.seed())) {
             connector.dial(finished);
         }
@@ -322,7 +325,7 @@ public final class Download implements Announcer.Stats {
 
     @Override
     public long left() {
-        return metainfo.totalLength() - verifier.haveBytes();
+        return wanted.missingBytes();
     }
 
     // ---- the peers' events (PeerEvents) call back here ----
@@ -361,11 +364,6 @@ public final class Download implements Announcer.Stats {
         return fetcher;
     }
 
-    /** New peers to dial (from peer exchange). */
-    void dialMore() {
-        dial();
-    }
-
     // ---- status ----
 
     public Status status() {
@@ -381,7 +379,7 @@ public final class Download implements Announcer.Stats {
         }
         return new Status(metainfo.name(), metainfo.infoHashHex(), timeline.elapsedMillis(loop.nowMillis()),
                 timeline.completedAfterMillis(),
-                state, metainfo.totalLength(), verifier.haveBytes(), traffic.downloaded(), traffic.uploaded(),
+                state, wanted.totalBytes(), wanted.totalBytes() - wanted.missingBytes(), traffic.downloaded(), traffic.uploaded(),
                 traffic.downRate(loop.nowMillis()), traffic.upRate(),
                 connections.size(), peers.size() + incoming, seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peerEvents.peersUsed(),
                 finished ? null : stallWatch.reason(), peerEvents.closeCounts().asMap(), announcer == null ? 0 : announcer.droppedReplies(), checkProgress.fraction());

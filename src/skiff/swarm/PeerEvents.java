@@ -251,7 +251,7 @@ final class PeerEvents implements PeerListener<PeerState> {
         skiff.metainfo.Metainfo m = download.metainfo();
         if (id == skiff.peer.ExtensionHandshake.UT_PEX) {
             if (pex != null && pex.received(c, b, offset, length, loop.nowMillis()) > 0) {
-                download.dialMore();
+                download.dial();
             }
             return;
         }

@@ -34,29 +34,12 @@ public final class Picker<P> {
         void block(int piece, int begin, int length);
     }
 
-    private static final class Progress {
-        final int blocks;
-        final long[] received;
-        final byte[] requests; // outstanding requests per block, saturating
-        int receivedCount;
-
-        Progress(int blocks) {
-            this.blocks = blocks;
-            this.received = new long[(blocks + 63) >>> 6];
-            this.requests = new byte[blocks];
-        }
-
-        boolean got(int b) {
-            return (received[b >>> 6] & (1L << (b & 63))) != 0;
-        }
-    }
-
     private final Metainfo metainfo;
     private final RandomGenerator random;
     private final Bitfield have;
     private final Bitfield hashing;
     private final int[] availability;
-    private final Map<Integer, Progress> active = new LinkedHashMap<>();
+    private final Map<Integer, PieceProgress> active = new LinkedHashMap<>();
     /** Pieces that failed their hash: refetched from one peer alone, so blame is certain next time. */
     private final java.util.Set<Integer> retrying = new java.util.HashSet<>();
     /** Who holds each retried piece; a retried piece not in here waits for an owner. */
@@ -67,6 +50,8 @@ public final class Picker<P> {
     private final int extentPieces;
     private int lastStarted = -1;
     private SequentialOrder sequential;
+    /** The pieces to fetch at all (null: every one). */
+    private Bitfield wanted;
 
     public Picker(Metainfo metainfo, Bitfield have, RandomGenerator random) {
         this.metainfo = metainfo;
@@ -112,7 +97,7 @@ public final class Picker<P> {
     /** Whether the peer has a piece we still want (not had, not being hashed). */
     public boolean wants(Bitfield peerPieces) {
         for (int i = peerPieces.nextSet(0); i >= 0; i = peerPieces.nextSet(i + 1)) {
-            if (!have.get(i) && !hashing.get(i)) {
+            if (!have.get(i) && !hashing.get(i) && !unwanted(i)) {
                 return true;
             }
         }
@@ -135,7 +120,7 @@ public final class Picker<P> {
             if (piece < 0) {
                 break;
             }
-            active.put(piece, new Progress(blockCount(piece)));
+            active.put(piece, new PieceProgress(blockCount(piece)));
             lastStarted = piece;
             if (retrying.contains(piece) && who != null) {
                 retryOwner.put(piece, who);
@@ -175,7 +160,7 @@ public final class Picker<P> {
         // retry moves to it and starts over, so that it stays one peer's work.
         retryOwner.put(piece, who);
         if (active.containsKey(piece)) {
-            active.put(piece, new Progress(blockCount(piece))); // a value replaced: safe inside fromActive's loop
+            active.put(piece, new PieceProgress(blockCount(piece))); // a value replaced: safe inside fromActive's loop
         }
         revoked.accept(piece, owner);
         return false;
@@ -218,7 +203,7 @@ public final class Picker<P> {
 
     private int fromActive(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out, boolean endgame, P who) {
         int n = 0;
-        for (Map.Entry<Integer, Progress> e : active.entrySet()) {
+        for (Map.Entry<Integer, PieceProgress> e : active.entrySet()) {
             if (n >= max) {
                 break;
             }
@@ -232,7 +217,7 @@ public final class Picker<P> {
         return n;
     }
 
-    private int take(int piece, Progress p, int max, LongPredicate mine, BlockOut out, boolean endgame) {
+    private int take(int piece, PieceProgress p, int max, LongPredicate mine, BlockOut out, boolean endgame) {
         int n = 0;
         for (int b = 0; b < p.blocks && n < max; b++) {
             if (p.got(b) || (p.requests[b] > 0 && (!endgame || mine.test(key(piece, b))))) {
@@ -252,7 +237,7 @@ public final class Picker<P> {
         if (have.count() + hashing.count() + active.size() < metainfo.pieceCount()) {
             return false;
         }
-        for (Progress p : active.values()) {
+        for (PieceProgress p : active.values()) {
             for (int b = 0; b < p.blocks; b++) {
                 if (!p.got(b) && p.requests[b] == 0) {
                     return false;
@@ -262,14 +247,15 @@ public final class Picker<P> {
         return true;
     }
 
-    /** New pieces in the torrent's order instead of rarest first (--sequential). */
-    public void sequential() {
-        sequential = new SequentialOrder(have);
+    /** Only pieces {@code wanted} marks (the files selected), in the torrent's order if {@code sequential}, else rarest first. */
+    public void only(Bitfield wanted, boolean sequential) {
+        this.wanted = wanted;
+        this.sequential = sequential ? new SequentialOrder(have) : null;
     }
 
     private int newPiece(Bitfield peerPieces, P who) {
         if (sequential != null) {
-            return sequential.next(peerPieces, i -> hashing.get(i) || active.containsKey(i) || ownedByOther(i, who));
+            return sequential.next(peerPieces, i -> hashing.get(i) || unwanted(i) || active.containsKey(i) || ownedByOther(i, who));
         }
         int count = metainfo.pieceCount();
         int start = random.nextInt(count);
@@ -278,7 +264,7 @@ public final class Picker<P> {
         int bestAvailability = Integer.MAX_VALUE;
         for (int k = 0; k < count; k++) {
             int i = start + k < count ? start + k : start + k - count;
-            if (!peerPieces.get(i) || have.get(i) || hashing.get(i)) {
+            if (!peerPieces.get(i) || have.get(i) || hashing.get(i) || unwanted(i)) {
                 continue;
             }
             if (!randomFirst && availability[i] >= bestAvailability) {
@@ -308,7 +294,7 @@ public final class Picker<P> {
         int start = piece / extentPieces * extentPieces;
         int end = (int) Math.min(metainfo.pieceCount(), (long) start + extentPieces);
         for (int i = start; i < end; i++) {
-            if (peerPieces.get(i) && !have.get(i) && !hashing.get(i) && availability[i] == rarity
+            if (peerPieces.get(i) && !have.get(i) && !hashing.get(i) && !unwanted(i) && availability[i] == rarity
                     && !active.containsKey(i) && !ownedByOther(i, who)) {
                 return i;
             }
@@ -316,9 +302,13 @@ public final class Picker<P> {
         return -1;
     }
 
+    private boolean unwanted(int piece) {
+        return wanted != null && !wanted.get(piece);
+    }
+
     /** A request is gone without data (choke, timeout, disconnect, cancel). */
     public void released(int piece, int begin) {
-        Progress p = active.get(piece);
+        PieceProgress p = active.get(piece);
         int b = blockOf(begin);
         if (p != null && b < p.blocks && p.requests[b] > 0) {
             p.requests[b]--;
@@ -327,14 +317,14 @@ public final class Picker<P> {
 
     /** Whether a block is asked of more than one peer (endgame), so that the others should hear a cancel. */
     public boolean askedOfOthers(int piece, int begin) {
-        Progress p = active.get(piece);
+        PieceProgress p = active.get(piece);
         int b = blockOf(begin);
         return p != null && b < p.blocks && p.requests[b] > 1;
     }
 
     /** A block arrived; returns true when it completes its piece, which is then handed to hashing. */
     public boolean received(int piece, int begin) {
-        Progress p = active.get(piece);
+        PieceProgress p = active.get(piece);
         int b = blockOf(begin);
         if (p == null || b >= p.blocks || p.got(b)) {
             return false;
@@ -354,7 +344,7 @@ public final class Picker<P> {
 
     /** Whether a block is still wanted (not yet received); late duplicates in endgame are not. */
     public boolean wanted(int piece, int begin) {
-        Progress p = active.get(piece);
+        PieceProgress p = active.get(piece);
         int b = blockOf(begin);
         return p != null && b < p.blocks && !p.got(b);
     }
@@ -379,8 +369,11 @@ public final class Picker<P> {
         StringBuilder b = new StringBuilder();
         int shown = 0;
         for (int i = have.nextClear(0); i >= 0 && i < metainfo.pieceCount() && shown < 8; i = have.nextClear(i + 1)) {
+            if (unwanted(i)) {
+                continue;
+            }
             P owner = retryOwner.get(i);
-            Progress p = active.get(i);
+            PieceProgress p = active.get(i);
             b.append(shown++ == 0 ? "" : ", ").append(i).append(hashing.get(i) ? " hashing" : "")
                 .append(p != null ? " " + p.receivedCount + "/" + p.blocks + " blocks" : "")
                 .append(!retrying.contains(i) ? "" : owner == null ? " retry unowned" : " retry owned by " + owner);

@@ -8,12 +8,13 @@ import skiff.storage.DiskIo;
  * torrent, as is {@code client}, the name and version peers hear (BEP 10's {@code v}), and
  * {@code dhtPort}, our DHT node's UDP port (BEP 5's PORT), 0 with the DHT off; {@code recheck}
  * hashes the data on disk even where a resume file vouches for it (--check); {@code sequential}
- * starts pieces in the torrent's order (--sequential); what all torrents share (the upload limit, the connection cap) is in {@link GlobalLimits}.
+ * starts pieces in the torrent's order (--sequential); {@code selection}: the files to download
+ * (--select-file), null for all; what all torrents share (the upload limit, the connection cap) is in {@link GlobalLimits}.
  */
 public record Settings(int maxPeers, int port, byte[] peerId, long connectTimeoutMillis,
                        long tickMillis, int unchokeSlots, long chokeRoundMillis, boolean seed, double seedRatio,
                        long seedTimeMillis, DiskIo diskIo, String client, int dhtPort,
-                       boolean recheck, boolean sequential) {
+                       boolean recheck, boolean sequential, FileSelection selection) {
     public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000;
     public static final long DEFAULT_TICK_MILLIS = 1000;
     /** BEP 3's customary four upload slots. */

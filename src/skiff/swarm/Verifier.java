@@ -30,7 +30,7 @@ final class Verifier {
     private final Download download;
     private Bitfield have;
     private Fetcher fetcher;
-    private long haveBytes;
+    private Wanted wanted;
     private long lastBlockMillis; // when any peer last sent a block we asked for
     private boolean stopped;
 
@@ -51,12 +51,10 @@ final class Verifier {
     }
 
     /** The pieces found good on disk, and the fetcher that asks for the rest. */
-    void start(Bitfield good, Fetcher f) {
+    void start(Bitfield good, Fetcher f, Wanted w) {
         have = good;
         fetcher = f;
-        for (int p = have.nextSet(0); p >= 0; p = have.nextSet(p + 1)) {
-            haveBytes += metainfo.pieceSize(p);
-        }
+        wanted = w;
     }
 
     /** A stall counts from when the swarm starts, not from 1970. */
@@ -67,10 +65,6 @@ final class Verifier {
     /** Verdicts from now on are dropped: the download stops. */
     void stop() {
         stopped = true;
-    }
-
-    long haveBytes() {
-        return haveBytes;
     }
 
     long lastBlockMillis() {
@@ -105,7 +99,6 @@ final class Verifier {
     }
 
     private void good(int piece, long[] checksums) {
-        haveBytes += metainfo.pieceSize(piece);
         fetcher.good(piece, checksums).forEach(admission::ban);
         for (PeerConnection<PeerState> c : List.copyOf(connections.values())) {
             // none to a peer that has the piece: it needs nothing from us there (with 20 seeds, 20 writes a piece saved)
@@ -113,7 +106,8 @@ final class Verifier {
                 c.queueHave(piece);
             }
         }
-        if (have.complete()) {
+        wanted.got(piece);
+        if (wanted.done()) {
             download.finish();
         }
     }
@@ -122,7 +116,7 @@ final class Verifier {
         events.warn("piece " + piece + " failed its hash check; fetching it again");
         stallWatch.failed(loop.nowMillis());
         fetcher.bad(piece, checksums).forEach(admission::ban);
-        if (!have.complete()) {
+        if (!wanted.done()) {
             fetcher.fillAll();
         }
     }

@@ -56,7 +56,7 @@ class SessionTest {
 
     private static Settings settings(int port) {
         return new Settings(50, port, "-SK0100-sessiontest0".getBytes(), Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
-            Settings.DEFAULT_TICK_MILLIS, Settings.DEFAULT_UNCHOKE_SLOTS, Settings.DEFAULT_CHOKE_ROUND_MILLIS, false, 0, 0, DiskIo.POSITIONAL, "skiff test", 0, false, false);
+            Settings.DEFAULT_TICK_MILLIS, Settings.DEFAULT_UNCHOKE_SLOTS, Settings.DEFAULT_CHOKE_ROUND_MILLIS, false, 0, 0, DiskIo.POSITIONAL, "skiff test", 0, false, false, null);
     }
 
     @Test

@@ -171,7 +171,7 @@ final class SwarmSimulation {
             }
         };
         Settings settings = new Settings(50, 6881, "-SK0000-simulation00".getBytes(), Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
-            Settings.DEFAULT_TICK_MILLIS, Settings.DEFAULT_UNCHOKE_SLOTS, Settings.DEFAULT_CHOKE_ROUND_MILLIS, false, 0, 0, DiskIo.POSITIONAL, "skiff sim", 0, false, false);
+            Settings.DEFAULT_TICK_MILLIS, Settings.DEFAULT_UNCHOKE_SLOTS, Settings.DEFAULT_CHOKE_ROUND_MILLIS, false, 0, 0, DiskIo.POSITIONAL, "skiff sim", 0, false, false, null);
         Download download = new Download(loop, Runnable::run, meta, dir, settings, events, random.split(), network,
             Shared.alone(loop::nowMillis));
         download.addPeers(addresses);

@@ -57,7 +57,7 @@ class PickerTest {
         Bitfield have = new Bitfield(8);
         have.set(1);
         Picker<Object> p = new Picker<>(m, have, new SplittableRandom(5));
-        p.sequential();
+        p.only(all(8), true);
         p.peerHas(6); // piece 6 is the rarest: rarest-first would start it
         for (int i = 0; i < 8; i++) {
             p.peerHas(i);

@@ -1,0 +1,84 @@
+package skiff.interop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import skiff.testutil.Content;
+import skiff.testutil.Ports;
+import skiff.testutil.Procs;
+import skiff.testutil.ReferencePeers;
+import skiff.testutil.SkiffProcess;
+
+/**
+ * --select-file against a libtorrent seeder: only the files chosen come (a file between them gets
+ * no more than the pieces it shares with them), and a second run without the option takes the
+ * rest onto what the first left.
+ */
+@Tag("interop")
+class SelectFileInteropTest {
+    private static final int PIECE = 64 << 10;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void onlyTheSelectedFilesComeAndALaterRunTakesTheRest() throws Exception {
+        Path seedDir = Files.createDirectories(tmp.resolve("seed"));
+        Path set = Files.createDirectories(seedDir.resolve("set"));
+        long mib = Interop.bigBytes() / 8;
+        Content.random(set.resolve("one.bin"), 2 * mib + 1234, 1);
+        Content.random(set.resolve("two.bin"), 3 * mib + 77, 2);
+        Content.random(set.resolve("three.bin"), mib + 999, 3);
+        Path torrent = tmp.resolve("t.torrent");
+        Interop.torrent(set, torrent, List.of("http://127.0.0.1:1/announce"), PIECE);
+        int seedPort = Ports.free();
+        Path ltLog = tmp.resolve("lt.log");
+        Process lt = ReferencePeers.libtorrent(torrent, seedDir, seedPort, ltLog);
+        try {
+            Interop.awaitFile(lt, ltLog, "state=seeding", 60);
+            Path dl = Files.createDirectories(tmp.resolve("dl"));
+            SkiffProcess show = SkiffProcess.start(tmp.resolve("show.log"), "show", torrent.toString());
+            assertEquals(0, show.waitFor(30));
+            String list = show.output();
+            assertTrue(list.contains("1  set/one.bin") && list.contains("2  set/three.bin") && list.contains("3  set/two.bin"), list);
+            // files are numbered in the torrent's (sorted) order: one, three, two; take one and two
+            run(dl, seedPort, torrent, "--select-file", "1,3");
+            Content.assertSameBytes(set.resolve("one.bin"), dl.resolve("set/one.bin"));
+            Content.assertSameBytes(set.resolve("two.bin"), dl.resolve("set/two.bin"));
+            Path three = dl.resolve("set/three.bin");
+            if (Files.exists(three)) { // sharing a piece with one.bin or two.bin, it holds that piece's bytes and no more
+                byte[] middle = new byte[(int) (mib / 2)];
+                try (RandomAccessFile f = new RandomAccessFile(three.toFile(), "r")) {
+                    f.seek(2L * PIECE);
+                    f.readFully(middle);
+                }
+                assertArrayEquals(new byte[middle.length], middle, "three.bin's middle was never fetched");
+            }
+            run(dl, seedPort, torrent);
+            Content.assertSameTree(set, dl.resolve("set"));
+        } finally {
+            Procs.stop(lt);
+        }
+    }
+
+    private void run(Path dl, int seedPort, Path torrent, String... extra) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("-l", "DEBUG", "-d", dl.toString(), "--port", String.valueOf(Ports.free()),
+            "--no-dht", "--no-port-map", "--peer", "127.0.0.1:" + seedPort));
+        args.addAll(List.of(extra));
+        args.add(torrent.toString());
+        SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff" + extra.length + ".log"), args.toArray(String[]::new));
+        try {
+            assertEquals(0, skiff.waitFor(Interop.timeoutSeconds()), Interop.tail(skiff.output()));
+        } finally {
+            Procs.stop(skiff.process);
+        }
+    }
+}
