@@ -32,6 +32,7 @@ final class Args {
     boolean noSeeding;
     long seedTimeMillis;
     long uploadLimitKib;
+    long downloadLimitKib;
     int unchokeSlots = skiff.swarm.Settings.AUTO_UNCHOKE_SLOTS;
     /** Seconds between choking rounds (BEP 3's ten; libtorrent's unchoke_interval is 15). */
     int unchokeIntervalSeconds = 10;
@@ -74,7 +75,7 @@ final class Args {
 
     /** Options each command takes; -h, --help and --version go with any. */
     private static final java.util.Set<String> DOWNLOAD_OPTIONS = java.util.Set.of("-d", "--download-dir", "-p", "--max-peers",
-        "--max-connections", "--save-torrent", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u",
+        "--max-connections", "--save-torrent", "--port", "-l", "--log-level", "--log-file", "-q", "--quiet", "--bind", "--seed", "--seed-ratio", "--seed-time", "-u", "-D", "--download-limit",
         "--upload-limit", "--unchoke-slots", "--unchoke-interval", "--status-interval", "--peer", "--disk-io", "--encryption", "--utp", "--status", "--json", "--files",
         "--no-dht", "--dht", "--dht-bootstrap", "--check", "--stop-timeout", "--on-complete", "--port-map", "--no-port-map",
         "--sequential", "--select-file");
@@ -159,6 +160,14 @@ final class Args {
         }
     }
 
+    private static long rate(String name, String value) throws UsageException {
+        long kib = Units.parseRateKib(value);
+        if (kib < 0) {
+            throw new UsageException(name + " needs KiB/s (500) or a rate such as 500K, 1.5M, 0 for none, not '" + value + "'");
+        }
+        return kib;
+    }
+
     private void option(String name, String value) throws UsageException {
         switch (name) {
             case "-d", "--download-dir" -> downloadDir = nonEmpty(name, value);
@@ -191,12 +200,8 @@ final class Args {
                     throw new UsageException("--seed-time needs minutes (1.5) or a time such as 90s, 30m, 2h, not '" + value + "'");
                 }
             }
-            case "-u", "--upload-limit" -> {
-                uploadLimitKib = Units.parseRateKib(value);
-                if (uploadLimitKib < 0) {
-                    throw new UsageException(name + " needs KiB/s (500) or a rate such as 500K, 1.5M, 0 for none, not '" + value + "'");
-                }
-            }
+            case "-u", "--upload-limit" -> uploadLimitKib = rate(name, value);
+            case "-D", "--download-limit" -> downloadLimitKib = rate(name, value);
             case "--unchoke-slots" -> unchokeSlots = intIn(name, value, 1, 100);
             case "--on-complete" -> onComplete = nonEmpty(name, value);
             case "--stop-timeout" -> stopTimeoutSeconds = intIn(name, value, 1, 10_000_000);

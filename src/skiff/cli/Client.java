@@ -82,7 +82,8 @@ final class Client {
             }
             Trackers trackers = new Trackers(loop, new Dns(loop, workers), random, null, HTTP_TRACKER_TIMEOUT_MILLIS,
                     UdpTracker.DEFAULT_BASE_TIMEOUT_MILLIS, UdpTracker.DEFAULT_MAX_RETRANSMITS, "skiff/" + Main.VERSION);
-            GlobalLimits limits = new GlobalLimits(args.maxConnections, args.uploadLimitKib * 1024, loop::nowMillis);
+            GlobalLimits limits = new GlobalLimits(args.maxConnections, args.uploadLimitKib * 1024, args.downloadLimitKib * 1024,
+                    loop::nowMillis);
             try {
                 session = Session.open(loop, workers, new InetSocketAddress(bind, args.port), limits, trackers, log::warn);
             } catch (StorageException e) {

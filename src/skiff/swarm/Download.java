@@ -146,7 +146,7 @@ public final class Download implements Announcer.Stats {
         wanted.had(have);
         picker = new Picker<>(metainfo, have, random);
         picker.only(wanted.pieces(), settings.sequential());
-        fetcher = new Fetcher(picker, connections.values(), loop::nowMillis);
+        fetcher = new Fetcher(picker, connections.values(), loop::nowMillis, limits);
         verifier.start(have, fetcher, wanted);
         long needed = left();
         boolean[] files = wanted.files();

@@ -18,8 +18,12 @@ final class Fetcher {
     private final LongSupplier clock;
     private final Blame blame;
 
-    /** {@code connections}: a live view of the download's connections. */
-    Fetcher(Picker<PeerConnection<PeerState>> picker, Collection<PeerConnection<PeerState>> connections, LongSupplier clock) {
+    private final GlobalLimits limits;
+
+    /** {@code connections}: a live view of the download's connections; {@code limits}: the download rate's among them. */
+    Fetcher(Picker<PeerConnection<PeerState>> picker, Collection<PeerConnection<PeerState>> connections, LongSupplier clock,
+            GlobalLimits limits) {
+        this.limits = limits;
         this.picker = picker;
         this.connections = connections;
         this.clock = clock;
@@ -41,10 +45,17 @@ final class Fetcher {
         if (room <= 0 || (!s.requests.isEmpty() && room < Math.max(1, s.queueDepth / 4))) {
             return;
         }
-        int n = picker.pick(c.peerPieces(), room, s::has, (piece, begin, length) -> {
+        int allowed = limits.downloadLimited() ? limits.takeDownloadBlocks(room, Wire.BLOCK_BYTES) : room;
+        if (allowed <= 0) {
+            return; // the download limit holds it back: the next block, or the tick, asks again
+        }
+        int n = picker.pick(c.peerPieces(), allowed, s::has, (piece, begin, length) -> {
             s.requests.add(Picker.key(piece, Picker.blockOf(begin)), now);
             c.queueRequest(piece, begin, length);
         }, c);
+        if (n < allowed && limits.downloadLimited()) {
+            limits.returnDownloadBlocks(allowed - n, Wire.BLOCK_BYTES); // what the picker had no use for
+        }
         if (n > 0) {
             c.flush();
         } else if (s.requests.isEmpty() && !picker.wants(c.peerPieces())) {

@@ -46,7 +46,7 @@ class FetcherTest {
         loop = new EventLoop(Clock.system(), w -> { });
         picker = new Picker<>(meta, new Bitfield(2), new SplittableRandom(1));
         dir = Files.createTempDirectory("fetcher");
-        fetcher = new Fetcher(picker, connections.values(), loop::nowMillis);
+        fetcher = new Fetcher(picker, connections.values(), loop::nowMillis, GlobalLimits.none(loop::nowMillis));
     }
 
     @AfterEach
