@@ -32,9 +32,12 @@ class WebSeedStreamTest {
     private final byte[] b = bytes(30_000, 2);
     private final EventLoop loop;
     private Metainfo torrent;
+    /** Added to the real clock: a test moves time on by hand. */
+    private long skewMillis;
 
     WebSeedStreamTest() throws IOException {
-        loop = new EventLoop(Clock.system(), w -> { });
+        Clock real = Clock.system();
+        loop = new EventLoop(() -> real.nowMillis() + skewMillis, w -> { });
     }
 
     @AfterEach
@@ -188,6 +191,26 @@ class WebSeedStreamTest {
                 Codec c = run(s.url("/"), Long.MAX_VALUE);
                 assertEquals(k[1], c.closed);
             }
+        }
+    }
+
+    @Test
+    void aServerThatNeverRepliesEndsTheStreamAfterTheReplyTimeout() throws Exception {
+        image();
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Codec c = new Codec();
+            c.stream = new HttpSeeds(loop, new Dns(loop, Runnable::run), null, "skiff-test").open(
+                "http://127.0.0.1:" + silent.getLocalPort() + "/", torrent);
+            c.stream.start(c);
+            for (int i = 0; i < 20; i++) {
+                loop.runOnce(10); // connected (the kernel accepts), the request sent, nothing comes
+            }
+            assertNull(c.closed);
+            skewMillis += WebSeedStream.REPLY_TIMEOUT_MILLIS + 1000;
+            for (int i = 0; i < 20 && c.closed == null; i++) {
+                loop.runOnce(10);
+            }
+            assertEquals("no reply for 30 s", c.closed);
         }
     }
 
