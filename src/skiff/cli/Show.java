@@ -36,6 +36,11 @@ final class Show {
             String host = p.getHostString();
             out.println("  " + PathSafety.printable(host.contains(":") ? "[" + host + "]" : host) + ":" + p.getPort());
         }
+        if (!m.webSeeds().isEmpty()) {
+            out.println();
+            out.println("WEB SEEDS");
+            m.webSeeds().forEach(u -> out.println("  " + PathSafety.printable(u)));
+        }
     }
 
     static void print(Metainfo m, String source, PrintStream out) {

@@ -58,6 +58,36 @@ class WebSeedInteropTest {
         }
     }
 
+    /** A magnet link's ws= (with the metadata from a libtorrent peer that has no data to give) brings the data. */
+    @Test
+    void aMagnetLinksWebSeedBringsTheData() throws Exception {
+        Path www = Files.createDirectories(tmp.resolve("www"));
+        Path source = Content.random(www.resolve("movie.bin"), Interop.bigBytes() / 4, 43);
+        Path torrent = tmp.resolve("t.torrent");
+        skiff.metainfo.Metainfo m = Interop.torrent(source, torrent, List.of(TRACKER), 64 << 10);
+        Path empty = Files.createDirectories(tmp.resolve("lt-empty"));
+        int ltPort = Ports.free();
+        Path ltLog = tmp.resolve("lt.log");
+        // a leecher with nothing: it can give the metadata (BEP 9), not one piece
+        Process lt = ReferencePeers.libtorrent(torrent, empty, ltPort, ltLog, "--extensions", "ut_metadata");
+        try (WebServer web = WebServer.start(www)) {
+            Interop.awaitFile(lt, ltLog, "state=downloading", 60);
+            String magnet = "magnet:?xt=urn:btih:" + m.infoHashHex() + "&ws=" + web.url("/movie.bin") + "&x.pe=127.0.0.1:" + ltPort;
+            Path dl = Files.createDirectories(tmp.resolve("dl"));
+            SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "-l", "DEBUG", "-d", dl.toString(), "--port",
+                String.valueOf(Ports.free()), "--no-dht", "--no-port-map", magnet);
+            try {
+                assertEquals(0, skiff.waitFor(Interop.timeoutSeconds()), Interop.tail(skiff.output()));
+            } finally {
+                Procs.stop(skiff.process);
+            }
+            Content.assertSameBytes(source, dl.resolve("movie.bin"));
+            assertTrue(skiff.output().contains(web.url("/movie.bin") + ": handshake (web seed)"), Interop.tail(skiff.output()));
+        } finally {
+            Procs.stop(lt);
+        }
+    }
+
     @Test
     void aCorruptWebSeedIsBannedAndAMissingOneNamedWhileAPeerCompletesTheDownload() throws Exception {
         Path seedDir = Files.createDirectories(tmp.resolve("seed"));
