@@ -15,8 +15,6 @@ import skiff.metainfo.Metainfo;
 public final class PeerConnection<S> implements PeerStream.Events {
     /** Outgoing control bytes queued at most (about 3000 requests, or a huge bitfield); a peer that will not read is dropped. */
     static final int MAX_SEND_BUFFER_BYTES = 64 << 10;
-    /** Queued haves (9 bytes each) go out once this many bytes wait, if nothing carried them sooner. */
-    static final int LAZY_BYTES = 512;
     /**
      * Requests a peer may have queued with us, told it as BEP 10's `reqq` (libtorrent's
      * max_allowed_in_request_queue is 2000 too); further ones are dropped, the peer kept.
@@ -34,19 +32,15 @@ public final class PeerConnection<S> implements PeerStream.Events {
 
     private final Inbox<S> inbox;
     private final Outbox outbox;
+    private final Messages send;
     private boolean handshakeSent;
     private byte[] pendingHandshake;
     private byte[] extensionOffer;
     private ExtensionHandshake extensions;
-    /** BEP 6: both sides speak the Fast extension; the pieces we allowed the peer while choked. */
-    private boolean fast;
-    private final java.util.Set<Integer> allowedFast = new java.util.HashSet<>();
     private boolean closed;
     private final LongConsumer countUpload;
 
-    // State both ends have declared (BEP 3): set here and by the inbox, read by the swarm.
-    private boolean amChoking = true;
-    private boolean amInterested;
+    // State the peer declared (BEP 3): set by the inbox, read by the swarm; ours is in Messages.
     boolean peerChoking = true;
     boolean peerInterested;
     Bitfield peerPieces;
@@ -74,6 +68,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
         this.inbox = new Inbox<>(this, stream, shape, listener, sink);
         int bitfieldMessage = FrameDecoder.bitfieldMessageBytes(Math.max(0, shape.pieceCount()));
         this.outbox = new Outbox(Math.max(MAX_SEND_BUFFER_BYTES, bitfieldMessage + 4 + 1024), shape.pieceLength());
+        this.send = new Messages(outbox, this);
         this.counters = new PeerCounters(loop.nowMillis());
         this.countUpload = n -> counters.bytesUploaded += n;
     }
@@ -89,12 +84,17 @@ public final class PeerConnection<S> implements PeerStream.Events {
         return state;
     }
 
+    /** What we say to the peer. */
+    public Messages send() {
+        return send;
+    }
+
     public boolean amChoking() {
-        return amChoking;
+        return send.choking();
     }
 
     public boolean amInterested() {
-        return amInterested;
+        return send.interested();
     }
 
     public boolean peerChoking() {
@@ -127,7 +127,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
     public boolean queueUpload(int piece, int begin, int length) {
         if (!outbox.queueUpload(piece, begin, length, MAX_QUEUED_UPLOADS)) {
             counters.droppedRequests++;
-            sendReject(piece, begin, length); // BEP 6: said, not silent
+            send.reject(piece, begin, length); // BEP 6: said, not silent
             return false;
         }
         flush();
@@ -136,13 +136,6 @@ public final class PeerConnection<S> implements PeerStream.Events {
 
     public void cancelUpload(int piece, int begin, int length) {
         outbox.cancelUpload(piece, begin, length);
-    }
-
-    /** BEP 3: choking a peer discards the requests it made. */
-    public void clearUploads() {
-        for (int[] r : outbox.clearUploads()) {
-            sendReject(r[0], r[1], r[2]); // BEP 6: a choke rejects each queued request; without it they go silently
-        }
     }
 
     public int queuedUploads() {
@@ -220,7 +213,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
     private void sendHandshake() {
         if (!handshakeSent && pendingHandshake != null) {
             handshakeSent = true;
-            enqueue(pendingHandshake);
+            send.raw(pendingHandshake);
             flush();
         }
     }
@@ -228,8 +221,8 @@ public final class PeerConnection<S> implements PeerStream.Events {
     /** From the inbox, once the peer's handshake named our torrent. */
     void handshaken(byte[] id, byte[] reserved) {
         peerId = id;
-        fast = Wire.supportsFast(reserved) && pendingHandshake != null
-                && Wire.supportsFast(java.util.Arrays.copyOfRange(pendingHandshake, 20, 28));
+        send.fast(Wire.supportsFast(reserved) && pendingHandshake != null
+                && Wire.supportsFast(java.util.Arrays.copyOfRange(pendingHandshake, 20, 28)));
         sendHandshake(); // an incoming peer hears ours only once theirs checked out
         CloseReason refuse = listener.handshaken(this, id, reserved); // sends the bitfield (or have all/none), first
         if (refuse != null) {
@@ -238,7 +231,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
         }
         if (Wire.supportsExtensions(reserved) && pendingHandshake != null
                 && Wire.supportsExtensions(java.util.Arrays.copyOfRange(pendingHandshake, 20, 28))) {
-            enqueue(extensionOffer != null ? extensionOffer : Wire.extensionHandshake(MAX_QUEUED_UPLOADS));
+            send.raw(extensionOffer != null ? extensionOffer : Wire.extensionHandshake(MAX_QUEUED_UPLOADS));
             flush();
         }
     }
@@ -263,7 +256,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
     public void resendExtensions(byte[] message) {
         this.extensionOffer = message;
         if (extensions != null && !closed) {
-            enqueue(message);
+            send.raw(message);
             flush();
         }
     }
@@ -292,7 +285,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
         if (id == 0 || closed) {
             return false;
         }
-        enqueue(Wire.extended(id, payload));
+        send.raw(Wire.extended(id, payload));
         flush();
         return true;
     }
@@ -302,116 +295,14 @@ public final class PeerConnection<S> implements PeerStream.Events {
         counters.lastReceiveMillis = loop.nowMillis();
     }
 
-    // ---- sending ----
-
-    public void sendChoke(boolean choke) {
-        if (amChoking == choke) {
-            return;
-        }
-        amChoking = choke;
-        if (choke) {
-            clearUploads();
-        }
-        simple(choke ? Wire.CHOKE : Wire.UNCHOKE);
-    }
-
-    public void sendInterested(boolean interested) {
-        if (amInterested != interested) {
-            amInterested = interested;
-            simple(interested ? Wire.INTERESTED : Wire.NOT_INTERESTED);
-        }
-    }
-
-    /**
-     * A have that goes out with this peer's next write (our requests, or the swarm's tick): one
-     * write for many. Past {@link #LAZY_BYTES} queued it goes at once, so the buffer stays small.
-     */
-    public void queueHave(int piece) {
-        if (sent(outbox.message(Wire.HAVE, piece), 9) && outbox.queuedBytes() >= LAZY_BYTES) {
-            flush();
-        }
-    }
-
-    /** BEP 6: the peer's request will not be served; only under the Fast extension, else nothing is sent. */
-    public void sendReject(int piece, int begin, int length) {
-        if (fast && sent(outbox.message(Wire.REJECT, piece, begin, length), 17)) {
-            counters.rejectsSent++;
-        }
-    }
-
-    /** BEP 5's PORT: the UDP port of our DHT node, for a peer that set the DHT bit. */
-    public void sendPort(int port) {
-        sent(outbox.port(port), 7);
-    }
-
-    /** BEP 6: instead of a bitfield, when we have every piece or none. */
-    public void sendHaveAll(boolean all) {
-        simple(all ? Wire.HAVE_ALL : Wire.HAVE_NONE);
-    }
-
-    /** BEP 6: the peer may ask for {@code piece} even while we choke it; we serve it. */
-    public void sendAllowedFast(int piece) {
-        if (fast && allowedFast.add(piece)) {
-            sent(outbox.message(Wire.ALLOWED_FAST, piece), 9);
-        }
-    }
-
     /** Whether both sides set BEP 6's bit: have all/none, reject, allowed fast and suggest are spoken. */
     public boolean fast() {
-        return fast;
+        return send.fast();
     }
 
     /** Whether we told the peer it may have {@code piece} while choked. */
     public boolean allowedFast(int piece) {
-        return allowedFast.contains(piece);
-    }
-
-    public void sendBitfield(Bitfield pieces) {
-        byte[] b = pieces.toBytes();
-        if (sent(outbox.bitfield(b), 5 + b.length)) {
-            flush();
-        }
-    }
-
-    /** Queues a request without flushing; call {@link #flush()} after a batch. */
-    public void queueRequest(int piece, int begin, int length) {
-        sent(outbox.message(Wire.REQUEST, piece, begin, length), 17);
-    }
-
-    public void sendCancel(int piece, int begin, int length) {
-        if (sent(outbox.message(Wire.CANCEL, piece, begin, length), 17)) {
-            flush();
-        }
-    }
-
-    public void sendKeepAlive() {
-        if (sent(outbox.raw(new byte[4]), 4)) {
-            flush();
-        }
-    }
-
-    private void simple(int id) {
-        if (sent(outbox.message(id), 5)) {
-            flush();
-        }
-    }
-
-    private void enqueue(byte[] bytes) {
-        sent(outbox.raw(bytes), bytes.length);
-    }
-
-    /**
-     * Whether a message of {@code bytes} went into the send buffer ({@code fit}); one that did not
-     * fit closes the connection (a peer that does not read what we send), and a closed one takes none.
-     */
-    private boolean sent(boolean fit, int bytes) {
-        if (closed) {
-            return false;
-        }
-        if (!fit) {
-            close(CloseReason.SEND_QUEUE_FULL, outbox.queuedBytes() + bytes + " bytes queued");
-        }
-        return fit;
+        return send.allowed(piece);
     }
 
     /** Writes what is queued, then blocks; asks for writability only while bytes are left over. */
@@ -420,7 +311,7 @@ public final class PeerConnection<S> implements PeerStream.Events {
             return;
         }
         try {
-            if (outbox.drain(stream, source, amChoking, allowedFast::contains, countUpload) > 0) {
+            if (outbox.drain(stream, source, send.choking(), send::allowed, countUpload) > 0) {
                 counters.lastSendMillis = loop.nowMillis();
             }
         } catch (IOException e) {

@@ -67,7 +67,7 @@ final class Completion {
     void finish(Collection<PeerConnection<PeerState>> peers, Bitfield have, Announcer announcer, boolean startedComplete,
                 Consumer<String> fail) {
         for (PeerConnection<PeerState> c : List.copyOf(peers)) {
-            c.sendInterested(false);
+            c.send().interested(false);
             if (c.peerPieces().complete()) {
                 c.close(CloseReason.BOTH_SEEDS, null);
             }

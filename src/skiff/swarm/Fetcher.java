@@ -51,7 +51,7 @@ final class Fetcher {
         }
         int n = picker.pick(c.peerPieces(), allowed, s::has, (piece, begin, length) -> {
             s.requests.add(Picker.key(piece, Picker.blockOf(begin)), now);
-            c.queueRequest(piece, begin, length);
+            c.send().request(piece, begin, length);
         }, c);
         if (n < allowed && limits.downloadLimited()) {
             limits.returnDownloadBlocks(allowed - n, Wire.BLOCK_BYTES); // what the picker had no use for
@@ -59,7 +59,7 @@ final class Fetcher {
         if (n > 0) {
             c.flush();
         } else if (s.requests.isEmpty() && !picker.wants(c.peerPieces())) {
-            c.sendInterested(false);
+            c.send().interested(false);
         }
     }
 
@@ -123,7 +123,7 @@ final class Fetcher {
         for (PeerConnection<PeerState> other : List.copyOf(connections)) {
             if (other != from && other.state().requests.remove(key)) {
                 picker.released(piece, begin);
-                other.sendCancel(piece, begin, length);
+                other.send().cancel(piece, begin, length);
             }
         }
     }
@@ -169,7 +169,7 @@ final class Fetcher {
             // hashed; it must hear that we want it again, or the piece waits for nobody (and a seed
             // closes on a peer that is not interested in it).
             if (!c.isClosed() && c.handshakeDone() && c.peerPieces().get(piece) && !c.amInterested()) {
-                c.sendInterested(true);
+                c.send().interested(true);
             }
         }
         return guilty;
@@ -216,7 +216,7 @@ final class Fetcher {
         s.requests.removePiece(piece, key -> {
             int block = (int) key;
             if (!c.isClosed()) {
-                c.sendCancel(piece, block * Wire.BLOCK_BYTES, picker.blockLength(piece, block));
+                c.send().cancel(piece, block * Wire.BLOCK_BYTES, picker.blockLength(piece, block));
             }
         });
     }

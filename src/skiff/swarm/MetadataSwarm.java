@@ -196,10 +196,10 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
             return CloseReason.NO_METADATA; // without BEP 10 a peer cannot give us the metadata
         }
         if (refused == null && c.fast()) {
-            c.sendHaveAll(false); // BEP 6: have none, where a bitfield would go
+            c.send().haveAll(false); // BEP 6: have none, where a bitfield would go
         }
         if (refused == null && settings.dhtPort() > 0 && Wire.supportsDht(reserved)) {
-            c.sendPort(settings.dhtPort()); // BEP 5
+            c.send().port(settings.dhtPort()); // BEP 5
         }
         return refused;
     }

@@ -91,22 +91,22 @@ final class PeerEvents implements PeerListener<PeerState> {
         events.debug(c + ": handshake (" + c.transport() + ")");
         Bitfield have = download.have();
         if (c.fast() && (have.count() == 0 || have.complete())) {
-            c.sendHaveAll(have.complete()); // BEP 6: instead of a bitfield
+            c.send().haveAll(have.complete()); // BEP 6: instead of a bitfield
         } else if (have.count() > 0) {
-            c.sendBitfield(have);
+            c.send().bitfield(have);
         }
         if (c.fast() && !have.complete()) {
             // BEP 6: pieces the peer may have from us even while choked, so that a newcomer gets going
             for (int piece : skiff.peer.Wire.allowedFastSet(c.address().getAddress().getAddress(), download.metainfo().infoHash(),
                     have.size(), skiff.peer.Wire.ALLOWED_FAST_SET_SIZE)) {
                 if (have.get(piece)) {
-                    c.sendAllowedFast(piece);
+                    c.send().allowedFast(piece);
                 }
             }
             c.flush();
         }
         if (settings.dhtPort() > 0 && !download.metainfo().isPrivate() && skiff.peer.Wire.supportsDht(reserved)) {
-            c.sendPort(settings.dhtPort()); // BEP 5: tell a DHT peer where our node is
+            c.send().port(settings.dhtPort()); // BEP 5: tell a DHT peer where our node is
             c.flush();
         }
         peersUsed++;
@@ -144,7 +144,7 @@ final class PeerEvents implements PeerListener<PeerState> {
     public void have(PeerConnection<PeerState> c, int piece) {
         download.picker().peerHas(piece);
         if (!download.finished() && !download.have().get(piece) && !c.amInterested()) {
-            c.sendInterested(true);
+            c.send().interested(true);
         }
         if (download.finished() && c.peerPieces().complete()) {
             c.close(CloseReason.BOTH_SEEDS, null);
@@ -166,7 +166,7 @@ final class PeerEvents implements PeerListener<PeerState> {
             return;
         }
         if (!download.finished() && download.picker().wants(pieces)) {
-            c.sendInterested(true);
+            c.send().interested(true);
         }
     }
 
@@ -284,7 +284,7 @@ final class PeerEvents implements PeerListener<PeerState> {
         peersUsed++;
         Bitfield have = download.have();
         for (int p = have.nextSet(0); p >= 0; p = have.nextSet(p + 1)) {
-            c.queueHave(p); // the bitfield's place (have none) went in the metadata phase
+            c.send().have(p); // the bitfield's place (have none) went in the metadata phase
         }
         c.flush();
         bitfield(c, c.peerPieces());

@@ -48,7 +48,7 @@ final class Timeouts {
             int piece = (int) (key >>> 32);
             int begin = (int) key * Wire.BLOCK_BYTES;
             picker.released(piece, begin);
-            c.sendCancel(piece, begin, picker.blockLength(piece, (int) key));
+            c.send().cancel(piece, begin, picker.blockLength(piece, (int) key));
         });
         if (expired > 0) {
             s.snubbedUntilMillis = now + REQUEST_TIMEOUT_MILLIS;
@@ -59,7 +59,7 @@ final class Timeouts {
         if (now - c.counters().lastReceiveMillis() > IDLE_MILLIS) {
             c.close(CloseReason.IDLE, null);
         } else if (now - c.counters().lastSendMillis() > KEEPALIVE_MILLIS) {
-            c.sendKeepAlive();
+            c.send().keepAlive();
         }
     }
 }

@@ -113,7 +113,7 @@ final class Uploader implements BlockSource {
             s.servedSinceMillis = nowMillis;
             s.upBytesAtUnchoke = c.counters().bytesUploaded();
         }
-        c.sendChoke(!unchoke);
+        c.send().choke(!unchoke);
         if (unchoke) {
             s.lastUnchokedMillis = nowMillis;
         }
@@ -134,7 +134,7 @@ final class Uploader implements BlockSource {
             }
             return;
         }
-        c.sendChoke(true);
+        c.send().choke(true);
         slotFreed(connections, nowMillis);
     }
 
@@ -169,11 +169,11 @@ final class Uploader implements BlockSource {
     void request(PeerConnection<PeerState> c, int piece, int begin, int length) {
         boolean servable = have != null && have.get(piece) && length <= Wire.BLOCK_BYTES;
         if (c.amChoking() && !(servable && c.allowedFast(piece))) {
-            c.sendReject(piece, begin, length); // crossed our choke: BEP 6 says so, BEP 3 drops it silently
+            c.send().reject(piece, begin, length); // crossed our choke: BEP 6 says so, BEP 3 drops it silently
             return;
         }
         if (!servable) {
-            c.sendReject(piece, begin, length); // without the Fast extension there is no reject: it is ignored
+            c.send().reject(piece, begin, length); // without the Fast extension there is no reject: it is ignored
             PeerState s = c.state();
             if (++s.invalidRequests > MAX_INVALID_REQUESTS) {
                 c.close(CloseReason.INVALID_REQUESTS, null);

@@ -103,7 +103,7 @@ final class Verifier {
         for (PeerConnection<PeerState> c : List.copyOf(connections.values())) {
             // none to a peer that has the piece: it needs nothing from us there (with 20 seeds, 20 writes a piece saved)
             if (c.handshakeDone() && !c.peerPieces().get(piece)) {
-                c.queueHave(piece);
+                c.send().have(piece);
             }
         }
         wanted.got(piece);

@@ -130,14 +130,14 @@ class PeerConnectionTest extends PeerConnectionFixture {
     @Test
     void sendsWellFormedMessages() throws Exception {
         handshake();
-        conn.sendInterested(true);
-        conn.queueRequest(1, 16384, 16384);
+        conn.send().interested(true);
+        conn.send().request(1, 16384, 16384);
         conn.flush();
-        conn.queueHave(4); // goes out with the next write
+        conn.send().have(4); // goes out with the next write
         Bitfield b = new Bitfield(5);
         b.set(0);
         b.set(4);
-        conn.sendBitfield(b);
+        conn.send().bitfield(b);
         pump();
         ByteBuffer got = ByteBuffer.allocate(100);
         remote.read(got);
@@ -159,8 +159,8 @@ class PeerConnectionTest extends PeerConnectionFixture {
         }
         send(many.array());
         assertEquals(PeerConnection.MAX_QUEUED_UPLOADS, conn.queuedUploads());
-        conn.sendChoke(false);
-        conn.sendChoke(true); // what the choke leaves queued is rejected, each request
+        conn.send().choke(false);
+        conn.send().choke(true); // what the choke leaves queued is rejected, each request
         conn.flush();
         pump();
         ByteBuffer got = ByteBuffer.allocate(1 << 17);

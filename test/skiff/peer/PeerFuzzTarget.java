@@ -103,7 +103,7 @@ public final class PeerFuzzTarget implements AutoCloseable {
         conn.register(Wire.handshake(meta.infoHash(), "-SK0100-fuzzfuzzfuzz".getBytes(), new byte[8]).array());
         remote.write(Wire.handshake(meta.infoHash(), "-XX0000-fuzzpeer0000".getBytes(), new byte[8]));
         pump();
-        conn.sendChoke(false); // so that requests are served
+        conn.send().choke(false); // so that requests are served
         pump();
     }
 
