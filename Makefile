@@ -75,9 +75,10 @@ bench-crowd: build/skiff.jar build/image/bin/skiff
 	@command -v opentracker >/dev/null && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
 	/usr/bin/python3 tools/crowd_bench.py
 
-# A web seed (BEP 19) alone: nginx serves the file, skiff, aria2 and libtorrent take it in turn; WEBSEED_MB, WEBSEED_RUNS.
+# A web seed (BEP 19) alone: nginx serves the file, skiff, aria2, libtorrent and Transmission take it in turn; WEBSEED_MB, WEBSEED_RUNS.
 bench-webseed: build/skiff.jar build/image/bin/skiff
-	@command -v nginx >/dev/null && command -v aria2c >/dev/null && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
+	@command -v nginx >/dev/null && command -v aria2c >/dev/null && command -v transmission-cli >/dev/null \
+	  && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
 	/usr/bin/python3 tools/webseed_bench.py
 
 # A swarm like the ones people join: 20 rate-limited libtorrent seeders behind delaying relays,

@@ -7,8 +7,8 @@ anonymous memory (RssAnon, sampled from /proc every 20 ms), then skiff's ratios 
 Every copy is compared with the source. One unmeasured download goes first, as in make bench.
 
 Environment: WEBSEED_MB (default 1024), WEBSEED_RUNS (default 3), WEBSEED_CLIENTS (default
-skiff,aria2,libtorrent). Transmission takes web seeds too, but transmission-cli does not exit
-when done (make bench reads it through a done-script); it is not in this race yet.
+skiff,aria2,libtorrent,transmission). transmission-cli never exits: its done-script ends its run,
+as in make bench (whose helpers this uses).
 """
 import filecmp
 import os
@@ -21,6 +21,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMEOUT = 600
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import bench  # noqa: E402  (run_client, transmission_command: one way to run and measure a client)
 
 
 def free_port():
@@ -55,7 +57,14 @@ def nginx(work, root):
     return p, port
 
 
-def command(client, torrent, dl):
+def command(client, torrent, dl, work, tag):
+    """The client's command line, and for transmission the marker its done-script touches."""
+    if client == "transmission":
+        return bench.transmission_command(work, tag, dl, free_port(), torrent, "127.0.0.1")
+    return plain_command(client, torrent, dl), None
+
+
+def plain_command(client, torrent, dl):
     if client == "skiff":
         return [os.path.join(ROOT, "build/image/bin/skiff"), "-q", "-d", dl, "--no-dht", "--no-port-map",
                 "--port", str(free_port()), torrent]
@@ -68,43 +77,24 @@ def command(client, torrent, dl):
     sys.exit("unknown client " + client)
 
 
-def rss_anon_kib(pid):
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("RssAnon:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def run(client, torrent, work, source):
+def run(client, torrent, work, source, tag):
     dl = os.path.join(work, "dl")
     shutil.rmtree(dl, ignore_errors=True)
     os.makedirs(dl)
-    start = time.time()
-    p = subprocess.Popen(command(client, torrent, dl), stdout=subprocess.DEVNULL,
-                         stderr=open(os.path.join(work, client + ".err"), "w"))
-    peak = 0
-    while True:
-        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-        if pid != 0:
-            break
-        peak = max(peak, rss_anon_kib(p.pid))
-        if time.time() - start > TIMEOUT:
-            p.kill()
-        time.sleep(0.02)
-    seconds = time.time() - start
+    cmd, marker = command(client, torrent, dl, work, tag)
+    try:
+        seconds, cpu, peak_kib = bench.run_client(client, cmd, marker)
+    except RuntimeError as e:
+        sys.exit("%s: %s" % (client, e))
     copy = os.path.join(dl, os.path.basename(source))
     same = os.path.exists(copy) and filecmp.cmp(copy, source, shallow=False)
-    return seconds, usage.ru_utime + usage.ru_stime, peak / 1024.0, same and os.waitstatus_to_exitcode(status) == 0
+    return seconds, cpu, peak_kib / 1024.0, same
 
 
 def main():
     mb = int(os.environ.get("WEBSEED_MB", "1024"))
     runs = int(os.environ.get("WEBSEED_RUNS", "3"))
-    clients = os.environ.get("WEBSEED_CLIENTS", "skiff,aria2,libtorrent").split(",")
+    clients = os.environ.get("WEBSEED_CLIENTS", "skiff,aria2,libtorrent,transmission").split(",")
     work = tempfile.mkdtemp(prefix="webseed-bench-")
     server = None
     try:
@@ -120,18 +110,18 @@ def main():
                         "http://127.0.0.1:1/announce", "--piece-size", str(1 << 20), "-w",
                         "http://127.0.0.1:%d/file.bin" % port, source], check=True, stdout=subprocess.DEVNULL)
         os.sync()  # the source's pages written out, not flushed during the first round
-        run(clients[0], torrent, work, source)  # unmeasured: warms nginx, the page cache and the disk
+        run(clients[0], torrent, work, source, "warm-up")  # unmeasured: warms nginx, the page cache and the disk
         print("web seed bench: %d MiB from nginx on 127.0.0.1, no peers, %d rounds" % (mb, runs))
         for r in range(runs):
             order = clients[r % len(clients):] + clients[:r % len(clients)]
             results = {}
             for c in order:
-                seconds, cpu, peak, ok = run(c, torrent, work, source)
+                seconds, cpu, peak, ok = run(c, torrent, work, source, "%s-%d" % (c, r + 1))
                 results[c] = seconds
-                print("round %d  %-10s %7.2f s  %7.1f MiB/s  CPU %5.2f s  peak RssAnon %6.1f MiB  %s"
+                print("round %d  %-12s %7.2f s  %7.1f MiB/s  CPU %5.2f s  peak RssAnon %6.1f MiB  %s"
                       % (r + 1, c, seconds, mb / seconds, cpu, peak, "ok" if ok else "FAILED"), flush=True)
                 if not ok:
-                    sys.exit("%s did not download the file intact; see %s/%s.err" % (c, work, c))
+                    sys.exit("%s did not download the file intact" % c)
             if "skiff" in results and len(results) > 1:
                 print("round %d  skiff's time / others': %s" % (r + 1, ", ".join(
                     "%s %.2f" % (c, results["skiff"] / results[c]) for c in order if c != "skiff")))
