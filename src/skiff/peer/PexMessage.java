@@ -23,7 +23,9 @@ public record PexMessage(List<InetSocketAddress> added, byte[] addedFlags, List<
     /** Entries of each list a message may carry (libtorrent sends at most 50 added and 50 dropped). */
     public static final int MAX_ENTRIES = 200;
     /** BEP 11's flags: the peer prefers encryption (0x01), is a seed (0x02), supports uTP (0x04), holepunch (0x08), reachable (0x10). */
+    public static final int FLAG_ENCRYPTION = 0x01;
     public static final int FLAG_SEED = 0x02;
+    public static final int FLAG_UTP = 0x04;
     public static final int FLAG_REACHABLE = 0x10;
 
     public byte[] message() {

@@ -38,7 +38,7 @@ final class Pex {
             InetSocketAddress a = listening(c);
             if (a != null) {
                 current.add(a);
-                flags.add((byte) ((c.peerPieces().complete() ? PexMessage.FLAG_SEED : 0) | (c.outgoing() ? PexMessage.FLAG_REACHABLE : 0)));
+                flags.add(flags(c));
             }
         }
         for (PeerConnection<PeerState> c : connections) {
@@ -87,6 +87,13 @@ final class Pex {
         s.pexReceivedMillis = now;
         PexMessage m = PexMessage.parse(b, offset, length);
         return m == null ? 0 : peers.add(m.added());
+    }
+
+    /** BEP 11's flags for a peer, from what we saw of it: a seed, reachable (we dialled it), over uTP, encrypted. */
+    static byte flags(PeerConnection<PeerState> c) {
+        String how = c.transport();
+        return (byte) ((c.peerPieces().complete() ? PexMessage.FLAG_SEED : 0) | (c.outgoing() ? PexMessage.FLAG_REACHABLE : 0)
+                | (how.startsWith("utp") ? PexMessage.FLAG_UTP : 0) | (how.contains("encrypted") ? PexMessage.FLAG_ENCRYPTION : 0));
     }
 
     /**
