@@ -310,9 +310,9 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
         }
     }
 
+    /** The file asked for: a seed's trouble is said once per file and reason, whatever the range. */
     private String where() {
-        SeedFiles.Part p = parts.get(partIndex);
-        return files.displayPath(p.file()) + " at " + p.offset();
+        return files.displayPath(parts.get(partIndex).file());
     }
 
     // ---- events ----

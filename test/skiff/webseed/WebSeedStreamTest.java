@@ -181,10 +181,10 @@ class WebSeedStreamTest {
     void aBadReplyEndsTheStreamWithOneLine() throws Exception {
         image();
         String[][] cases = {
-            {"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", "a at 0: HTTP 404"},
-            {"HTTP/1.1 206 OK\r\nContent-Range: bytes 0-39999/40000\r\nContent-Length: 40000\r\n\r\nshort", "a at 0: the server closed the connection mid-reply"},
-            {"HTTP/1.1 302 Found\r\nLocation: ftp://x/a\r\n\r\n", "a at 0: redirected to a bad URL"},
-            {"HTTP/1.1 302 Found\r\nLocation: /t/a\r\n\r\n", "a at 0: more than 5 redirects"},
+            {"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", "a: HTTP 404"},
+            {"HTTP/1.1 206 OK\r\nContent-Range: bytes 0-39999/40000\r\nContent-Length: 40000\r\n\r\nshort", "a: the server closed the connection mid-reply"},
+            {"HTTP/1.1 302 Found\r\nLocation: ftp://x/a\r\n\r\n", "a: redirected to a bad URL"},
+            {"HTTP/1.1 302 Found\r\nLocation: /t/a\r\n\r\n", "a: more than 5 redirects"},
         };
         for (String[] k : cases) {
             try (RangeServer s = new RangeServer(Map.of(), true, (n, path, first, last) -> k[0].getBytes(StandardCharsets.ISO_8859_1))) {
