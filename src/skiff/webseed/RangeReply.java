@@ -42,6 +42,16 @@ final class RangeReply {
         return head.done();
     }
 
+    /** The reply's status (0 before its head is in). */
+    int status() {
+        return head.status();
+    }
+
+    /** Whether the reply says the server does not have the file (404, 410): asking again is no use. */
+    boolean missing() {
+        return head.status() == 404 || head.status() == 410;
+    }
+
     /** Whether any byte came: a reused connection that closes before one did may be retried. */
     boolean started() {
         return head.started();

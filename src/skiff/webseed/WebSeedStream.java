@@ -34,6 +34,7 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
     private final WireSide wire;
     private final HttpLink link;
     private final String userAgent;
+    private final java.util.function.IntConsumer missing;
     private final ByteBuffer inbox = ByteBuffer.allocate(INBOX_BYTES).flip();
     /** Reply bytes from the socket; direct, so that the socket fills it without a copy. */
     private final ByteBuffer raw = ByteBuffer.allocateDirect(16 << 10).flip();
@@ -57,8 +58,10 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
     private int redirects;
     private boolean retried;
 
+    /** {@code missing} hears each file the server says it does not have. */
     WebSeedStream(EventLoop loop, SeedFiles files, WireSide wire, java.util.function.Function<HttpLink.Listener, HttpLink> link,
-                  String userAgent) {
+                  String userAgent, java.util.function.IntConsumer missing) {
+        this.missing = missing;
         this.loop = loop;
         this.files = files;
         this.wire = wire;
@@ -264,6 +267,9 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
             int taken = reply.feed(head, 0, head.length);
             raw.position(raw.position() + taken);
         } catch (ProtocolException e) {
+            if (reply.missing()) {
+                missing.accept(p.file());
+            }
             throw new IOException(where() + ": " + e.getMessage());
         }
         if (!reply.done()) {

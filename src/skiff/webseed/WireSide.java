@@ -4,11 +4,12 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import skiff.metainfo.Bitfield;
 import skiff.peer.Wire;
 
 /**
- * A web seed as the peer wire protocol (BEP 3) would show it: a peer that has every piece and
- * never chokes. What the codec writes is parsed for its requests and cancels; what it reads is
+ * A web seed as the peer wire protocol (BEP 3) would show it: a peer that has every piece (but
+ * those of files its server was found lacking) and never chokes. What the codec writes is parsed for its requests and cancels; what it reads is
  * made here: a handshake, a full bitfield and an unchoke, then piece messages framed around the
  * bytes of the HTTP replies. So the swarm above asks a web seed for blocks as it asks any peer,
  * and judges what comes back the same way (libtorrent's web peers work alike). Pure.
@@ -26,6 +27,7 @@ final class WireSide {
 
     private final byte[] infoHash;
     private final byte[] peerId;
+    private final Bitfield has;
     private final int pieceCount;
     private final long pieceLength;
     private int handshakeLeft = Wire.HANDSHAKE_BYTES;
@@ -38,10 +40,12 @@ final class WireSide {
     private final ArrayDeque<Block> arriving = new ArrayDeque<>();
     private int leftInBlock;
 
-    WireSide(byte[] infoHash, byte[] peerId, int pieceCount, long pieceLength) {
+    /** {@code has}: the pieces the seed claims (those of files it was not found lacking). */
+    WireSide(byte[] infoHash, byte[] peerId, Bitfield has, long pieceLength) {
         this.infoHash = infoHash.clone();
         this.peerId = peerId.clone();
-        this.pieceCount = pieceCount;
+        this.has = has;
+        this.pieceCount = has.size();
         this.pieceLength = pieceLength;
     }
 
@@ -77,7 +81,7 @@ final class WireSide {
     }
 
     private void block(int id, int piece, int begin, int length) {
-        if (piece < 0 || piece >= pieceCount || begin < 0 || length <= 0) {
+        if (piece < 0 || piece >= pieceCount || !has.get(piece) || begin < 0 || length <= 0) {
             return;
         }
         Block b = new Block(piece, begin, length, piece * pieceLength + begin);
@@ -88,20 +92,16 @@ final class WireSide {
         }
     }
 
-    /** Once our handshake went out: the web seed's, its bitfield of every piece and an unchoke; else null. */
+    /** Once our handshake went out: the web seed's, its bitfield and an unchoke; else null. */
     ByteBuffer greeting() {
         if (!greet) {
             return null;
         }
         greet = false;
-        int bitfield = (pieceCount + 7) / 8;
-        ByteBuffer b = ByteBuffer.allocate(Wire.HANDSHAKE_BYTES + 4 + 1 + bitfield + 4 + 1);
+        byte[] bitfield = has.toBytes();
+        ByteBuffer b = ByteBuffer.allocate(Wire.HANDSHAKE_BYTES + 4 + 1 + bitfield.length + 4 + 1);
         b.put(Wire.handshake(infoHash, peerId, new byte[8]));
-        b.putInt(1 + bitfield).put((byte) Wire.BITFIELD);
-        for (int i = 0; i < bitfield; i++) {
-            int bits = Math.min(8, pieceCount - i * 8);
-            b.put((byte) (0xff << (8 - bits)));
-        }
+        b.putInt(1 + bitfield.length).put((byte) Wire.BITFIELD).put(bitfield);
         b.putInt(1).put((byte) Wire.UNCHOKE);
         return b.flip();
     }

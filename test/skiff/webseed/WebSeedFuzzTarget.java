@@ -27,7 +27,7 @@ public final class WebSeedFuzzTarget {
         int blocks = (meta.pieceSize(piece) + Wire.BLOCK_BYTES - 1) / Wire.BLOCK_BYTES;
         int begin = (input[1] & 0xff) % blocks * Wire.BLOCK_BYTES;
         int length = Math.min(Wire.BLOCK_BYTES, meta.pieceSize(piece) - begin);
-        WireSide wire = new WireSide(meta.infoHash(), new byte[20], meta.pieceCount(), meta.pieceLength());
+        WireSide wire = new WireSide(meta.infoHash(), new byte[20], HttpSeeds.claimed(meta, java.util.Set.of()), meta.pieceLength());
         ByteBuffer codec = ByteBuffer.allocate(Wire.HANDSHAKE_BYTES + 17);
         codec.put(Wire.handshake(meta.infoHash(), new byte[20], Wire.ourReserved()));
         codec.putInt(13).put((byte) Wire.REQUEST).putInt(piece).putInt(begin).putInt(length);

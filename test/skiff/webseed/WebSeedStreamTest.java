@@ -124,8 +124,11 @@ class WebSeedStreamTest {
     }
 
     private Codec run(String url, long bytesWanted) throws Exception {
+        return run(new HttpSeeds(loop, new Dns(loop, Runnable::run), null, "skiff-test"), url, bytesWanted);
+    }
+
+    private Codec run(HttpSeeds seeds, String url, long bytesWanted) throws Exception {
         Codec codec = new Codec();
-        HttpSeeds seeds = new HttpSeeds(loop, new Dns(loop, Runnable::run), null, "skiff-test");
         codec.stream = seeds.open(url, torrent);
         codec.stream.start(codec);
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -211,6 +214,25 @@ class WebSeedStreamTest {
                 loop.runOnce(10);
             }
             assertEquals("no reply for 30 s", c.closed);
+        }
+    }
+
+    @Test
+    void aFileTheServerLacksIsNotClaimedAgain() throws Exception {
+        byte[] expected = image();
+        try (RangeServer s = new RangeServer(Map.of("/t/b", b), true, null)) {
+            HttpSeeds seeds = new HttpSeeds(loop, new Dns(loop, Runnable::run), null, "skiff-test");
+            assertEquals("a: HTTP 404", run(seeds, s.url("/"), Long.MAX_VALUE).closed);
+            // a's pieces (0-2, its padding included) are not claimed: the codec's requests for them go unanswered
+            long greeting = Wire.HANDSHAKE_BYTES + 4 + 1 + 1 + 4 + 1;
+            Codec c = run(seeds, s.url("/"), greeting + b.length + 13 * 2);
+            assertNull(c.closed);
+            byte[] got = c.got.toByteArray();
+            assertEquals((byte) 0b00011000, got[Wire.HANDSHAKE_BYTES + 5], "pieces 3 and 4 only");
+            byte[] pieces = c.pieces();
+            assertArrayEquals(java.util.Arrays.copyOfRange(expected, 3 * PIECE, expected.length),
+                java.util.Arrays.copyOfRange(pieces, 3 * PIECE, pieces.length));
+            assertEquals(List.of("GET /t/a HTTP/1.1", "GET /t/b HTTP/1.1"), s.requests, "a asked for once");
         }
     }
 

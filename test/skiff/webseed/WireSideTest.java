@@ -16,6 +16,14 @@ class WireSideTest {
     private static final byte[] HASH = new byte[20];
     private static final byte[] ID = "-XX0000-webseedpeer0".getBytes();
 
+    private static skiff.metainfo.Bitfield all(int n) {
+        skiff.metainfo.Bitfield b = new skiff.metainfo.Bitfield(n);
+        for (int i = 0; i < n; i++) {
+            b.set(i);
+        }
+        return b;
+    }
+
     /** What the codec would write: our handshake, interested, a keep-alive, three requests and a cancel. */
     private static byte[] codecBytes() {
         ByteBuffer b = ByteBuffer.allocate(200);
@@ -35,7 +43,7 @@ class WireSideTest {
     void requestsAndCancelsAreHeardHoweverTheWritesAreCut() {
         byte[] all = codecBytes();
         for (int cut = 1; cut < all.length; cut++) {
-            WireSide w = new WireSide(HASH, ID, 3, 32768);
+            WireSide w = new WireSide(HASH, ID, all(3), 32768);
             assertNull(w.greeting());
             w.written(ByteBuffer.wrap(all, 0, cut));
             w.written(ByteBuffer.wrap(all, cut, all.length - cut));
@@ -50,7 +58,7 @@ class WireSideTest {
 
     @Test
     void aRunStopsAtAGapOrItsSize() {
-        WireSide w = new WireSide(HASH, ID, 3, 32768);
+        WireSide w = new WireSide(HASH, ID, all(3), 32768);
         w.written(ByteBuffer.wrap(codecBytes()));
         assertEquals(1, w.nextRun(16384).size());
         assertEquals(2, w.nextRun(1 << 20).size());
@@ -58,7 +66,7 @@ class WireSideTest {
 
     @Test
     void theGreetingIsAHandshakeAFullBitfieldAndAnUnchoke() {
-        WireSide w = new WireSide(HASH, ID, 11, 16384);
+        WireSide w = new WireSide(HASH, ID, all(11), 16384);
         w.written(ByteBuffer.wrap(codecBytes(), 0, Wire.HANDSHAKE_BYTES));
         ByteBuffer g = w.greeting();
         assertNull(w.greeting(), "once");
@@ -71,7 +79,7 @@ class WireSideTest {
 
     @Test
     void bodyBytesAreFramedAsPieceMessagesAsRoomAllows() {
-        WireSide w = new WireSide(HASH, ID, 3, 32768);
+        WireSide w = new WireSide(HASH, ID, all(3), 32768);
         w.written(ByteBuffer.wrap(codecBytes()));
         w.nextRun(1 << 20);
         byte[] body = new byte[16384 * 2 + 8000];
