@@ -55,7 +55,6 @@ public final class Download implements Announcer.Stats {
     /** Runs once the swarm runs (a magnet's connections are handed over then). */
     private Runnable onRunning;
     private boolean running;
-
     private final Timeline timeline;
     private boolean startedComplete;
     private Announcer announcer;
