@@ -227,9 +227,10 @@ final class Progress {
         }
     }
 
+    /** {@code done}: -1 for a file not selected (--select-file), shown as skipped. */
     static String fileLine(FileEntry f, long done, int max) {
         double pct = f.length() == 0 ? 100 : 100.0 * done / f.length();
-        String text = Units.padLeft(Units.decimal(pct, 1), 5) + "% " + Units.padLeft(Units.bytes(f.length()), 9)
+        String text = (done < 0 ? "  skip" : Units.padLeft(Units.decimal(pct, 1), 5) + "%") + " " + Units.padLeft(Units.bytes(f.length()), 9)
                 + "  " + PathSafety.printable(f.displayPath());
         return text.length() > max ? text.substring(0, max) : text;
     }
@@ -302,7 +303,8 @@ final class Progress {
             for (int i = 0; i < files.size(); i++) {
                 if (!files.get(i).padding()) {
                     b.append(first ? "" : ",").append("{\"path\":").append(Units.json(files.get(i).displayPath()))
-                        .append(",\"total_bytes\":").append(files.get(i).length()).append(",\"have_bytes\":").append(fileDone[i]).append('}');
+                        .append(",\"total_bytes\":").append(files.get(i).length()).append(",\"have_bytes\":").append(Math.max(0, fileDone[i]))
+                        .append(fileDone[i] < 0 ? ",\"selected\":false}" : "}");
                     first = false;
                 }
             }

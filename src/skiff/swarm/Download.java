@@ -384,9 +384,9 @@ public final class Download implements Announcer.Stats {
                 finished ? null : stallWatch.reason(), peerEvents.closeCounts().asMap(), announcer == null ? 0 : announcer.droppedReplies(), checkProgress.fraction());
     }
 
-    /** Verified bytes per file, for the per-file view. */
+    /** Verified bytes per file, for the per-file view; -1 for a file not selected (--select-file). */
     public long[] fileBytesDone() {
-        return Checker.bytesPerFile(storage.map(), have);
+        return wanted.markSkipped(Checker.bytesPerFile(storage.map(), have));
     }
 
     /** Adds peers as if a tracker had listed them (--peer); before the download runs, they wait for it. */

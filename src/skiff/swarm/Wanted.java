@@ -85,6 +85,19 @@ final class Wanted {
         return missingBytes;
     }
 
+    /** {@code done} per file, with -1 for each file not selected. */
+    long[] markSkipped(long[] done) {
+        if (selection != null) {
+            boolean[] selected = selection.files(metainfo);
+            for (int i = 0; i < done.length; i++) {
+                if (!selected[i] && !metainfo.files().get(i).padding()) {
+                    done[i] = -1;
+                }
+            }
+        }
+        return done;
+    }
+
     /**
      * Per file: whether it must exist on disk, holding a byte of a wanted piece (or being selected
      * and empty); null when every file is wanted.

@@ -74,6 +74,11 @@ class ProgressTest {
         assertEquals(2048.0, status.get("down_rate_bytes_per_s"));
         assertEquals(java.util.List.of(java.util.Map.of("path", "d/x\"y", "total_bytes", 100.0, "have_bytes", 40.0),
             java.util.Map.of("path", "z", "total_bytes", 7.0, "have_bytes", 7.0)), status.get("files"), "padding files left out");
+        java.util.Map<String, Object> skipped = skiff.testutil.Json.object(Progress.json(s, files, new long[] {-1, 5, 7}));
+        assertEquals(java.util.Map.of("path", "d/x\"y", "total_bytes", 100.0, "have_bytes", 0.0, "selected", false),
+            ((java.util.List<?>) skipped.get("files")).get(0), "a file --select-file left out");
+        assertEquals("  skip     100 B  d/x\"y", Progress.fileLine(files.get(0), -1, 80));
+        assertEquals(" 40.0%     100 B  d/x\"y", Progress.fileLine(files.get(0), 40, 80));
         java.util.Map<String, Object> done = skiff.testutil.Json.object(Progress.jsonSummary(s, null, true, 2.0, 0.5));
         assertEquals("done", done.get("event"));
         assertEquals(name, done.get("name"));
