@@ -96,8 +96,14 @@ public final class HttpSocket implements Handler {
         }
     }
 
-    /** Sends {@code bytes}: now as far as the socket takes them (its reader is not woken from here), the rest when it can. */
+    /**
+     * Sends {@code bytes} after what is still unsent (requests may be pipelined): now as far as the
+     * socket takes them (its reader is not woken from here), the rest when it can.
+     */
     public void send(ByteBuffer bytes) {
+        if (request != null && request.hasRemaining()) {
+            bytes = ByteBuffer.allocate(request.remaining() + bytes.remaining()).put(request).put(bytes).flip();
+        }
         request = bytes;
         if (!up) {
             return; // goes once connected

@@ -101,7 +101,10 @@ final class Connector {
 
     /** A web seed's connection: not counted against --max-peers, as the .torrent chose it (libtorrent does the same). */
     private PeerConnection<PeerState> webSeed(PeerStream stream, InetSocketAddress a) {
-        PeerConnection<PeerState> c = new PeerConnection<>(loop, stream, a, true, shape, listener, sink, new PeerState());
+        PeerState state = new PeerState();
+        state.queueDepth = PeerState.WEB_SEED_QUEUE_DEPTH;
+        state.maxQueueDepth = PeerState.WEB_SEED_MAX_QUEUE_DEPTH;
+        PeerConnection<PeerState> c = new PeerConnection<>(loop, stream, a, true, shape, listener, sink, state);
         c.source(source);
         connections.put(a, c);
         limits.opened();

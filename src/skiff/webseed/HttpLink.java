@@ -3,6 +3,7 @@ package skiff.webseed;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -55,6 +56,21 @@ final class HttpLink implements HttpSocket.Listener {
             socket.open(u);
         }
         socket.send(bytes);
+    }
+
+    /** Whether the connection is open (or opening) to {@code u}'s server. */
+    boolean goesTo(URI u) {
+        return socket != null && origin(u).equals(origin);
+    }
+
+    /** A GET of bytes [{@code offset}, {@code offset + length}) of {@code u}, on a connection kept alive. */
+    static byte[] rangeRequest(URI u, long offset, long length, String userAgent) {
+        String target = (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
+                + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+        String host = u.getRawAuthority().substring(u.getRawAuthority().indexOf('@') + 1);
+        return ("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + userAgent
+                + "\r\nRange: bytes=" + offset + "-" + (offset + length - 1)
+                + "\r\nAccept-Encoding: identity\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** Whether the connection has carried a reply before (so a close before the next one is the server's idle timeout). */

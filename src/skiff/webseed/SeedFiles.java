@@ -63,8 +63,14 @@ final class SeedFiles {
         return u;
     }
 
+    /** Where a file is: its URL, or where a redirect moved it. */
     URI uri(int file) {
         return uris[file];
+    }
+
+    /** A redirect moved {@code file} to {@code to}: it is asked for there from now on (this seed's connections only). */
+    void move(int file, URI to) {
+        uris[file] = to;
     }
 
     String displayPath(int file) {

@@ -61,7 +61,7 @@ class WebSeedStreamTest {
     }
 
     /** What the connection above hears and reads. */
-    private final class Codec implements PeerStream.Events {
+    private class Codec implements PeerStream.Events {
         final ByteArrayOutputStream got = new ByteArrayOutputStream();
         PeerStream stream;
         String closed;
@@ -154,6 +154,80 @@ class WebSeedStreamTest {
         }
     }
 
+    /**
+     * Runs written at once go out pipelined on one connection: a server that answers nothing until
+     * it has all three requests gets them, and the replies in order make three pieces.
+     */
+    @Test
+    void runsArePipelinedOnOneConnection() throws Exception {
+        byte[] expected = image();
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> answerThreeAtOnce(server), "pipelined-server");
+            t.setDaemon(true);
+            t.start();
+            Codec c = new Codec() {
+                @Override
+                public void connected() { // pieces 0, 2 and 4: three runs, none following another
+                    ByteBuffer out = ByteBuffer.allocate(Wire.HANDSHAKE_BYTES + 17 * 3);
+                    out.put(Wire.handshake(torrent.infoHash(), new byte[20], Wire.ourReserved()));
+                    for (int p : new int[] {0, 2, 4}) {
+                        out.putInt(13).put((byte) Wire.REQUEST).putInt(p).putInt(0).putInt(torrent.pieceSize(p));
+                    }
+                    try {
+                        stream.write(out.flip());
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            };
+            c.stream = new HttpSeeds(loop, new Dns(loop, Runnable::run), null, "skiff-test").open(
+                "http://127.0.0.1:" + server.getLocalPort() + "/", torrent);
+            c.stream.start(c);
+            long wanted = Wire.HANDSHAKE_BYTES + 4 + 1 + 1 + 4 + 1 + 13 * 3 + PIECE * 2 + torrent.pieceSize(4);
+            for (int i = 0; i < 500 && c.got.size() < wanted && c.closed == null; i++) {
+                loop.runOnce(10);
+            }
+            assertNull(c.closed);
+            byte[] got = c.pieces();
+            for (int p : new int[] {0, 2, 4}) {
+                int from = p * PIECE;
+                int to = from + torrent.pieceSize(p);
+                assertArrayEquals(java.util.Arrays.copyOfRange(expected, from, to), java.util.Arrays.copyOfRange(got, from, to), "piece " + p);
+            }
+        }
+    }
+
+    /** Reads three request heads (5 s at most), then answers each: a, a, b, as pieces 0, 2 and 4 need. */
+    private void answerThreeAtOnce(java.net.ServerSocket server) {
+        try (java.net.Socket s = server.accept()) {
+            s.setSoTimeout(5000);
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder heads = new StringBuilder();
+            while (heads.toString().split("\r\n\r\n", -1).length < 4) {
+                int ch = in.read();
+                if (ch < 0) {
+                    return;
+                }
+                heads.append((char) ch);
+            }
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("GET /t/(\\w) .*?Range: bytes=(\\d+)-(\\d+)", java.util.regex.Pattern.DOTALL)
+                .matcher(heads);
+            java.io.OutputStream out = s.getOutputStream();
+            while (m.find()) {
+                byte[] f = m.group(1).equals("a") ? a : b;
+                int first = Integer.parseInt(m.group(2));
+                int last = Integer.parseInt(m.group(3));
+                out.write(("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + first + "-" + last + "/" + f.length
+                    + "\r\nContent-Length: " + (last - first + 1) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(f, first, last - first + 1);
+            }
+            out.flush();
+            Thread.sleep(2000); // keep the connection while the client reads
+        } catch (IOException | InterruptedException e) {
+            // the test ends it
+        }
+    }
+
     @Test
     void aServerThatClosesAfterEachReplyIsAskedAgainOnANewConnection() throws Exception {
         byte[] expected = image();
@@ -232,7 +306,7 @@ class WebSeedStreamTest {
             byte[] pieces = c.pieces();
             assertArrayEquals(java.util.Arrays.copyOfRange(expected, 3 * PIECE, expected.length),
                 java.util.Arrays.copyOfRange(pieces, 3 * PIECE, pieces.length));
-            assertEquals(List.of("GET /t/a HTTP/1.1", "GET /t/b HTTP/1.1"), s.requests, "a asked for once");
+            assertEquals(1, s.requests.stream().filter(r -> r.contains("/t/a")).count(), "a asked for once: " + s.requests);
         }
     }
 
