@@ -7,9 +7,11 @@ anonymous memory (RssAnon, sampled from /proc every 20 ms), then skiff's ratios 
 Every copy is compared with the source. One unmeasured download goes first, as in make bench.
 
 Environment: WEBSEED_MB (default 1024), WEBSEED_RUNS (default 3), WEBSEED_CLIENTS (default
-skiff,aria2,libtorrent,transmission). transmission-cli never exits: its done-script ends its run,
+skiff,aria2,libtorrent,transmission), WEBSEED_RTT_MS (default 0): a round trip to the server,
+through a relay that holds each direction's bytes for half of it (netem is not available here). transmission-cli never exits: its done-script ends its run,
 as in make bench (whose helpers this uses).
 """
+import asyncio
 import filecmp
 import os
 import shutil
@@ -57,6 +59,45 @@ def nginx(work, root):
     return p, port
 
 
+def relay(listen, target, delay):
+    """Forwards 127.0.0.1:listen to 127.0.0.1:target, each direction's bytes held for delay seconds."""
+    async def pump(reader, writer):
+        queue = asyncio.Queue()
+
+        async def send():
+            while True:
+                at, data = await queue.get()
+                if data is None:
+                    writer.close()
+                    return
+                wait = at + delay - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                writer.write(data)
+                await writer.drain()
+        sender = asyncio.create_task(send())
+        while True:
+            data = await reader.read(65536)
+            await queue.put((time.monotonic(), data or None))
+            if not data:
+                break
+        await sender
+
+    async def accepted(reader, writer):
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", target)
+        except OSError:
+            writer.close()
+            return
+        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer), return_exceptions=True)
+
+    async def main():
+        server = await asyncio.start_server(accepted, "127.0.0.1", listen)
+        async with server:
+            await server.serve_forever()
+    asyncio.run(main())
+
+
 def command(client, torrent, dl, work, tag):
     """The client's command line, and for transmission the marker its done-script touches."""
     if client == "transmission":
@@ -97,6 +138,7 @@ def main():
     clients = os.environ.get("WEBSEED_CLIENTS", "skiff,aria2,libtorrent,transmission").split(",")
     work = tempfile.mkdtemp(prefix="webseed-bench-")
     server = None
+    relayed = None
     try:
         www = os.path.join(work, "www")
         os.makedirs(www)
@@ -105,13 +147,21 @@ def main():
             for _ in range(mb):
                 f.write(os.urandom(1 << 20))
         server, port = nginx(work, www)
+        rtt = int(os.environ.get("WEBSEED_RTT_MS", "0"))
+        if rtt > 0:
+            listen = free_port()
+            relayed = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--relay", str(listen), str(port), str(rtt / 2000.0)])
+            if not wait_port(listen, relayed):
+                sys.exit("the relay did not start")
+            port = listen
         torrent = os.path.join(work, "t.torrent")
         subprocess.run(["java", "-jar", os.path.join(ROOT, "build/skiff.jar"), "create", "-o", torrent, "-t",
                         "http://127.0.0.1:1/announce", "--piece-size", str(1 << 20), "-w",
                         "http://127.0.0.1:%d/file.bin" % port, source], check=True, stdout=subprocess.DEVNULL)
         os.sync()  # the source's pages written out, not flushed during the first round
         run(clients[0], torrent, work, source, "warm-up")  # unmeasured: warms nginx, the page cache and the disk
-        print("web seed bench: %d MiB from nginx on 127.0.0.1, no peers, %d rounds" % (mb, runs))
+        print("web seed bench: %d MiB from nginx on 127.0.0.1%s, no peers, %d rounds"
+              % (mb, " through a %d ms round trip" % rtt if rtt else "", runs))
         for r in range(runs):
             order = clients[r % len(clients):] + clients[:r % len(clients)]
             results = {}
@@ -126,6 +176,9 @@ def main():
                 print("round %d  skiff's time / others': %s" % (r + 1, ", ".join(
                     "%s %.2f" % (c, results["skiff"] / results[c]) for c in order if c != "skiff")))
     finally:
+        if relayed is not None:
+            relayed.terminate()
+            relayed.wait(10)
         if server is not None:
             server.terminate()
             server.wait(10)
@@ -133,4 +186,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 5 and sys.argv[1] == "--relay":
+        relay(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]))
+    else:
+        main()
