@@ -53,8 +53,14 @@ class DhtInteropTest {
         int first = Ports.free();
         String bootstrap = "127.0.0.1:" + first;
         for (int i = 0; i < NODES; i++) {
-            started.add(ReferencePeers.libtorrent(null, Files.createDirectories(tmp.resolve("node" + i)), i == 0 ? first : Ports.free(),
-                tmp.resolve("node" + i + ".log"), "--dht", "--dht-bootstrap", bootstrap));
+            Process node = ReferencePeers.libtorrent(null, Files.createDirectories(tmp.resolve("node" + i)), i == 0 ? first : Ports.free(),
+                tmp.resolve("node" + i + ".log"), "--dht", "--dht-bootstrap", bootstrap);
+            started.add(node);
+            if (i == 0) {
+                // the others (and the seeder) bootstrap from it: a first query to a node not yet up is
+                // retried only after a long backoff, and a loaded CI machine starts Python slowly
+                org.junit.jupiter.api.Assertions.assertTrue(Procs.waitForPort(first, node, 30), "the bootstrap node listens");
+            }
         }
         return bootstrap;
     }
