@@ -68,7 +68,7 @@ final class Completion {
                 Consumer<String> fail) {
         for (PeerConnection<PeerState> c : List.copyOf(peers)) {
             c.send().interested(false);
-            if (c.peerPieces().complete() || c.transport().equals("web seed")) { // a web seed takes nothing from us
+            if (c.peerPieces().complete() || WebSeeds.is(c)) { // a web seed takes nothing from us
                 c.close(CloseReason.BOTH_SEEDS, null);
             }
         }

@@ -101,7 +101,7 @@ final class Pex {
      * with the port its extension handshake named (its own port is ephemeral); null if unknown.
      */
     static InetSocketAddress listening(PeerConnection<PeerState> c) {
-        if (!c.handshakeDone() || c.address().isUnresolved()) {
+        if (!c.handshakeDone() || WebSeeds.is(c)) {
             return null; // a web seed is no peer to tell others of
         }
         if (c.outgoing()) {

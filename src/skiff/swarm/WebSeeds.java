@@ -52,6 +52,11 @@ final class WebSeeds {
         }
     }
 
+    /** Whether {@code c} is a web seed's connection (its address an unresolved one holding the URL). */
+    static boolean is(PeerConnection<PeerState> c) {
+        return c.address().isUnresolved();
+    }
+
     int size() {
         return seeds.size();
     }

@@ -42,11 +42,6 @@ final class RangeReply {
         return head.done();
     }
 
-    /** The reply's status (0 before its head is in). */
-    int status() {
-        return head.status();
-    }
-
     /** Whether the reply says the server does not have the file (404, 410): asking again is no use. */
     boolean missing() {
         return head.status() == 404 || head.status() == 410;

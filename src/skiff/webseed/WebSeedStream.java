@@ -44,7 +44,6 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
     private final ByteBuffer raw = ByteBuffer.allocateDirect(16 << 10).flip();
     private ByteBuffer greeting;
     private Events events;
-    private boolean connected;
     private boolean open = true;
     private boolean againQueued;
     private boolean nextQueued;
@@ -77,7 +76,6 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
     @Override
     public void start(Events e) {
         this.events = e;
-        connected = true; // the seed is a URL: its connections come and go beneath, as requests need them
         watchdog = loop.schedule(REPLY_TIMEOUT_MILLIS / 3, this::watch);
         e.connected();
     }
@@ -95,7 +93,7 @@ final class WebSeedStream implements PeerStream, HttpLink.Listener {
 
     @Override
     public boolean connected() {
-        return connected;
+        return events != null; // the seed is a URL: its HTTP connections come and go beneath, as requests need them
     }
 
     @Override
