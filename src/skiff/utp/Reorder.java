@@ -51,7 +51,7 @@ final class Reorder {
         if (slots[i] == null || slots[i].length < n) {
             slots[i] = new byte[Math.max(SLOT_BYTES, n)];
         }
-        payload.duplicate().get(slots[i], 0, n);
+        payload.get(payload.position(), slots[i], 0, n);
         lengths[i] = n;
         seqs[i] = seq;
         count++;
@@ -74,7 +74,7 @@ final class Reorder {
         }
         int i = seq & (MAX_AHEAD - 1);
         if (into != null) {
-            into.put(ByteBuffer.wrap(slots[i], 0, lengths[i]));
+            into.put(slots[i], 0, lengths[i]);
         }
         drop(i);
         return true;

@@ -222,6 +222,11 @@ final class Sender {
         }
     }
 
+    /** Lets the buffer of outgoing bytes go if all of them were acked and none was written for a tick. */
+    void trim() {
+        out.trim();
+    }
+
     /**
      * Resends what timed out: the SYN alone while connecting, else everything unacked as the
      * window allows. {@code GIVE_UP} after {@link #SYN_TRIES} SYNs or {@link #MAX_TIMEOUTS} timeouts.

@@ -38,13 +38,46 @@ public final class UtpEndpoint {
     /** A header, a selective ack of 32 bytes and a payload. */
     static final int PACKET_BUFFER_BYTES = UtpPacket.HEADER_BYTES + 2 + Reorder.MAX_SACK_BYTES + Sender.PACKET_PAYLOAD;
 
-    private record Key(InetSocketAddress peer, int id) { }
+    /**
+     * A connection's key. Keys in the map never change; {@link #probe} alone is set again for each
+     * datagram's lookup, so receiving allocates none.
+     */
+    private static final class Key {
+        private InetSocketAddress peer;
+        private int id;
+
+        Key(InetSocketAddress peer, int id) {
+            this.peer = peer;
+            this.id = id;
+        }
+
+        InetSocketAddress peer() {
+            return peer;
+        }
+
+        Key set(InetSocketAddress peer, int id) {
+            this.peer = peer;
+            this.id = id;
+            return this;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.id == id && k.peer.equals(peer);
+        }
+
+        @Override
+        public int hashCode() {
+            return peer.hashCode() * 31 + id;
+        }
+    }
 
     private final EventLoop loop;
     private final Datagrams datagrams;
     private final LongSupplier micros;
     private final RandomGenerator random;
     private final Map<Key, UtpSocket> sockets = new HashMap<>();
+    private final Key probe = new Key(null, 0);
     private final UtpPacket packet = new UtpPacket();
     private final ByteBuffer outBuffer = ByteBuffer.allocate(PACKET_BUFFER_BYTES);
     private final List<UtpSocket> acksDue = new ArrayList<>();
@@ -103,7 +136,7 @@ public final class UtpEndpoint {
         int id;
         do {
             id = random.nextInt(0x10000);
-        } while (sockets.containsKey(new Key(to, id)));
+        } while (sockets.containsKey(probe.set(to, id)));
         Key key = new Key(to, id);
         UtpSocket s = UtpSocket.dial(new PeerLink(key), id, random.nextInt(0x10000));
         s.listener(stream);
@@ -135,7 +168,7 @@ public final class UtpEndpoint {
             syn(from);
             return;
         }
-        UtpSocket s = sockets.get(new Key(from, packet.connectionId));
+        UtpSocket s = sockets.get(probe.set(from, packet.connectionId));
         if (s != null) {
             deliver(s);
         } else if (packet.type != UtpPacket.ST_RESET) {
@@ -144,8 +177,8 @@ public final class UtpEndpoint {
     }
 
     private void syn(InetSocketAddress from) {
-        Key key = new Key(from, (packet.connectionId + 1) & 0xffff);
-        UtpSocket s = sockets.get(key);
+        int id = (packet.connectionId + 1) & 0xffff;
+        UtpSocket s = sockets.get(probe.set(from, id));
         if (s != null) {
             deliver(s); // a SYN sent again: our answer was lost
             return;
@@ -155,6 +188,7 @@ public final class UtpEndpoint {
             reset(from, packet.connectionId, packet.seq);
             return;
         }
+        Key key = new Key(from, id);
         s = UtpSocket.accept(new PeerLink(key), packet, random.nextInt(0x10000));
         sockets.put(key, s);
         accepted++;
@@ -225,7 +259,8 @@ public final class UtpEndpoint {
     }
 
     private void flushAcks() {
-        for (UtpSocket s : acksDue) {
+        for (int i = 0; i < acksDue.size(); i++) { // by index: no iterator per batch of datagrams
+            UtpSocket s = acksDue.get(i);
             if (s.ackQueued()) {
                 s.sendAck();
             }

@@ -41,13 +41,20 @@ final class UtpPacket {
     int sackLength;
     final byte[] sack = new byte[MAX_SACK_BYTES];
     ByteBuffer payload;
+    /** A view of the buffer datagrams arrive in, made once for it: a datagram allocates nothing. */
+    private ByteBuffer view;
+    private ByteBuffer viewed;
 
     /**
      * Reads {@code datagram} (position to limit, which stays) into this packet; returns why it is
-     * no uTP packet we take, or null. The payload is a slice of {@code datagram}.
+     * no uTP packet we take, or null. The payload is a view of {@code datagram}'s bytes.
      */
     String parse(ByteBuffer datagram) {
-        ByteBuffer d = datagram.duplicate();
+        if (viewed != datagram) {
+            view = datagram.duplicate();
+            viewed = datagram;
+        }
+        ByteBuffer d = view.clear().limit(datagram.limit()).position(datagram.position());
         if (d.remaining() < HEADER_BYTES) {
             return "shorter than a header";
         }
@@ -87,7 +94,7 @@ final class UtpPacket {
             }
             extension = next;
         }
-        payload = d.slice();
+        payload = d;
         return null;
     }
 

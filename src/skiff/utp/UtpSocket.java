@@ -331,6 +331,10 @@ final class UtpSocket {
             return;
         }
         reorder.trim();
+        if (reorder.count() == 0) {
+            in.trim(); // else the gap's filling will deliver what is held: the ring is needed
+        }
+        sender.trim();
         long now = link.nowMicros();
         if (released && state == State.CONNECTED && now / 1000 >= lingerDeadlineMillis) {
             close();

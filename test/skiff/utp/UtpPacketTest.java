@@ -41,6 +41,31 @@ class UtpPacketTest {
         assertEquals(0, b.position(), "the datagram's position stays");
     }
 
+    /** One packet object and one view serve every datagram of a receive buffer, as the endpoint reuses them. */
+    @Test
+    void eachDatagramInAReusedBufferReadsItsOwnPayload() {
+        ByteBuffer buffer = ByteBuffer.allocate(200);
+        UtpPacket p = new UtpPacket();
+        for (int n = 5; n >= 0; n--) {
+            buffer.clear().position(n); // datagrams at differing places in the buffer
+            UtpPacket.header(buffer, UtpPacket.ST_DATA, 9, 0, 0, 1000, n, 0, null, 0);
+            for (int i = 0; i < n * 10; i++) {
+                buffer.put((byte) (n + i));
+            }
+            buffer.limit(buffer.position()).position(n);
+            assertNull(p.parse(buffer));
+            assertEquals(n, p.seq);
+            assertEquals(n * 10, p.payload.remaining());
+            for (int i = 0; i < n * 10; i++) {
+                assertEquals((byte) (n + i), p.payload.get());
+            }
+            assertEquals(n, buffer.position(), "the datagram's position stays");
+        }
+        ByteBuffer other = hex("21 01 818d 72d76caf d2b50a90 000e8144 7e82 d49b 00 01 00");
+        assertNull(p.parse(other), "another buffer gets a view of its own");
+        assertEquals(0x7e82, p.seq);
+    }
+
     /** A STATE packet libtorrent sent skiff, byte for byte: its selective ack is one byte long. */
     @Test
     void libtorrentsOneByteSelectiveAckIsRead() {
