@@ -83,9 +83,9 @@ public interface PeerStream extends ScatteringByteChannel, GatheringByteChannel 
 
     /**
      * Where a file's bytes may be sent straight, for {@code FileChannel.transferTo}: the socket
-     * itself where the stream is a plain socket, so the kernel uses sendfile. Given any other
-     * channel, the JDK copies through an 8 KiB buffer (two preads and two writes per block). A
-     * stream that changes the bytes (encryption) answers itself.
+     * itself where the stream is a plain socket, so the kernel uses sendfile. Any other channel
+     * gets them through a buffer storage reuses. A stream that changes the bytes (encryption)
+     * answers itself.
      */
     default java.nio.channels.WritableByteChannel fileTarget() {
         return this;

@@ -149,6 +149,49 @@ class StorageTest {
         assertArrayEquals(expected, sums[0], "block checksums for blame, computed on the worker");
     }
 
+    /**
+     * Uploads to a stream that copies (uTP, encryption) go through storage's own buffer, across
+     * files, a padding file and the mapped windows, whatever the stream takes per write.
+     */
+    @ParameterizedTest
+    @EnumSource(DiskIo.class)
+    void transfersToACopyingStreamCarryEveryByteHoweverLittleItTakes(DiskIo io) throws Exception {
+        byte[] data = data();
+        Storage st = new Storage(new FileMap(torrent(data)), dir, io);
+        st.allocate(data.length);
+        st.write(0, ByteBuffer.wrap(data));
+        for (int take : new int[] {1000, 7, 16384, 100_000}) {
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            int[] calls = {0};
+            java.nio.channels.WritableByteChannel stream = new java.nio.channels.WritableByteChannel() {
+                @Override
+                public int write(ByteBuffer src) {
+                    int n = Math.min(take, src.remaining()) * (++calls[0] % 3 == 0 ? 0 : 1); // full every third call
+                    byte[] b = new byte[n];
+                    src.get(b);
+                    got.write(b, 0, n);
+                    return n;
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return true;
+                }
+
+                @Override
+                public void close() { }
+            };
+            long offset = 0;
+            for (int i = 0; i < 100_000 && offset < data.length; i++) {
+                int length = (int) Math.min(16384, data.length - offset);
+                offset += st.transfer(offset, length, stream);
+            }
+            assertEquals(data.length, offset, "taking " + take);
+            assertArrayEquals(data, got.toByteArray(), "taking " + take);
+        }
+        st.close();
+    }
+
     @Test
     void aWorkersDigestStartsCleanAfterAPieceFoundMissing() throws Exception {
         byte[] data = data();
