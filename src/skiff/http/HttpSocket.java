@@ -189,15 +189,7 @@ public final class HttpSocket implements Handler {
     /** Closes the connection; no event follows. */
     public void close() {
         closed = true;
-        if (key != null) {
-            loop.close(key, null);
-        } else if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing to do about a failed close
-            }
-        }
+        loop.closeChannel(key, channel);
         key = null;
         channel = null;
     }

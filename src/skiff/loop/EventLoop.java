@@ -75,6 +75,22 @@ public final class EventLoop implements Executor {
         }
     }
 
+    /**
+     * Closes a channel whether or not it was registered yet: through its key after this turn's
+     * dispatch (the handler hears a clean close), else at once. Either may be null.
+     */
+    public void closeChannel(SelectionKey key, SelectableChannel channel) {
+        if (key != null) {
+            close(key, null);
+        } else if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing to do about a failed close
+            }
+        }
+    }
+
     /** Runs {@code task} on the loop after {@code delayMillis}. Loop thread only. */
     public Timer schedule(long delayMillis, Runnable task) {
         Timer t = new Timer(clock.nowMillis() + Math.max(0, delayMillis), timerSequence++, task);

@@ -256,15 +256,7 @@ public final class UdpTracker implements Tracker, Handler {
     }
 
     private void closeChannel() {
-        if (key != null) {
-            loop.close(key, null);
-        } else if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing to do
-            }
-        }
+        loop.closeChannel(key, channel);
         key = null;
         channel = null;
     }

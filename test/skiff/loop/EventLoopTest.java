@@ -99,6 +99,34 @@ class EventLoopTest {
         loop.closeAll();
     }
 
+    /** A connection closed before it registered (a DNS answer still awaited) or after: either way its socket goes. */
+    @Test
+    void aChannelClosesWhetherOrNotItWasRegistered() throws Exception {
+        EventLoop loop = loop();
+        Pipe unregistered = Pipe.open();
+        loop.closeChannel(null, unregistered.source());
+        assertFalse(unregistered.source().isOpen(), "no key: closed at once");
+        Pipe registered = Pipe.open();
+        Throwable[] heard = {new Throwable("nothing heard")};
+        SelectionKey key = loop.register(registered.source(), SelectionKey.OP_READ, new Handler() {
+            @Override
+            public void ready(SelectionKey k) {
+            }
+
+            @Override
+            public void closed(Throwable cause) {
+                heard[0] = cause;
+            }
+        });
+        loop.closeChannel(key, registered.source());
+        assertTrue(registered.source().isOpen(), "a key: closed after the turn's dispatch");
+        loop.runOnce(0);
+        assertFalse(registered.source().isOpen());
+        assertNull(heard[0], "a clean close");
+        loop.closeChannel(null, null); // nothing to close: nothing happens
+        loop.closeAll();
+    }
+
     @Test
     void aThrowingTimerDoesNotStopTheLoop() throws Exception {
         EventLoop loop = loop();
