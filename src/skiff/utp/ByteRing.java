@@ -6,9 +6,10 @@ import java.nio.ByteBuffer;
  * Bytes by stream offset, oldest first, in a ring that grows by doubling up to a cap: a uTP
  * stream's unacknowledged outgoing bytes, or its received bytes not yet read. The ring keeps its
  * array when it empties and gives it back only in {@link #trim}, on the connection's tick, so a
- * connection idle for a tick holds no buffer. A receiving stream empties after nearly every packet: an array
- * given back then made 2.8 GB of garbage in a 1 GiB download over uTP, whose survivors of the 1 MiB
- * young generation filled the old one (peak RssAnon 23 MiB against 16 over TCP).
+ * connection idle for a tick holds no buffer. A receiving stream empties after nearly every
+ * packet: an array given back then made 2.8 GB of garbage in a 1 GiB download over uTP, whose
+ * survivors of the 1 MiB young generation filled the old one (peak RssAnon 23 MiB against 16 over
+ * TCP).
  */
 final class ByteRing {
     private static final byte[] EMPTY = new byte[0];
