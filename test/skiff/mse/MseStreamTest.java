@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import skiff.testutil.OnReadable;
 import skiff.loop.EventLoop;
 import skiff.peer.PeerStream;
 import skiff.sim.MemoryLink;
@@ -212,7 +213,7 @@ class MseStreamTest {
         boolean hungUp;
 
         PlainOnly(MemoryLink.End stream) {
-            stream.start(reader(() -> {
+            stream.start(OnReadable.events(() -> {
                 ByteBuffer b = ByteBuffer.allocate(4096);
                 if (stream.read(b) > 0) {
                     if (b.get(0) != 19) {
@@ -248,36 +249,6 @@ class MseStreamTest {
         assertArrayEquals(HANDSHAKE, taker.in.toByteArray());
     }
 
-    /** A peer end that only reacts to bytes: {@code onRead} runs each time some arrive. */
-    private interface OnRead {
-        void run() throws IOException;
-    }
-
-    private static PeerStream.Events reader(OnRead onRead) {
-        return new PeerStream.Events() {
-            @Override
-            public void connected() {
-            }
-
-            @Override
-            public void connectFailed(String why) {
-            }
-
-            @Override
-            public void readable() throws IOException {
-                onRead.run();
-            }
-
-            @Override
-            public void writable() {
-            }
-
-            @Override
-            public void closed(Throwable cause) {
-            }
-        };
-    }
-
     @Test
     void aPlainDialHungUpOnIsDialledAgainEncryptedAndItsHandshakeReplayed() throws IOException {
         MemoryLink first = new MemoryLink(loop, 2000, 20);
@@ -285,7 +256,7 @@ class MseStreamTest {
         first.b.acceptConnected();
         second.b.acceptConnected();
         // the first peer requires encryption: it hangs up on a plain handshake unanswered
-        first.b.start(reader(() -> {
+        first.b.start(OnReadable.events(() -> {
             first.b.read(ByteBuffer.allocate(4096));
             first.b.release();
         }));
@@ -310,7 +281,7 @@ class MseStreamTest {
         MemoryLink first = new MemoryLink(loop, 2000, 20);
         first.b.acceptConnected();
         boolean[] dialled = {false};
-        first.b.start(reader(() -> {
+        first.b.start(OnReadable.events(() -> {
             first.b.read(ByteBuffer.allocate(4096));
             first.b.write(ByteBuffer.wrap(HANDSHAKE));
             first.b.release();

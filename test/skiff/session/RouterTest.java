@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import skiff.testutil.OnReadable;
 import skiff.loop.EventLoop;
 import skiff.mse.Encryption;
 import skiff.mse.MseHandshake;
@@ -55,22 +56,8 @@ class RouterTest {
         link.a.acceptConnected();
         router.accepted(link.a, new InetSocketAddress("127.0.0.1", port));
         link.b.acceptConnected();
-        link.b.start(ignore());
+        link.b.start(OnReadable.ignored());
         return link.b;
-    }
-
-    private static PeerStream.Events ignore() {
-        return new PeerStream.Events() {
-            public void connected() { }
-
-            public void connectFailed(String why) { }
-
-            public void readable() { }
-
-            public void writable() { }
-
-            public void closed(Throwable cause) { }
-        };
     }
 
     private void run(long millis) {
@@ -216,7 +203,7 @@ class RouterTest {
         assertEquals(1, router.encryptedCount());
         // the torrent's connection reads the plain handshake, decrypted
         PeerStream toB = streams.get(0);
-        toB.start(ignore());
+        toB.start(OnReadable.ignored());
         run(5);
         ByteBuffer got = ByteBuffer.allocate(100);
         toB.read(got);

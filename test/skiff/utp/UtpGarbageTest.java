@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import skiff.loop.EventLoop;
 import skiff.peer.PeerStream;
+import skiff.testutil.OnReadable;
 
 /**
  * Receiving over uTP makes next to no garbage. It used to make 3 bytes of it per byte received (a
@@ -46,31 +47,12 @@ class UtpGarbageTest {
         PeerStream stream = streams.get(0);
         ByteBuffer read = ByteBuffer.allocateDirect(64 << 10);
         long[] got = {0};
-        stream.start(new PeerStream.Events() {
-            @Override
-            public void connected() {
+        stream.start(OnReadable.events(() -> {
+            int n;
+            while ((n = stream.read(read.clear())) > 0) {
+                got[0] += n;
             }
-
-            @Override
-            public void connectFailed(String why) {
-            }
-
-            @Override
-            public void readable() throws IOException {
-                int n;
-                while ((n = stream.read(read.clear())) > 0) {
-                    got[0] += n;
-                }
-            }
-
-            @Override
-            public void writable() {
-            }
-
-            @Override
-            public void closed(Throwable cause) {
-            }
-        });
+        }));
         byte[] payload = new byte[PAYLOAD];
         int seq = 2;
         for (int round = 0; round < 2; round++) {
