@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import skiff.loop.EventLoop;
 import skiff.peer.PeerStream;
+import skiff.testutil.OnReadable;
 
 /**
  * uTP: the input is a run of datagrams (a 2-byte length, then that many bytes) from one peer to a
@@ -36,25 +37,10 @@ public final class UtpFuzzTarget {
         loop.onTaskError(errors::add);
     }
 
-    /** A stream above that reads everything and answers each read with a few bytes. */
-    private static final class Reader implements PeerStream.Events {
-        private final PeerStream stream;
-        private final ByteBuffer buffer = ByteBuffer.allocate(4096);
-
-        Reader(PeerStream stream) {
-            this.stream = stream;
-        }
-
-        @Override
-        public void connected() {
-        }
-
-        @Override
-        public void connectFailed(String why) {
-        }
-
-        @Override
-        public void readable() throws IOException {
+    /** A stream above that reads everything (at most 100 reads a turn) and answers each read with a few bytes. */
+    private static PeerStream.Events reader(PeerStream stream) {
+        ByteBuffer buffer = ByteBuffer.allocate(4096);
+        return OnReadable.events(() -> {
             for (int i = 0; i < 100; i++) {
                 buffer.clear();
                 int n = stream.read(buffer);
@@ -63,15 +49,7 @@ public final class UtpFuzzTarget {
                 }
                 stream.write(ByteBuffer.wrap(new byte[n % 97]));
             }
-        }
-
-        @Override
-        public void writable() {
-        }
-
-        @Override
-        public void closed(Throwable cause) {
-        }
+        });
     }
 
     public void run(byte[] in) {
@@ -85,7 +63,7 @@ public final class UtpFuzzTarget {
         e.listen((stream, from) -> {
             streams.add((UtpStream) stream);
             try {
-                stream.start(new Reader(stream));
+                stream.start(reader(stream));
             } catch (IOException x) {
                 throw new UncheckedIOException(x);
             }
