@@ -123,7 +123,11 @@ run: build/skiff.jar
 # A 1 MiB young generation: little survives a collection, and eden's pages stay resident once
 # touched. Peak RssAnon of a 1 GiB download 16.8 -> 15.4 MiB, 10 young collections (10.6 ms) instead
 # of 4 (5.1 ms); seeding to 220 peers for 60 s, 17.5 -> 16.1 MiB, 15 collections (12 ms) instead of 5 (47 ms).
-IMAGE_JVM_OPTS := -XX:+UseSerialGC -Xms8m -Xmn1m -Xmx32m -Xss512k -XX:MaxDirectMemorySize=16m \
+# The JDK looks for a replacement selector provider with a ServiceLoader, which reads every module
+# of the image: 55 classes loaded (and archived) at each start, to find none. On Linux the provider
+# is named, and loaded directly.
+SELECTOR_OPT := $(if $(filter Linux,$(shell uname -s)),-Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider)
+IMAGE_JVM_OPTS := $(SELECTOR_OPT) -XX:+UseSerialGC -Xms8m -Xmn1m -Xmx32m -Xss512k -XX:MaxDirectMemorySize=16m \
   -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=48m -XX:CICompilerCount=2 \
   -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000 \
   -XX:Tier4InvocationThreshold=500 -XX:Tier4MinInvocationThreshold=60 \

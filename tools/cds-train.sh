@@ -40,7 +40,15 @@ cmp -s "$work/seed/train.bin" "$work/dl/train.bin" || exit 1
 kill "$seeder" && wait "$seeder" 2>/dev/null # SIGTERM: the seeder stops cleanly and writes its list
 seeder=
 # The two lists number their classes independently: the numbers go (nothing here refers to them).
-cat "$work/leecher.classlist" "$work/seeder.classlist" | sed 's/ id: [0-9]*$//' | awk '!/^#/ && !seen[$0]++' > "$work/skiff.classlist"
+# A line comes as often as the list with more of it has it: a lambda used at two call sites is
+# listed twice and archived twice, one class per site; kept once, the second site's class was
+# generated at every start.
+awk '
+    FNR == 1 { file++ }
+    /^#/ { next }
+    { sub(/ id: [0-9]+$/, ""); n[file, $0]++; if (!($0 in first)) { first[$0] = 1; order[++lines] = $0 } }
+    END { for (i = 1; i <= lines; i++) { l = order[i]; k = n[1, l] > n[2, l] ? n[1, l] : n[2, l]; while (k-- > 0) print l } }' \
+    "$work/leecher.classlist" "$work/seeder.classlist" > "$work/skiff.classlist"
 # Dumped with the image's own options (the serial collector): an archive is used only by a JVM
 # whose settings match the ones it was written with.
 "$java" "$@" -Xshare:dump -XX:SharedClassListFile="$work/skiff.classlist" \

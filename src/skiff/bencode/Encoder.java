@@ -32,7 +32,9 @@ public final class Encoder {
         } else if (value instanceof BDict d) {
             out.write('d');
             List<Map.Entry<BBytes, BValue>> sorted = new ArrayList<>(d.entries().entrySet());
-            sorted.sort(Map.Entry.comparingByKey());
+            // not Map.Entry.comparingByKey(): its comparator is a serializable lambda, which the
+            // class-data archive cannot hold, so its class was generated at every start
+            sorted.sort((a, b) -> a.getKey().compareTo(b.getKey()));
             for (Map.Entry<BBytes, BValue> e : sorted) {
                 write(e.getKey(), out);
                 write(e.getValue(), out);
