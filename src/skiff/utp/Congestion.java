@@ -4,8 +4,12 @@ package skiff.utp;
  * uTP's congestion window (BEP 29, LEDBAT): the window grows while the one-way delay our packets
  * meet stays under the target and shrinks once a queue builds, so uTP yields to TCP and to the
  * user's other traffic. Slow start doubles the window each round trip until the delay reaches half
- * the target, a loss halves it, a timeout brings it down to one packet. Also the round-trip time
- * and the retransmission timeout. Pure: times are passed in.
+ * the target, a loss halves it, a timeout brings it down to one packet and starts slow start again
+ * up to half the window it had (TCP's slow-start threshold; libtorrent does the same), so one
+ * timeout costs a few round trips instead of the hundred that growing by LEDBAT's step would take.
+ * Also the round-trip time and the retransmission timeout, which backs off while timeouts come in
+ * a row and returns to the estimate as soon as anything new is acknowledged (as libtorrent's).
+ * Pure: times are passed in.
  */
 final class Congestion {
     /** LEDBAT's target queuing delay: libtorrent and libutp use 100 ms. */
@@ -15,6 +19,8 @@ final class Congestion {
     /** BEP 29: the timeout never drops below 500 ms, and starts at 1 s. */
     static final long MIN_RTO_MILLIS = 500;
     static final long INITIAL_RTO_MILLIS = 1000;
+    /** A tail-loss probe waits at least this long (a delayed ack may take a few milliseconds). */
+    static final long MIN_PROBE_MILLIS = 10;
     /** Backed-off timeouts stop growing here. */
     static final long MAX_RTO_MILLIS = 60_000;
     /** The window never grows past this: the send buffer holds at most so much. */
@@ -27,10 +33,14 @@ final class Congestion {
     private final int packetBytes;
     private long window;
     private boolean slowStart = true;
+    /** Slow start ends at this window: half the window a timeout or a loss found. */
+    private long slowStartThreshold = Long.MAX_VALUE;
     private int rttMicros;
     private int rttVarMicros;
     private boolean rttKnown;
-    private long rtoMillis = INITIAL_RTO_MILLIS;
+    /** The timeout the round-trip estimate gives; {@link #backoffs} doubles it. */
+    private long estimatedRtoMillis = INITIAL_RTO_MILLIS;
+    private int backoffs;
     // base delay: the lowest sample in this minute and in the one before
     private int baseNow;
     private int basePrevious;
@@ -50,7 +60,7 @@ final class Congestion {
     }
 
     long rtoMillis() {
-        return rtoMillis;
+        return Math.min(MAX_RTO_MILLIS, estimatedRtoMillis << Math.min(backoffs, 16));
     }
 
     /**
@@ -101,6 +111,10 @@ final class Congestion {
                 slowStart = false;
             } else if (windowLimited) {
                 window += bytes;
+                if (window >= slowStartThreshold) {
+                    window = slowStartThreshold;
+                    slowStart = false;
+                }
             }
         }
         if (!slowStart) {
@@ -112,6 +126,14 @@ final class Congestion {
             }
         }
         window = Math.max(packetBytes, Math.min(MAX_WINDOW_BYTES, window));
+    }
+
+    /**
+     * How long a flight may go without an ack before its newest packet is sent again as a probe:
+     * two round trips (a tail-loss probe, RFC 8985), or none before the round trip is known.
+     */
+    long probeMillis() {
+        return rttKnown ? Math.max(MIN_PROBE_MILLIS, 2L * rttMicros / 1000) : Long.MAX_VALUE;
     }
 
     /** A packet sent once was acknowledged after {@code micros}: BEP 29's smoothed round trip. */
@@ -126,19 +148,29 @@ final class Congestion {
             rttVarMicros += (Math.abs(delta) - rttVarMicros) / 4;
             rttMicros += (sample - rttMicros) / 8;
         }
-        rtoMillis = Math.max(MIN_RTO_MILLIS, (rttMicros + 4L * rttVarMicros) / 1000);
+        estimatedRtoMillis = Math.max(MIN_RTO_MILLIS, (rttMicros + 4L * rttVarMicros) / 1000);
+    }
+
+    /** Something new was acknowledged: the path works, the timeout is the estimate's again. */
+    void progressed() {
+        backoffs = 0;
     }
 
     /** A packet was lost (three later packets acknowledged): half the window, once per round trip. */
     void lost() {
         slowStart = false;
         window = Math.max(packetBytes, window / 2);
+        slowStartThreshold = Math.max(2L * packetBytes, window);
     }
 
-    /** Nothing acknowledged for a whole timeout: one packet's window, and the timeout doubled. */
+    /**
+     * Nothing acknowledged for a whole timeout: one packet's window, slow start again up to half
+     * the window before, and the timeout doubled until something is acknowledged.
+     */
     void timedOut() {
-        slowStart = false;
+        slowStartThreshold = Math.max(2L * packetBytes, window / 2);
         window = packetBytes;
-        rtoMillis = Math.min(MAX_RTO_MILLIS, rtoMillis * 2);
+        slowStart = true;
+        backoffs++;
     }
 }

@@ -6,7 +6,10 @@ import java.nio.ByteBuffer;
  * The sending half of a uTP connection: bytes taken from the writer into the send ring, cut into
  * packets as the congestion window (LEDBAT) and the peer's window allow, and kept until acked. A
  * packet is resent when three later packets are acked (duplicate acks, or a selective ack) or when
- * nothing is acked for a timeout; then everything unacked goes again as the window reopens.
+ * nothing is acked for a timeout; then everything unacked goes again as the window reopens. Before
+ * the timeout, a flight unacked for two round trips sends its newest packet again (a tail-loss
+ * probe): the ack it draws shows what was lost, where the loss of a window's last packets, or of
+ * the ack for them, would otherwise cost the whole timeout (500 ms at least).
  */
 final class Sender {
     /** Puts one packet on the wire: its payload, if any, is the ring's bytes from {@code offset}. */
@@ -43,10 +46,14 @@ final class Sender {
     private long peerWindow = PACKET_PAYLOAD * 8L;
     private int lastAck = -1;
     private int duplicateAcks;
+    private boolean duplicatesResent;
     private int recoverySeq; // no second halving of the window for losses before this
     private boolean windowLimited;
     private int timeouts;
+    private long probes;
     private long rtoDeadlineMillis = Long.MAX_VALUE;
+    private long probeDeadlineMillis = Long.MAX_VALUE;
+    private boolean probed; // a probe went and no ack came since: no second one before the timeout
     private boolean finQueued;
     private boolean finSent;
 
@@ -63,6 +70,11 @@ final class Sender {
 
     void peerWindow(long bytes) {
         peerWindow = bytes;
+    }
+
+    /** Tail-loss probes sent so far. */
+    long probes() {
+        return probes;
     }
 
     boolean finQueued() {
@@ -126,19 +138,31 @@ final class Sender {
     void acked(UtpPacket p, long nowMicros) {
         int newlyAcked = 0;
         boolean progressed = false;
+        // One round-trip sample per ack: the newest packet it covers first, if that went once
+        // (Karn). A cumulative ack that also covers a resent packet gives none: the packets past
+        // the gap arrived long before the resend let the ack move, and would count that wait.
+        long sampleSentMicros = -1;
+        boolean coversResent = false;
         while (flight.count() > 0 && ((p.ack - flight.first()) & 0xffff) < 0x8000) {
             int seq = flight.first();
+            if (flight.sends(seq) > 1) {
+                coversResent = true;
+            }
             if (flight.mark(seq) != Flight.SACKED) {
                 newlyAcked += flight.length(seq);
                 if (flight.sends(seq) == 1) {
-                    congestion.rttSample(nowMicros - flight.sentMicros(seq));
+                    sampleSentMicros = flight.sentMicros(seq);
                 }
             }
             flight.removeFirst();
             progressed = true;
         }
+        if (coversResent) {
+            sampleSentMicros = -1;
+        }
         out.discardTo(flight.count() > 0 ? flight.offset(flight.first()) : formed);
         boolean loss = false;
+        int lossAfter = lossThreshold();
         if (p.sackLength > 0 && flight.count() > 0) {
             int sackedAbove = 0;
             for (int bit = p.sackLength * 8 - 1; bit >= -1; bit--) { // -1: ack + 1, which no bit covers
@@ -147,29 +171,45 @@ final class Sender {
                     continue;
                 }
                 if (bit >= 0 && p.sacked(seq)) {
-                    if (flight.mark(seq) == Flight.IN_FLIGHT) {
-                        newlyAcked += flight.length(seq);
+                    if (flight.mark(seq) != Flight.SACKED) {
+                        if (flight.mark(seq) == Flight.IN_FLIGHT) {
+                            newlyAcked += flight.length(seq);
+                        }
+                        if (flight.sends(seq) == 1 && sampleSentMicros < 0 && !coversResent) {
+                            sampleSentMicros = flight.sentMicros(seq); // the newest newly sacked
+                        }
                     }
                     flight.sacked(seq);
                     sackedAbove++;
-                } else if (sackedAbove >= DUPLICATE_ACKS && flight.mark(seq) == Flight.IN_FLIGHT) {
+                } else if (sackedAbove >= lossAfter && flight.mark(seq) == Flight.IN_FLIGHT) {
                     flight.lost(seq);
                     loss = true;
                 }
             }
         }
+        if (sampleSentMicros >= 0) {
+            congestion.rttSample(nowMicros - sampleSentMicros);
+        }
         if (!progressed && flight.count() > 0 && p.ack == lastAck && p.type == UtpPacket.ST_STATE) {
-            if (++duplicateAcks == DUPLICATE_ACKS && flight.mark(flight.first()) == Flight.IN_FLIGHT) {
+            // >=, once per run of duplicates: the threshold falls as the flight empties
+            if (++duplicateAcks >= lossAfter && !duplicatesResent && flight.mark(flight.first()) == Flight.IN_FLIGHT) {
+                duplicatesResent = true;
                 flight.lost(flight.first());
                 loss = true;
             }
         } else if (progressed) {
             duplicateAcks = 0;
+            duplicatesResent = false;
         }
         lastAck = p.ack;
         if (progressed) {
             timeouts = 0;
+            congestion.progressed();
             rtoDeadlineMillis = flight.count() > 0 ? nowMicros / 1000 + congestion.rtoMillis() : Long.MAX_VALUE;
+        }
+        if (newlyAcked > 0 || progressed) {
+            probed = false;
+            probeDeadlineMillis = flight.count() > 0 ? nowMicros / 1000 + congestion.probeMillis() : Long.MAX_VALUE;
         }
         if (loss && ((flight.first() - recoverySeq) & 0xffff) < 0x8000) {
             congestion.lost();
@@ -179,6 +219,15 @@ final class Sender {
             congestion.acked(newlyAcked, windowLimited);
         }
         congestion.delaySample(p.timestampDifferenceMicros, nowMicros / 1000);
+    }
+
+    /**
+     * How many later packets acknowledged mean one is lost: {@link #DUPLICATE_ACKS}, or one fewer
+     * than are in flight when fewer than four are (early retransmit, RFC 5827): a window of a few
+     * packets could otherwise only learn of a loss by the timeout.
+     */
+    private int lossThreshold() {
+        return Math.max(1, Math.min(DUPLICATE_ACKS, flight.count() - 1));
     }
 
     /** Sends what the windows allow: packets marked lost first, then new data, then the FIN. */
@@ -220,6 +269,27 @@ final class Sender {
         if (flight.count() > 0 && rtoDeadlineMillis == Long.MAX_VALUE) {
             rtoDeadlineMillis = nowMillis + congestion.rtoMillis();
         }
+        if (flight.count() > 0 && probeDeadlineMillis == Long.MAX_VALUE && !probed) {
+            probeDeadlineMillis = nowMillis + congestion.probeMillis();
+        }
+    }
+
+    /**
+     * The tail-loss probe: the newest packet not yet acked goes again, once until an ack comes.
+     * It is not a loss, so the window stays.
+     */
+    private void probe(long nowMicros) {
+        probeDeadlineMillis = Long.MAX_VALUE; // the next ack arms it again
+        probed = true;
+        for (int k = flight.count() - 1; k >= 0; k--) {
+            int seq = (flight.first() + k) & 0xffff;
+            if (flight.mark(seq) == Flight.IN_FLIGHT) {
+                flight.resent(seq, nowMicros);
+                transmitter.transmit(flight.type(seq), seq, flight.offset(seq), flight.length(seq));
+                probes++;
+                return;
+            }
+        }
     }
 
     /** Lets the buffer of outgoing bytes go if all of them were acked and none was written for a tick. */
@@ -233,7 +303,13 @@ final class Sender {
      */
     Timeout tick(long nowMicros, boolean connecting) {
         long now = nowMicros / 1000;
-        if (flight.count() == 0 || now < rtoDeadlineMillis) {
+        if (flight.count() == 0) {
+            return Timeout.NONE;
+        }
+        if (now < rtoDeadlineMillis) {
+            if (!connecting && now >= probeDeadlineMillis) {
+                probe(nowMicros);
+            }
             return Timeout.NONE;
         }
         timeouts++;
@@ -242,6 +318,8 @@ final class Sender {
         }
         congestion.timedOut();
         rtoDeadlineMillis = now + congestion.rtoMillis();
+        probeDeadlineMillis = Long.MAX_VALUE; // the go-back below arms it again
+        probed = false;
         if (connecting) {
             flight.resent(flight.first(), nowMicros);
             transmitter.transmit(UtpPacket.ST_SYN, flight.first(), 0, 0);

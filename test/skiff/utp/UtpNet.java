@@ -90,6 +90,25 @@ final class UtpNet {
         return true;
     }
 
+    /** A connection from endpoint 1 to endpoint 2, each end sending its bytes; returns {dialer, acceptor}. */
+    End[] connect(byte[] fromDialer, byte[] fromAcceptor, int readBudget) throws IOException {
+        UtpEndpoint a = endpoint(1);
+        UtpEndpoint b = endpoint(2);
+        End dialer = new End(fromDialer, readBudget);
+        End acceptor = new End(fromAcceptor, readBudget);
+        b.listen((stream, from) -> {
+            acceptor.stream = stream;
+            try {
+                stream.start(acceptor);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        dialer.stream = a.dial(address(2));
+        dialer.stream.start(dialer);
+        return new End[] {dialer, acceptor};
+    }
+
     /** Stalls {@code end}'s reading for {@code stallMillis} of every {@code periodMillis}, until {@code untilMillis}. */
     void stallNowAndThen(End end, int periodMillis, int stallMillis, long untilMillis) {
         loop.schedule(periodMillis - stallMillis, () -> {

@@ -26,25 +26,6 @@ class UtpSimulationTest {
         return b;
     }
 
-    /** A connection from endpoint 1 to endpoint 2, each end sending its bytes; returns {dialer, acceptor}. */
-    private static UtpNet.End[] connect(UtpNet net, byte[] fromDialer, byte[] fromAcceptor, int readBudget) throws IOException {
-        UtpEndpoint a = net.endpoint(1);
-        UtpEndpoint b = net.endpoint(2);
-        UtpNet.End dialer = new UtpNet.End(fromDialer, readBudget);
-        UtpNet.End acceptor = new UtpNet.End(fromAcceptor, readBudget);
-        b.listen((stream, from) -> {
-            acceptor.stream = stream;
-            try {
-                stream.start(acceptor);
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
-        });
-        dialer.stream = a.dial(UtpNet.address(2));
-        dialer.stream.start(dialer);
-        return new UtpNet.End[] {dialer, acceptor};
-    }
-
     private static void transfer(long seed, double loss, int jitter, int size) throws IOException {
         transfer(seed, loss, jitter, size, 50_000);
     }
@@ -55,7 +36,7 @@ class UtpSimulationTest {
         net.jitterMillis = jitter;
         byte[] up = bytes(size, seed);
         byte[] down = bytes(size / 3, seed + 1);
-        UtpNet.End[] ends = connect(net, up, down, readBudget);
+        UtpNet.End[] ends = net.connect(up, down, readBudget);
         if (readBudget < 10_000) {
             net.bytesPerSecond = 100L << 20;
             net.stallNowAndThen(ends[1], 100, 60, net.now[0] + 3_600_000);
@@ -127,7 +108,7 @@ class UtpSimulationTest {
     void releaseSendsFinAndThePeerReadsTheEnd() throws IOException {
         UtpNet net = new UtpNet(5);
         byte[] up = bytes(100_000, 5);
-        UtpNet.End[] ends = connect(net, up, new byte[0], 50_000);
+        UtpNet.End[] ends = net.connect(up, new byte[0], 50_000);
         assertTrue(net.runUntil(() -> !ends[0].out.hasRemaining(), 30));
         ends[0].stream.release(); // what is queued still goes, then the FIN
         assertTrue(net.runUntil(() -> ends[1].sawEnd, 30));
@@ -139,7 +120,7 @@ class UtpSimulationTest {
     @Test
     void aResetIsAReadError() throws IOException {
         UtpNet net = new UtpNet(6);
-        UtpNet.End[] ends = connect(net, new byte[10], new byte[10], 1000);
+        UtpNet.End[] ends = net.connect(new byte[10], new byte[10], 1000);
         assertTrue(net.runUntil(() -> ends[1].in.size() == 10 && ends[0].in.size() == 10, 10));
         ((UtpStream) ends[0].stream).failedForTest();
         assertTrue(net.runUntil(() -> ends[1].readError != null, 10));
@@ -152,7 +133,7 @@ class UtpSimulationTest {
         net.bytesPerSecond = 1 << 20; // 1 MiB/s with a 1 s tail-drop queue
         net.delayMillis = 25;
         byte[] up = bytes(20 << 20, 7);
-        UtpNet.End[] ends = connect(net, up, new byte[0], 1 << 20);
+        UtpNet.End[] ends = net.connect(up, new byte[0], 1 << 20);
         long start = net.now[0];
         assertTrue(net.runUntil(() -> ends[1].in.size() >= 8 << 20, 60), "only " + ends[1].in.size());
         double seconds = (net.now[0] - start) / 1000.0;
