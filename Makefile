@@ -24,7 +24,7 @@ TLS_MODULES := $(if $(wildcard $(JAVA_HOME)/jmods/jdk.crypto.ec.jmod),$(comma)jd
 TORRENT ?=
 ARGS    ?=
 
-.PHONY: all build test interop fuzz bench bench-crowd bench-leech bench-swarm bench-webseed soak run image clean
+.PHONY: all build test interop fuzz bench bench-crowd bench-leech bench-swarm bench-utp-loss bench-webseed soak run image clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -69,6 +69,12 @@ bench: build/skiff.jar build/image/bin/skiff
 	@command -v opentracker >/dev/null && command -v aria2c >/dev/null && command -v transmission-cli >/dev/null \
 	  && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
 	/usr/bin/python3 tools/bench.py
+
+# uTP's sender on a lossy path: skiff and libtorrent seeding a uTP-only libtorrent leecher through a
+# dropping, delaying UDP relay; UTPLOSS_MB, UTPLOSS_RUNS, UTPLOSS_PERCENT, UTPLOSS_DELAY_MS.
+bench-utp-loss: build/skiff.jar build/image/bin/skiff
+	@/usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
+	/usr/bin/python3 tools/utp_loss_bench.py
 
 # skiff as the only seeder to libtorrent, aria2 and Transmission, beside a libtorrent seeder; LEECH_MB, LEECH_RUNS.
 bench-crowd: build/skiff.jar build/image/bin/skiff

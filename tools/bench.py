@@ -114,14 +114,21 @@ def transmission_command(work, tag, dl, port, torrent, bind):
     return ["transmission-cli", "-g", cfg, "-w", dl, "-p", str(port), "-f", script, torrent], marker
 
 
-def stop_all(procs, work):
-    """Stops the background processes (SIGTERM, then SIGKILL after 10 s) and removes the work folder."""
+def stop(procs):
+    """Stops the processes still running (None is skipped): SIGTERM, then SIGKILL after 10 s."""
     for p in procs:
-        p.terminate()
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
+        if p and p.poll() is None:
+            p.terminate()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+def stop_all(procs, work):
+    """Stops the background processes and removes the work folder."""
+    stop(procs)
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -163,14 +163,7 @@ def one_round(name, tag, work, seed_dir, torrent, count, seed):
         return {"all": max(r["done"]), "firstdone": min(r["done"]), "median": statistics.median(r["done"]),
                 "block": statistics.median(r["first"]), "cpu": cpu, "rss": peak / 1024}
     finally:
-        for p in (leechers, seeder):
-            if p and p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
-                    p.wait()
+        bench.stop((leechers, seeder))
 
 
 def listening(host, port):
