@@ -9,29 +9,27 @@ import org.junit.jupiter.api.Test;
 class CongestionTest {
     private static final int PACKET = 1400;
 
-    /** A round trip's worth of acks for a full window, with no queuing delay. */
-    private static void roundTrip(Congestion c) {
-        long w = c.window();
-        for (long acked = 0; acked < w; acked += PACKET) {
-            c.acked(PACKET, true);
+    /** {@code n} round trips' worth of acks, each for a full window, with no queuing delay. */
+    private static void roundTrips(Congestion c, int n) {
+        for (int i = 0; i < n; i++) {
+            long w = c.window();
+            for (long acked = 0; acked < w; acked += PACKET) {
+                c.acked(PACKET, true);
+            }
         }
     }
 
     @Test
     void aTimeoutStartsSlowStartAgainUpToHalfTheWindowBefore() {
         Congestion c = new Congestion(PACKET);
-        for (int i = 0; i < 6; i++) {
-            roundTrip(c);
-        }
+        roundTrips(c, 6);
         long before = c.window();
         assertEquals(2 * PACKET << 6, before, "slow start doubles each round trip");
         c.timedOut();
         assertEquals(PACKET, c.window());
-        roundTrip(c);
+        roundTrips(c, 1);
         assertEquals(2 * PACKET, c.window(), "slow start again");
-        for (int i = 0; i < 10; i++) {
-            roundTrip(c);
-        }
+        roundTrips(c, 10);
         long grown = c.window() - before / 2;
         assertTrue(grown >= 0 && grown <= 10 * Congestion.MAX_CWND_INCREASE_BYTES_PER_RTT,
             "doubling up to half the window before, LEDBAT's step after: " + c.window() + " against " + before);
@@ -40,13 +38,11 @@ class CongestionTest {
     @Test
     void aLossHalvesTheWindowAndEndsSlowStart() {
         Congestion c = new Congestion(PACKET);
-        for (int i = 0; i < 5; i++) {
-            roundTrip(c);
-        }
+        roundTrips(c, 5);
         long before = c.window();
         c.lost();
         assertEquals(before / 2, c.window());
-        roundTrip(c);
+        roundTrips(c, 1);
         assertTrue(c.window() - before / 2 <= Congestion.MAX_CWND_INCREASE_BYTES_PER_RTT, "no doubling: " + c.window());
     }
 
