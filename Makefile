@@ -146,7 +146,7 @@ IMAGE_JVM_OPTS := $(SELECTOR_OPT) -XX:+UseSerialGC -Xms8m -Xmn1m -Xmx32m -Xss512
 
 image: build/image/bin/skiff
 
-build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tools/jit-directives.json Makefile
+build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tools/TrainTracker.java tools/jit-directives.json Makefile
 	@rm -rf build/image
 	$(JLINK) --module-path build/skiff.jar:$(JAVA_HOME)/jmods \
 	  --add-modules skiff,$$($(JDEPS) --print-module-deps --ignore-missing-deps build/skiff.jar)$(TLS_MODULES) \
@@ -163,7 +163,7 @@ build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tool
 	@# binutils is missing the image keeps them.
 	@if command -v strip >/dev/null; then strip --strip-unneeded -R .note.stapsdt build/image/lib/server/libjvm.so build/image/lib/*.so; fi
 	@# One class-data archive of the classes a real download loads replaces the JDK's default one.
-	@tools/cds-train.sh build/image $(IMAGE_JVM_OPTS) || echo "image: kept the JDK's class-data archive (training failed)" >&2
+	@TRAIN_JAVA=$(JAVA) tools/cds-train.sh build/image $(IMAGE_JVM_OPTS) || echo "image: kept the JDK's class-data archive (training failed)" >&2
 	@echo "image: build/image, $$(du -sh build/image | cut -f1), modules: $$(build/image/bin/java --list-modules | tr '\n' ' ')"
 
 clean:

@@ -14,6 +14,7 @@ work=$(mktemp -d)
 seeder=
 cleanup() {
     [ -n "$seeder" ] && kill "$seeder" 2>/dev/null && wait "$seeder" 2>/dev/null
+    [ -n "${tracker:-}" ] && kill "$tracker" 2>/dev/null && wait "$tracker" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -21,21 +22,41 @@ mkdir -p "$work/seed"
 # neither the builder's config file nor their DHT nodes file: the training runs' own
 export XDG_STATE_HOME="$work/state" XDG_CONFIG_HOME="$work/config"
 head -c $((4 << 20)) /dev/urandom > "$work/seed/train.bin"
-"$java" "$@" -m skiff/skiff.cli.Main create --no-date -t http://127.0.0.1:1/announce --piece-size 64K \
-    -o "$work/train.torrent" "$work/seed/train.bin" > /dev/null || exit 1
 port=$((20000 + $$ % 20000))
+tport=$((port + 2))
+# A tracker, HTTP and UDP, run by the building JDK (TRAIN_JAVA; the image has no compiler): a real
+# download announces, and the archive should hold what that loads (the HTTP reply's parsing, the
+# UDP tracker's exchange), not leave it to be read from the modules at every start. Without one the
+# announces fail and the training goes on.
+tracker=
+if [ -n "${TRAIN_JAVA:-}" ]; then
+    "$TRAIN_JAVA" "$(dirname "$0")/TrainTracker.java" "$tport" "$port" > "$work/tracker.log" 2>&1 &
+    tracker=$!
+    for _ in $(seq 100); do # at most 10 s for it to listen (it compiles first)
+        (exec 3<> "/dev/tcp/127.0.0.1/$tport") 2> /dev/null && break
+        sleep 0.1
+    done
+fi
+# The same torrent twice, one naming the HTTP tracker, one the UDP one: a download announces to the
+# first tier that answers (BEP 12), and each side should walk one of the two.
+for t in http udp; do
+    "$java" "$@" -m skiff/skiff.cli.Main create --no-date -t "$t://127.0.0.1:$tport/announce" --piece-size 64K \
+        -o "$work/$t.torrent" "$work/seed/train.bin" > /dev/null || exit 1
+done
 # On 127.0.0.1 only: no router asked for a port; the leecher's DHT starts from the seeder's port
 # (nothing answers there), so its classes are listed without a packet leaving the machine.
 "$java" "$@" -XX:DumpLoadedClassList="$work/seeder.classlist" -m skiff/skiff.cli.Main -q --seed --no-dht \
-    --bind 127.0.0.1 -d "$work/seed" --port "$port" "$work/train.torrent" &
+    --bind 127.0.0.1 -d "$work/seed" --port "$port" "$work/udp.torrent" &
 seeder=$!
 for _ in $(seq 100); do # at most 10 s for the seeder to listen
     (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break
     sleep 0.1
 done
+# Limited to 2 MiB/s, so that the download lasts a few of the swarm's one-second ticks (request
+# timeouts, peer exchange), as every real one does, and their lambdas are archived too.
 timeout 60 "$java" "$@" -XX:DumpLoadedClassList="$work/leecher.classlist" -m skiff/skiff.cli.Main -q \
-    --bind 127.0.0.1 --dht-bootstrap "127.0.0.1:$port" -d "$work/dl" --port $((port + 1)) --peer "127.0.0.1:$port" \
-    "$work/train.torrent" > /dev/null 2>&1
+    --download-limit 2M --bind 127.0.0.1 --dht-bootstrap "127.0.0.1:$port" -d "$work/dl" --port $((port + 1)) --peer "127.0.0.1:$port" \
+    "$work/http.torrent" > /dev/null 2>&1
 cmp -s "$work/seed/train.bin" "$work/dl/train.bin" || exit 1
 kill "$seeder" && wait "$seeder" 2>/dev/null # SIGTERM: the seeder stops cleanly and writes its list
 seeder=

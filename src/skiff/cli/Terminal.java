@@ -2,7 +2,9 @@ package skiff.cli;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import skiff.http.Text;
 
 /**
  * The terminal's size: {@code COLUMNS}/{@code LINES} when set (shells rarely export them), else
@@ -33,9 +35,9 @@ record Terminal(int columns, int rows) {
                 p.destroyForcibly();
                 return null;
             }
-            String[] parts = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+");
-            if (parts.length == 2 && number(parts[0]) > 0 && number(parts[1]) > 0) {
-                return new Terminal(number(parts[1]), number(parts[0]));
+            List<String> parts = Text.words(new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+            if (parts.size() == 2 && number(parts.get(0)) > 0 && number(parts.get(1)) > 0) {
+                return new Terminal(number(parts.get(1)), number(parts.get(0)));
             }
         } catch (java.io.IOException | RuntimeException e) {
             // no stty, or no terminal: the default

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -68,10 +69,10 @@ public final class HttpHead {
     }
 
     private void parse() throws ProtocolException {
-        String[] lines = bytes.toString(StandardCharsets.ISO_8859_1).split("\r?\n");
-        String statusLine = lines.length == 0 ? "" : lines[0]; // a reply of blank lines has no status line
+        List<String> lines = Text.lines(bytes.toString(StandardCharsets.ISO_8859_1), Integer.MAX_VALUE);
+        String statusLine = lines.isEmpty() ? "" : lines.get(0); // a reply of blank lines has no status line
         String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("[0-9]{3}")) {
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || parts[1].length() != 3 || !Text.digits(parts[1])) {
             throw new ProtocolException("reply is not HTTP (status line '" + printable(statusLine) + "')");
         }
         status = Integer.parseInt(parts[1]);
@@ -81,10 +82,10 @@ public final class HttpHead {
         if (status >= 100 && status < 200) {
             return; // an interim reply: the real one follows
         }
-        for (int k = 1; k < lines.length; k++) {
-            int colon = lines[k].indexOf(':');
+        for (String line : lines.subList(1, lines.size())) {
+            int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.put(lines[k].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[k].substring(colon + 1).trim());
+                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
             }
         }
         done = true;

@@ -12,7 +12,7 @@ public final class IpLiteral {
     public static InetAddress parse(String s) {
         try {
             if (s.indexOf(':') >= 0) {
-                if (!s.matches("[0-9A-Fa-f:.]+")) {
+                if (!Text.only(s, "0123456789abcdefABCDEF:.")) {
                     return null;
                 }
                 return InetAddress.getByName(s); // a string with ':' is parsed as an IPv6 literal, never looked up

@@ -6,6 +6,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import skiff.http.Text;
 
 /**
  * The default IPv4 gateway, where NAT-PMP asks (RFC 6886 section 3: the client sends to its
@@ -39,14 +41,14 @@ final class Gateway {
         InetAddress best = null;
         long bestMetric = Long.MAX_VALUE;
         for (String line : table.split("\n")) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length < 8 || !f[1].equals("00000000") || !f[7].equals("00000000")) {
+            List<String> f = Text.words(line);
+            if (f.size() < 8 || !f.get(1).equals("00000000") || !f.get(7).equals("00000000")) {
                 continue;
             }
             try {
-                int flags = Integer.parseInt(f[3], 16);
-                long metric = Long.parseLong(f[6]);
-                long gw = Long.parseLong(f[2], 16);
+                int flags = Integer.parseInt(f.get(3), 16);
+                long metric = Long.parseLong(f.get(6));
+                long gw = Long.parseLong(f.get(2), 16);
                 if ((flags & UP_GATEWAY) != UP_GATEWAY || gw == 0 || metric >= bestMetric) {
                     continue;
                 }

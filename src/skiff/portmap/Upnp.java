@@ -4,7 +4,9 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
+import skiff.http.Text;
 
 /**
  * UPnP IGD messages: the SSDP search (UPnP Device Architecture 1.1, section 1.3), the router's
@@ -46,8 +48,8 @@ final class Upnp {
      */
     static URI location(byte[] datagram, int length, InetAddress from) throws PortMapException {
         String text = new String(datagram, 0, length, StandardCharsets.ISO_8859_1);
-        String[] lines = text.split("\r?\n", 64);
-        if (lines.length == 0 || !lines[0].startsWith("HTTP/1.") || !lines[0].contains(" 200")) {
+        List<String> lines = Text.lines(text, 64);
+        if (lines.isEmpty() || !lines.get(0).startsWith("HTTP/1.") || !lines.get(0).contains(" 200")) {
             throw new PortMapException("SSDP answer is not HTTP 200");
         }
         for (String line : lines) {
@@ -147,9 +149,44 @@ final class Upnp {
 
     /** The text of the first leaf element named {@code name} (any namespace prefix) from {@code from}, unescaped; null if none. */
     static String element(String xml, String name, int from) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<(?:[A-Za-z0-9_.-]{1,32}:)?" + name + "(?:\\s[^>]*)?>([^<]*)</")
-            .matcher(xml);
-        return m.find(from) ? unescape(m.group(1)) : null;
+        for (int lt = xml.indexOf('<', from); lt >= 0; lt = xml.indexOf('<', lt + 1)) {
+            int prefix = lt + 1;
+            while (prefix < xml.length() && prefix - lt <= 32 && PREFIX_CHARS.indexOf(xml.charAt(prefix)) >= 0) {
+                prefix++;
+            }
+            boolean prefixed = prefix > lt + 1 && prefix < xml.length() && xml.charAt(prefix) == ':' && prefix - lt <= 33;
+            String text = prefixed ? leafText(xml, prefix + 1, name) : null;
+            if (text == null) {
+                text = leafText(xml, lt + 1, name);
+            }
+            if (text != null) {
+                return unescape(text);
+            }
+        }
+        return null;
+    }
+
+    /** Element name characters a namespace prefix may hold (at most 32 of them). */
+    private static final String PREFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-";
+
+    /**
+     * The text of an element whose name {@code name} starts at {@code at}, up to the next tag if that
+     * is a closing one; null if the name differs or the element holds elements.
+     */
+    private static String leafText(String xml, int at, String name) {
+        if (!xml.startsWith(name, at)) {
+            return null;
+        }
+        int end = at + name.length();
+        if (end >= xml.length() || (xml.charAt(end) != '>' && !Text.space(xml.charAt(end)))) {
+            return null;
+        }
+        int gt = xml.indexOf('>', end);
+        int next = gt < 0 ? -1 : xml.indexOf('<', gt + 1);
+        if (next < 0 || next + 1 >= xml.length() || xml.charAt(next + 1) != '/') {
+            return null;
+        }
+        return xml.substring(gt + 1, next);
     }
 
     private static String unescape(String s) {

@@ -103,7 +103,8 @@ final class WebSeeds {
 
     /** Says a seed's trouble once, not again while it stays the same. */
     private void warn(Seed s, String message) {
-        String key = message.replaceAll("trying again in [0-9]+ s", "");
+        int retry = message.indexOf("; trying again in ");
+        String key = retry < 0 ? message : message.substring(0, retry); // the same trouble, whatever the wait
         if (!key.equals(s.lastWarning)) {
             s.lastWarning = key;
             events.warn(message);

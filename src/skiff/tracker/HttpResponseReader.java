@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import skiff.http.HttpHead;
+import skiff.http.Text;
 
 /**
  * Incremental HTTP/1.x response parser: feed it bytes as they arrive, in any cuts. Handles
@@ -158,7 +159,7 @@ final class HttpResponseReader {
             line.reset();
             int semi = s.indexOf(';');
             String hex = semi >= 0 ? s.substring(0, semi).trim() : s;
-            if (hex.isEmpty() || hex.length() > 8 || !hex.matches("[0-9A-Fa-f]+")) {
+            if (hex.isEmpty() || hex.length() > 8 || !Text.hex(hex)) {
                 throw new TrackerException("tracker sent a bad chunk size");
             }
             long size = Long.parseLong(hex, 16);
