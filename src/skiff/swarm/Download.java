@@ -88,7 +88,8 @@ public final class Download implements Announcer.Stats {
         this.sink = new StorageSink(storage, this::fail);
         this.resume = new ResumeFile(storage);
         this.peers = new PeerSet(settings.port());
-        this.uploader = new Uploader(settings, storage, Choker.forSetting(settings.unchokeSlots(), random), limits);
+        this.uploader = new Uploader(settings, storage, Choker.forSetting(settings.unchokeSlots(), random), limits, loop,
+                connections.values());
         this.network = network;
         this.admission = new Admission(settings.peerId(), peers, connections, events);
         this.peerEvents = new PeerEvents(this, loop, events, admission, uploader, connections, peers, traffic, shared, settings);

@@ -95,8 +95,9 @@ final class PeerEvents implements PeerListener<PeerState> {
         } else if (have.count() > 0) {
             c.send().bitfield(have);
         }
-        if (c.fast() && !have.complete()) {
-            // BEP 6: pieces the peer may have from us even while choked, so that a newcomer gets going
+        if (c.fast() && have.count() > 0) {
+            // BEP 6: pieces the peer may have from us even while choked, so that a newcomer gets going;
+            // a seed too (as libtorrent's): a flash crowd's leechers start before their turn at a slot
             for (int piece : skiff.peer.Wire.allowedFastSet(c.address().getAddress().getAddress(), download.metainfo().infoHash(),
                     have.size(), skiff.peer.Wire.ALLOWED_FAST_SET_SIZE)) {
                 if (have.get(piece)) {

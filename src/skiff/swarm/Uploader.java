@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import skiff.loop.EventLoop;
+import skiff.loop.Timer;
 import skiff.metainfo.Bitfield;
 import skiff.peer.BlockSource;
 import skiff.peer.CloseReason;
@@ -26,14 +28,21 @@ final class Uploader implements BlockSource {
     private final Storage storage;
     private final Choker choker;
     private final GlobalLimits limits;
+    private final EventLoop loop;
+    private final Collection<PeerConnection<PeerState>> connections;
     private Bitfield have;
     private long lastRoundMillis;
+    private Timer growLater;
 
-    Uploader(Settings settings, Storage storage, Choker choker, GlobalLimits limits) {
+    /** {@code connections}: the download's, a live view. */
+    Uploader(Settings settings, Storage storage, Choker choker, GlobalLimits limits, EventLoop loop,
+             Collection<PeerConnection<PeerState>> connections) {
         this.settings = settings;
         this.limits = limits;
         this.storage = storage;
         this.choker = choker;
+        this.loop = loop;
+        this.connections = connections;
     }
 
     void start(Bitfield verified, long nowMillis) {
@@ -83,11 +92,38 @@ final class Uploader implements BlockSource {
                 }
             }
         }
-        if (waiting && unchoked >= choker.slots() && choker.grow(measured)) {
+        if (!waiting || unchoked < choker.slots()) {
+            return;
+        }
+        if (choker.grow(measured)) {
             for (int i = unchoked; i < choker.slots(); i++) {
                 slotFreed(connections, nowMillis);
             }
+        } else if (measured.size() < unchoked) {
+            growOnceMeasured(nowMillis);
         }
+    }
+
+    /**
+     * Peers wait, and a slot's rate is not known yet: look again as soon as it is, not at the next
+     * tick, so that a crowd's slots open in steps of {@link #MEASURED_AFTER_MILLIS} rather than of a
+     * second (a flash crowd's far leechers got their first block after a second, libtorrent's 0.6 s).
+     */
+    private void growOnceMeasured(long nowMillis) {
+        if (growLater != null) {
+            return;
+        }
+        long newest = Long.MIN_VALUE;
+        for (PeerConnection<PeerState> c : connections) {
+            if (c.handshakeDone() && c.peerInterested() && !c.amChoking()) {
+                newest = Math.max(newest, c.state().servedSinceMillis);
+            }
+        }
+        long delay = Math.max(1, newest + MEASURED_AFTER_MILLIS - nowMillis);
+        growLater = loop.schedule(delay, () -> {
+            growLater = null;
+            grow(loop.nowMillis(), connections);
+        });
     }
 
     private void round(long nowMillis, boolean seeding, Collection<PeerConnection<PeerState>> connections) {

@@ -41,8 +41,17 @@ final class ScriptedPeer implements PeerStream.Events {
          * A seed as libtorrent is one: it chokes a peer that says "not interested", and unchokes
          * one that is interested only at its next choking round (every 10 s).
          */
-        ROUND_SEED
+        ROUND_SEED,
+        /**
+         * Has nothing, speaks the Fast extension (BEP 6), is interested at once, and asks for every
+         * block, {@link #LEECH_QUEUE} at a time, while unchoked, and for the pieces it is allowed
+         * fast while choked.
+         */
+        LEECHER
     }
+
+    /** Requests a {@link Kind#LEECHER} keeps out. */
+    static final int LEECH_QUEUE = 16;
 
     /** A choking round of {@link Kind#ROUND_SEED}. */
     static final long ROUND_MILLIS = 10_000;
@@ -69,6 +78,15 @@ final class ScriptedPeer implements PeerStream.Events {
     private final List<Integer> havesReceived;
     int blocksServed;
     int blocksPushed;
+    /** When skiff first unchoked this {@link Kind#LEECHER} (simulated ms), or -1. */
+    long firstUnchokedMillis = -1;
+    /** When this {@link Kind#LEECHER}'s first block came (simulated ms), or -1. */
+    long firstBlockMillis = -1;
+    private final java.util.ArrayDeque<Integer> allowedFast = new java.util.ArrayDeque<>();
+    int blocksReceived;
+    private boolean leechChoked = true;
+    private int nextBlock;
+    private int outstanding;
 
     /** {@code number}: which peer of the swarm this is, for a peer id of its own. */
     ScriptedPeer(EventLoop loop, Metainfo meta, byte[] content, Kind kind, int number, long seed, PeerStream stream,
@@ -199,12 +217,17 @@ final class ScriptedPeer implements PeerStream.Events {
             return;
         }
         byte[] hs = ByteBuffer.allocate(68).put((byte) 19).put("BitTorrent protocol".getBytes(StandardCharsets.US_ASCII))
-            .put(new byte[8]).put(meta.infoHash()).put(peerId).array();
+            .put(new byte[] {0, 0, 0, 0, 0, 0, 0, (byte) (kind == Kind.LEECHER ? 0x04 : 0)}) // BEP 6's bit
+            .put(meta.infoHash()).put(peerId).array();
         sendRaw(hs);
         int n = meta.pieceCount();
         switch (kind) {
             case HUGE_LENGTH -> sendRaw(new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 7});
             case BAD_BITFIELD -> send(5, new byte[(n + 7) / 8 + 3]);
+            case LEECHER -> {
+                send(15, new byte[0]); // BEP 6's have none
+                send(2, new byte[0]); // interested at once
+            }
             default -> {
                 byte[] bits = new byte[(n + 7) / 8];
                 int have = kind == Kind.HALF_SEED ? n / 2 : n;
@@ -252,6 +275,10 @@ final class ScriptedPeer implements PeerStream.Events {
     }
 
     private void onMessage(int id, ByteBuffer body) {
+        if (kind == Kind.LEECHER) {
+            leech(id, body);
+            return;
+        }
         switch (id) {
             case 2 -> { // interested
                 if (kind == Kind.ROUND_SEED && !unchoked) {
@@ -291,6 +318,52 @@ final class ScriptedPeer implements PeerStream.Events {
                 // bitfield, cancel, not interested, extensions: nothing to do for a scripted peer
             }
         }
+    }
+
+    /** A {@link Kind#LEECHER}'s side: unchoked, it asks for the torrent's blocks in order, a queue's worth ahead. */
+    private void leech(int id, ByteBuffer body) {
+        int piece = body.remaining() >= 4 ? body.getInt(body.position()) : -1;
+        switch (id) {
+            case 0 -> {
+                leechChoked = true;
+                outstanding = 0; // what was asked is rejected (BEP 6), or dropped
+            }
+            case 1 -> {
+                if (firstUnchokedMillis < 0) {
+                    firstUnchokedMillis = loop.nowMillis();
+                }
+                leechChoked = false;
+            }
+            case 7 -> {
+                if (firstBlockMillis < 0) {
+                    firstBlockMillis = loop.nowMillis();
+                }
+                blocksReceived++;
+                outstanding = Math.max(0, outstanding - 1);
+            }
+            case 17 -> allowedFast.add(piece); // allowed fast: asked for at once, choked or not
+            default -> {
+                return;
+            }
+        }
+        while (leechChoked && !allowedFast.isEmpty() && outstanding < LEECH_QUEUE) {
+            int p = allowedFast.poll();
+            for (int begin = 0; begin < meta.pieceSize(p); begin += 16 << 10) {
+                send(6, ByteBuffer.allocate(12).putInt(p).putInt(begin).putInt(Math.min(16 << 10, meta.pieceSize(p) - begin)).array());
+                outstanding++;
+            }
+        }
+        int blocksPerPiece = meta.pieceLength() / (16 << 10);
+        int blocks = (int) ((meta.totalLength() + (16 << 10) - 1) / (16 << 10));
+        while (!leechChoked && outstanding < LEECH_QUEUE && nextBlock < blocks) {
+            int inOrder = nextBlock / blocksPerPiece;
+            int begin = nextBlock % blocksPerPiece * (16 << 10);
+            int length = (int) Math.min(16 << 10, (long) meta.pieceSize(inOrder) - begin);
+            send(6, ByteBuffer.allocate(12).putInt(inOrder).putInt(begin).putInt(length).array());
+            nextBlock++;
+            outstanding++;
+        }
+        flush();
     }
 
     private void serve(int piece, int begin, int length) {

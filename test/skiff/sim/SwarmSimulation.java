@@ -48,9 +48,13 @@ final class SwarmSimulation {
 
     /** What a run came to. */
     /** {@code samples}: the download's status once a simulated second. */
+    /**
+     * {@code firstUnchokedByPeer}, {@code firstBlockByPeer}: when the download first unchoked each peer,
+     * and when the peer had its first block from it (simulated ms from the start), or -1.
+     */
     record Result(long seed, boolean completed, String failure, long simulatedMillis, long turns, boolean byteExact,
                   List<String> warnings, List<String> infos, Status status, List<Status> samples,
-                  List<List<Integer>> havesByPeer) {
+                  List<List<Integer>> havesByPeer, List<Long> firstUnchokedByPeer, List<Long> firstBlockByPeer) {
         boolean banned(int peer) {
             return infos.stream().anyMatch(l -> l.startsWith("banned 10.0.0." + (peer + 1) + ":"));
         }
@@ -73,6 +77,7 @@ final class SwarmSimulation {
     private final int pieces;
     private final int pieceLength;
     private final List<PeerSpec> peers = new ArrayList<>();
+    private boolean seeding;
 
     SwarmSimulation(long seed, Path dir, int pieces, int pieceLength) {
         this.seed = seed;
@@ -86,6 +91,12 @@ final class SwarmSimulation {
         return this;
     }
 
+    /** The download starts with all the data and seeds it, its upload slots following its upload (the CLI's default). */
+    SwarmSimulation seeding() {
+        seeding = true;
+        return this;
+    }
+
     List<PeerSpec> peers() {
         return List.copyOf(peers);
     }
@@ -96,6 +107,10 @@ final class SwarmSimulation {
         byte[] content = new byte[pieces * pieceLength - random.nextInt(pieceLength / 2)]; // a short last piece
         fill(content, random.nextLong());
         Metainfo meta = torrent(content);
+        if (seeding) {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve("sim.bin"), content);
+        }
         long[] now = {1_000_000};
         List<String> warnings = new ArrayList<>();
         List<String> infos = new ArrayList<>();
@@ -105,6 +120,7 @@ final class SwarmSimulation {
         List<InetSocketAddress> addresses = new ArrayList<>();
         List<Runnable> dialsIn = new ArrayList<>();
         List<List<Integer>> havesByPeer = new ArrayList<>();
+        ScriptedPeer[] made = new ScriptedPeer[peers.size()];
         for (int i = 0; i < peers.size(); i++) {
             PeerSpec p = peers.get(i);
             InetSocketAddress a = new InetSocketAddress("10.0.0." + (i + 1), 6881);
@@ -112,8 +128,8 @@ final class SwarmSimulation {
             long peerSeed = random.nextLong();
             List<Integer> haves = new ArrayList<>();
             havesByPeer.add(haves);
-            SimNetwork.Host host = new SimNetwork.Host(p.bytesPerMilli(), p.latencyMillis(), stream -> new ScriptedPeer(loop, meta,
-                content, p.kind(), number, peerSeed, stream, p.leaveAtMillis() == Long.MAX_VALUE ? Long.MAX_VALUE
+            SimNetwork.Host host = new SimNetwork.Host(p.bytesPerMilli(), p.latencyMillis(), stream -> made[number] = new ScriptedPeer(loop,
+                meta, content, p.kind(), number, peerSeed, stream, p.leaveAtMillis() == Long.MAX_VALUE ? Long.MAX_VALUE
                     : now[0] + p.leaveAtMillis(), p.chokeAtMillis() == Long.MAX_VALUE ? Long.MAX_VALUE : now[0] + p.chokeAtMillis(),
                 haves));
             if (p.dialsIn()) {
@@ -171,7 +187,8 @@ final class SwarmSimulation {
             }
         };
         Settings settings = new Settings(50, 6881, "-SK0000-simulation00".getBytes(), Settings.DEFAULT_CONNECT_TIMEOUT_MILLIS,
-            Settings.DEFAULT_TICK_MILLIS, Settings.DEFAULT_UNCHOKE_SLOTS, Settings.DEFAULT_CHOKE_ROUND_MILLIS, false, 0, 0, DiskIo.POSITIONAL, "skiff sim", 0, false, false, null);
+            Settings.DEFAULT_TICK_MILLIS, seeding ? Settings.AUTO_UNCHOKE_SLOTS : Settings.DEFAULT_UNCHOKE_SLOTS,
+            Settings.DEFAULT_CHOKE_ROUND_MILLIS, seeding, 0, 0, DiskIo.POSITIONAL, "skiff sim", 0, false, false, null);
         Download download = new Download(loop, Runnable::run, meta, dir, settings, events, random.split(), network,
             Shared.alone(loop::nowMillis));
         download.addPeers(addresses);
@@ -205,7 +222,14 @@ final class SwarmSimulation {
         }
         loop.closeAll();
         boolean exact = done[0] && Arrays.equals(content, Files.readAllBytes(dir.resolve("sim.bin")));
-        return new Result(seed, done[0], failed[0], now[0] - start, turns, exact, warnings, infos, status, samples, havesByPeer);
+        List<Long> unchoked = new ArrayList<>();
+        List<Long> firstBlocks = new ArrayList<>();
+        for (ScriptedPeer p : made) {
+            unchoked.add(p == null || p.firstUnchokedMillis < 0 ? -1 : p.firstUnchokedMillis - start);
+            firstBlocks.add(p == null || p.firstBlockMillis < 0 ? -1 : p.firstBlockMillis - start);
+        }
+        return new Result(seed, done[0], failed[0], now[0] - start, turns, exact, warnings, infos, status, samples, havesByPeer,
+            unchoked, firstBlocks);
     }
 
     /** Pseudo-random bytes from a splitmix64 stream: several times faster than nextBytes, which dominated short runs. */

@@ -248,4 +248,31 @@ class SwarmSimulationTest {
         assertTrue(!silent.completed() && silent.warnings().stream().anyMatch(w -> w.endsWith(
             ": the peer unchoking us sends nothing")), silent.toString());
     }
+
+    /**
+     * A flash crowd (the seeding half of make bench-swarm, in memory): twelve leechers dial a seed at
+     * once. Four slots open at once; more open as soon as those four's rates are known (0.4 s), not at
+     * the next one-second tick, so every leecher is unchoked within 0.9 s (at the tick, before: 1.0 s);
+     * and every leecher has its first block within a few round trips, unchoked or not (allowed fast).
+     */
+    @Test
+    void aSeedOpensSlotsForAFlashCrowdAsSoonAsTheFirstOnesAreMeasured() throws Exception {
+        for (long seed : new long[] {1, 2, 3}) {
+            SwarmSimulation sim = new SwarmSimulation(seed, tmp.resolve("crowd" + seed), 32, 256 << 10).seeding();
+            for (int i = 0; i < 12; i++) {
+                sim.peer(PeerSpec.incoming(Kind.LEECHER, SEED_RATE, 10 + 10 * i));
+            }
+            SwarmSimulation.Result r = run(sim, 3000);
+            List<Long> unchoked = r.firstUnchokedByPeer();
+            assertEquals(12, unchoked.stream().filter(t -> t >= 0).count(), "all unchoked: " + unchoked + "; " + r);
+            assertTrue(unchoked.stream().allMatch(t -> t < 900), "unchoked at " + unchoked + "; " + r);
+            assertTrue(unchoked.stream().filter(t -> t < 400).count() >= 4, "four at once: " + unchoked);
+            // BEP 6: a seed's allowed fast pieces let every leecher start before its turn at a slot
+            List<Long> firstBlocks = r.firstBlockByPeer();
+            for (int i = 0; i < 12; i++) {
+                assertTrue(firstBlocks.get(i) >= 0 && firstBlocks.get(i) < 250 + 4 * (10 + 10 * i),
+                    "first blocks at " + firstBlocks + ", unchoked at " + unchoked);
+            }
+        }
+    }
 }
