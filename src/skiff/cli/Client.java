@@ -65,7 +65,7 @@ final class Client {
         loop.onTaskError(e -> failed("internal error: " + e + " (please report it)"));
         // the storage's own catch words this; a late fault (raised past that catch) is worded the same
         loop.onMappedFault(e -> failed(jobs.isEmpty() || jobs.get(0).torrent.download() == null ? "internal error: " + e
-                : "disk full (or file truncated) writing " + jobs.get(0).torrent.download().root()));
+                : "disk full (or file truncated) writing " + jobs.get(0).torrent.download().lastMappedWrite()));
         workers = WorkerPool.create(WorkerPool.defaultThreads());
         try {
             byte[] peerId = Main.peerId(random);

@@ -40,6 +40,7 @@ public final class Storage implements AutoCloseable {
     private final DiskIo io;
     private final BlockBuffers blockBuffers;
     private ByteBuffer readBuffer;
+    private Path lastMapped; // the file a mapped window was last written for: a late fault names it
 
     public Storage(FileMap map, Path downloadDir) throws StorageException {
         this(map, downloadDir, DiskIo.MAPPED);
@@ -84,6 +85,14 @@ public final class Storage implements AutoCloseable {
 
     public Path root() {
         return root;
+    }
+
+    /**
+     * The file a memory-mapped write last went to (the root before any): what a fault the JVM raises
+     * after that write, past its own catch, is about.
+     */
+    public Path lastMappedWrite() {
+        return lastMapped != null ? lastMapped : root;
     }
 
     /**
@@ -179,6 +188,7 @@ public final class Storage implements AutoCloseable {
                 target.limit(want);
             } else {
                 target = window(s);
+                lastMapped = paths[s.file()];
                 want = target.remaining();
             }
             boolean last = after != null && !s.padding() && !staged && want == length - total;
@@ -254,6 +264,7 @@ public final class Storage implements AutoCloseable {
                 }
             } else {
                 ByteBuffer w = window(s);
+                lastMapped = paths[s.file()];
                 n = w.remaining();
                 ByteBuffer part = src.duplicate();
                 part.limit(part.position() + n);

@@ -124,6 +124,11 @@ public final class Download implements Announcer.Stats {
         return storage.root();
     }
 
+    /** The file a memory-mapped write last went to: see {@link Storage#lastMappedWrite}. */
+    public Path lastMappedWrite() {
+        return storage.lastMappedWrite();
+    }
+
     public Metainfo metainfo() {
         return metainfo;
     }
