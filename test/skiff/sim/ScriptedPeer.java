@@ -44,14 +44,12 @@ final class ScriptedPeer implements PeerStream.Events {
         ROUND_SEED,
         /**
          * Has nothing, speaks the Fast extension (BEP 6), is interested at once, and asks for every
-         * block, {@link #LEECH_QUEUE} at a time, while unchoked, and for the pieces it is allowed
+         * block, {@link LeechScript#QUEUE} at a time, while unchoked, and for the pieces it is allowed
          * fast while choked.
          */
         LEECHER
     }
 
-    /** Requests a {@link Kind#LEECHER} keeps out. */
-    static final int LEECH_QUEUE = 16;
 
     /** A choking round of {@link Kind#ROUND_SEED}. */
     static final long ROUND_MILLIS = 10_000;
@@ -78,15 +76,8 @@ final class ScriptedPeer implements PeerStream.Events {
     private final List<Integer> havesReceived;
     int blocksServed;
     int blocksPushed;
-    /** When skiff first unchoked this {@link Kind#LEECHER} (simulated ms), or -1. */
-    long firstUnchokedMillis = -1;
-    /** When this {@link Kind#LEECHER}'s first block came (simulated ms), or -1. */
-    long firstBlockMillis = -1;
-    private final java.util.ArrayDeque<Integer> allowedFast = new java.util.ArrayDeque<>();
-    int blocksReceived;
-    private boolean leechChoked = true;
-    private int nextBlock;
-    private int outstanding;
+    /** A {@link Kind#LEECHER}'s requests and what it saw; null for other kinds. */
+    final LeechScript leech;
 
     /** {@code number}: which peer of the swarm this is, for a peer id of its own. */
     ScriptedPeer(EventLoop loop, Metainfo meta, byte[] content, Kind kind, int number, long seed, PeerStream stream,
@@ -101,6 +92,7 @@ final class ScriptedPeer implements PeerStream.Events {
         this.stream = stream;
         this.leaveAtMillis = leaveAtMillis;
         this.chokeAtMillis = chokeAtMillis;
+        this.leech = kind == Kind.LEECHER ? new LeechScript(meta, loop::nowMillis) : null;
     }
 
     void start() throws IOException {
@@ -276,7 +268,9 @@ final class ScriptedPeer implements PeerStream.Events {
 
     private void onMessage(int id, ByteBuffer body) {
         if (kind == Kind.LEECHER) {
-            leech(id, body);
+            leech.received(id, body, (piece, begin, length) ->
+                send(6, ByteBuffer.allocate(12).putInt(piece).putInt(begin).putInt(length).array()));
+            flush();
             return;
         }
         switch (id) {
@@ -318,52 +312,6 @@ final class ScriptedPeer implements PeerStream.Events {
                 // bitfield, cancel, not interested, extensions: nothing to do for a scripted peer
             }
         }
-    }
-
-    /** A {@link Kind#LEECHER}'s side: unchoked, it asks for the torrent's blocks in order, a queue's worth ahead. */
-    private void leech(int id, ByteBuffer body) {
-        int piece = body.remaining() >= 4 ? body.getInt(body.position()) : -1;
-        switch (id) {
-            case 0 -> {
-                leechChoked = true;
-                outstanding = 0; // what was asked is rejected (BEP 6), or dropped
-            }
-            case 1 -> {
-                if (firstUnchokedMillis < 0) {
-                    firstUnchokedMillis = loop.nowMillis();
-                }
-                leechChoked = false;
-            }
-            case 7 -> {
-                if (firstBlockMillis < 0) {
-                    firstBlockMillis = loop.nowMillis();
-                }
-                blocksReceived++;
-                outstanding = Math.max(0, outstanding - 1);
-            }
-            case 17 -> allowedFast.add(piece); // allowed fast: asked for at once, choked or not
-            default -> {
-                return;
-            }
-        }
-        while (leechChoked && !allowedFast.isEmpty() && outstanding < LEECH_QUEUE) {
-            int p = allowedFast.poll();
-            for (int begin = 0; begin < meta.pieceSize(p); begin += 16 << 10) {
-                send(6, ByteBuffer.allocate(12).putInt(p).putInt(begin).putInt(Math.min(16 << 10, meta.pieceSize(p) - begin)).array());
-                outstanding++;
-            }
-        }
-        int blocksPerPiece = meta.pieceLength() / (16 << 10);
-        int blocks = (int) ((meta.totalLength() + (16 << 10) - 1) / (16 << 10));
-        while (!leechChoked && outstanding < LEECH_QUEUE && nextBlock < blocks) {
-            int inOrder = nextBlock / blocksPerPiece;
-            int begin = nextBlock % blocksPerPiece * (16 << 10);
-            int length = (int) Math.min(16 << 10, (long) meta.pieceSize(inOrder) - begin);
-            send(6, ByteBuffer.allocate(12).putInt(inOrder).putInt(begin).putInt(length).array());
-            nextBlock++;
-            outstanding++;
-        }
-        flush();
     }
 
     private void serve(int piece, int begin, int length) {

@@ -225,8 +225,9 @@ final class SwarmSimulation {
         List<Long> unchoked = new ArrayList<>();
         List<Long> firstBlocks = new ArrayList<>();
         for (ScriptedPeer p : made) {
-            unchoked.add(p == null || p.firstUnchokedMillis < 0 ? -1 : p.firstUnchokedMillis - start);
-            firstBlocks.add(p == null || p.firstBlockMillis < 0 ? -1 : p.firstBlockMillis - start);
+            LeechScript l = p == null ? null : p.leech;
+            unchoked.add(l == null || l.firstUnchokedMillis < 0 ? -1 : l.firstUnchokedMillis - start);
+            firstBlocks.add(l == null || l.firstBlockMillis < 0 ? -1 : l.firstBlockMillis - start);
         }
         return new Result(seed, done[0], failed[0], now[0] - start, turns, exact, warnings, infos, status, samples, havesByPeer,
             unchoked, firstBlocks);
