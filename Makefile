@@ -61,7 +61,7 @@ interop: build/test.stamp build/image/bin/skiff
 
 # Mutation fuzzing of every parser of untrusted bytes: 1,000,000 inputs each; SHORT=1 for a few seconds each.
 fuzz: build/test.stamp
-	@FUZZ_INPUTS=$(if $(SHORT),200000,1000000) FUZZ_SECONDS=$(if $(SHORT),4,900) \
+	@FUZZ_INPUTS=$${FUZZ_INPUTS:-$(if $(SHORT),200000,1000000)} FUZZ_SECONDS=$${FUZZ_SECONDS:-$(if $(SHORT),4,900)} \
 	  tools/run-tests "$(JAVA)" "$(JUNIT_JAR)" build/classes:build/test-classes --include-tag fuzz
 
 # Speed, CPU and memory side by side with aria2 and Transmission; BENCH_MB, BENCH_RUNS to size it.

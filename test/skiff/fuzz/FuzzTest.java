@@ -26,8 +26,9 @@ import skiff.tracker.TrackerFuzzTargets;
 /**
  * make fuzz: a mutation campaign over every parser that reads untrusted bytes, seeded from the
  * corpus in test/fuzz-corpus. FUZZ_INPUTS (default 1,000,000) and FUZZ_SECONDS (default 600) bound
- * each target; `make fuzz SHORT=1` runs a few seconds each. Failing inputs are written to
- * build/fuzz-failures for the corpus.
+ * each target; `make fuzz SHORT=1` runs a few seconds each. FUZZ_SEED (default 0) is added to each
+ * target's random seed: a campaign with a new one tries inputs no earlier campaign did, and the
+ * same one repeats a campaign exactly. Failing inputs are written to build/fuzz-failures for the corpus.
  */
 @Tag("fuzz")
 class FuzzTest {
@@ -57,6 +58,7 @@ class FuzzTest {
     void campaign(String target) throws Exception {
         long inputs = env("FUZZ_INPUTS", 1_000_000);
         long seconds = env("FUZZ_SECONDS", 600);
+        long salt = env("FUZZ_SEED", 0);
         Metainfo meta = MetainfoParser.parse(Files.readAllBytes(Path.of("test/fixtures/torrents/mk-multi.torrent")));
         Fuzzer.Report report;
         Fuzzer fuzzer = new Fuzzer();
@@ -67,20 +69,20 @@ class FuzzTest {
                 } catch (BencodeException expected) {
                     // documented
                 }
-            }, inputs, seconds * 1000, 1);
+            }, inputs, seconds * 1000, salt + 1);
             case "metainfo" -> report = fuzzer.run(target, corpus(target), in -> {
                 try {
                     MetainfoParser.parse(in);
                 } catch (MetainfoException expected) {
                     // documented
                 }
-            }, inputs, seconds * 1000, 2);
+            }, inputs, seconds * 1000, salt + 2);
             case "peer" -> {
                 try (PeerFuzzTarget peer = new PeerFuzzTarget(meta)) {
-                    report = fuzzer.run(target, corpus(target), peer::run, inputs, seconds * 1000, 3);
+                    report = fuzzer.run(target, corpus(target), peer::run, inputs, seconds * 1000, salt + 3);
                 }
             }
-            case "frames" -> report = fuzzer.run(target, corpus("peer"), new FrameFuzzTarget(meta)::run, inputs, seconds * 1000, 7);
+            case "frames" -> report = fuzzer.run(target, corpus("peer"), new FrameFuzzTarget(meta)::run, inputs, seconds * 1000, salt + 7);
             case "extension" -> report = fuzzer.run(target, corpus(target), in -> {
                 // BEP 10's handshake and BEP 9's messages: a result or null, never an exception
                 skiff.peer.ExtensionHandshake h = skiff.peer.ExtensionHandshake.parse(in, 0, in.length);
@@ -96,17 +98,17 @@ class FuzzTest {
                         || pex.dropped().size() > 2 * skiff.peer.PexMessage.MAX_ENTRIES || pex.addedFlags().length > pex.added().size())) {
                     throw new AssertionError("an unbounded PEX message");
                 }
-            }, inputs, seconds * 1000, 8);
-            case "krpc" -> report = fuzzer.run(target, corpus(target), new KrpcFuzzTarget()::run, inputs, seconds * 1000, 9);
-            case "mse" -> report = fuzzer.run(target, corpus(target), skiff.mse.MseFuzzTarget::run, inputs, seconds * 1000, 11);
-            case "utp" -> report = fuzzer.run(target, corpus(target), new skiff.utp.UtpFuzzTarget()::run, inputs, seconds * 1000, 12);
-            case "webseed" -> report = fuzzer.run(target, corpus(target), new skiff.webseed.WebSeedFuzzTarget(meta)::run, inputs, seconds * 1000, 13);
-            case "upnp" -> report = fuzzer.run(target, corpus(target), skiff.portmap.PortMapFuzzTarget::run, inputs, seconds * 1000, 10);
-            case "http" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::http, inputs, seconds * 1000, 4);
-            case "udp" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::udp, inputs, seconds * 1000, 5);
+            }, inputs, seconds * 1000, salt + 8);
+            case "krpc" -> report = fuzzer.run(target, corpus(target), new KrpcFuzzTarget()::run, inputs, seconds * 1000, salt + 9);
+            case "mse" -> report = fuzzer.run(target, corpus(target), skiff.mse.MseFuzzTarget::run, inputs, seconds * 1000, salt + 11);
+            case "utp" -> report = fuzzer.run(target, corpus(target), new skiff.utp.UtpFuzzTarget()::run, inputs, seconds * 1000, salt + 12);
+            case "webseed" -> report = fuzzer.run(target, corpus(target), new skiff.webseed.WebSeedFuzzTarget(meta)::run, inputs, seconds * 1000, salt + 13);
+            case "upnp" -> report = fuzzer.run(target, corpus(target), skiff.portmap.PortMapFuzzTarget::run, inputs, seconds * 1000, salt + 10);
+            case "http" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::http, inputs, seconds * 1000, salt + 4);
+            case "udp" -> report = fuzzer.run(target, corpus(target), TrackerFuzzTargets::udp, inputs, seconds * 1000, salt + 5);
             default -> {
                 StorageFuzzTargets resume = new StorageFuzzTargets(meta, tmp);
-                report = fuzzer.run(target, corpus(target), resume::resume, inputs, seconds * 1000, 6);
+                report = fuzzer.run(target, corpus(target), resume::resume, inputs, seconds * 1000, salt + 6);
             }
         }
         System.out.printf("fuzz | %-8s | %,d inputs | %d failures%n", target, report.inputs(), report.failures().size());
