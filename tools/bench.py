@@ -9,6 +9,8 @@ every client once, the order rotating from round to round, so no client always g
 noisy machine. CPU is the exited process's own rusage (all threads, to its last instruction);
 transmission-cli never exits, so its CPU is read from /proc when its done-script fires.
 
+Before each download the memory it will write into is primed (prime_memory; BENCH_PRIME=0 skips it).
+
 Environment: BENCH_MB (default 1024), BENCH_RUNS (default 3), BENCH_CLIENTS (default all:
 skiff,skiff-mmap,aria2,transmission,libtorrent; skiff-utp and libtorrent-utp download over uTP, and
 with either the seeder takes uTP too). BENCH_BASE_IMAGE: another skiff image (an
@@ -93,6 +95,22 @@ def write_data(path, size_mb):
         block = os.urandom(1 << 20)
         for i in range(size_mb):
             f.write(block[i % 997:] + block[:i % 997])
+
+
+def prime_memory(work, size_mb):
+    """Writes and deletes size_mb + 64 MiB just before a client runs. On a VM that hands free memory
+    back to its host (free page reporting), the first write into pages the host took back costs
+    several times a normal one (here 1 GiB of 16 KiB pwrites: 1.8-2.0 s of system CPU instead of
+    0.3), and which client met such pages was luck. Pages just freed have not been handed back yet."""
+    path = os.path.join(work, "prime.bin")
+    chunk = b"\x01" * (1 << 20)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    try:
+        for _ in range(size_mb + 64):
+            os.write(fd, chunk)
+    finally:
+        os.close(fd)
+        os.unlink(path)
 
 
 def transmission_command(work, tag, dl, port, torrent, bind):
@@ -255,6 +273,8 @@ def main():
                     wait_port(port, proc)
                     lt.stdin.write("connect 127.0.0.1:%d\n" % port)
                     lt.stdin.flush()
+            if os.environ.get("BENCH_PRIME", "1") != "0":
+                prime_memory(work, size_mb)
             secs, cpu, peak = run_client(name, cmd, marker, dial=dial)
             got = os.path.getsize(os.path.join(dl, "bench.bin"))
             if got != size_mb << 20 or subprocess.run(["cmp", "-s", data, os.path.join(dl, "bench.bin")]).returncode:
