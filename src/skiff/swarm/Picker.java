@@ -49,6 +49,8 @@ public final class Picker<P> {
     private java.util.function.BiConsumer<Integer, P> revoked = (piece, who) -> { };
     private final int extentPieces;
     private int lastStarted = -1;
+    /** No piece we lack is rarer (a bound): a scan for a new piece stops at a candidate this rare, among seeds the first. */
+    private int rarestMissing;
     private SequentialOrder sequential;
     /** The pieces to fetch at all (null: every one). */
     private Bitfield wanted;
@@ -86,6 +88,7 @@ public final class Picker<P> {
         for (int i = pieces.nextSet(0); i >= 0; i = pieces.nextSet(i + 1)) {
             if (availability[i] > 0) {
                 availability[i]--;
+                rarestMissing = Math.min(rarestMissing, availability[i]);
             }
         }
     }
@@ -207,6 +210,9 @@ public final class Picker<P> {
             if (n >= max) {
                 break;
             }
+            if (!endgame && e.getValue().open == 0 && !retrying.contains(e.getKey())) {
+                continue; // every block asked for (a retried piece may still change hands below)
+            }
             if (peerPieces.get(e.getKey()) && !ownedByOther(e.getKey(), who)) {
                 if (who != null && retrying.contains(e.getKey()) && !retryOwner.containsKey(e.getKey())) {
                     retryOwner.put(e.getKey(), who);
@@ -219,13 +225,11 @@ public final class Picker<P> {
 
     private int take(int piece, PieceProgress p, int max, LongPredicate mine, BlockOut out, boolean endgame) {
         int n = 0;
-        for (int b = 0; b < p.blocks && n < max; b++) {
+        for (int b = endgame ? 0 : p.firstOpen(); b < p.blocks && n < max; b++) {
             if (p.got(b) || (p.requests[b] > 0 && (!endgame || mine.test(key(piece, b))))) {
                 continue; // asked of someone already; in endgame, asked of this peer already
             }
-            if (p.requests[b] < Byte.MAX_VALUE) {
-                p.requests[b]++;
-            }
+            p.requested(b);
             out.block(piece, b * Wire.BLOCK_BYTES, blockLength(piece, b));
             n++;
         }
@@ -238,10 +242,8 @@ public final class Picker<P> {
             return false;
         }
         for (PieceProgress p : active.values()) {
-            for (int b = 0; b < p.blocks; b++) {
-                if (!p.got(b) && p.requests[b] == 0) {
-                    return false;
-                }
+            if (p.open > 0) {
+                return false;
             }
         }
         return true;
@@ -262,9 +264,15 @@ public final class Picker<P> {
         boolean randomFirst = have.count() < RANDOM_FIRST_PIECES;
         int best = -1;
         int bestAvailability = Integer.MAX_VALUE;
-        for (int k = 0; k < count; k++) {
+        int rarestSeen = Integer.MAX_VALUE;
+        int k = 0;
+        for (; k < count; k++) {
             int i = start + k < count ? start + k : start + k - count;
-            if (!peerPieces.get(i) || have.get(i) || hashing.get(i) || unwanted(i)) {
+            if (have.get(i)) {
+                continue;
+            }
+            rarestSeen = Math.min(rarestSeen, availability[i]);
+            if (!peerPieces.get(i) || hashing.get(i) || unwanted(i)) {
                 continue;
             }
             if (!randomFirst && availability[i] >= bestAvailability) {
@@ -278,9 +286,12 @@ public final class Picker<P> {
             }
             best = i;
             bestAvailability = availability[i];
-            if (bestAvailability <= 1) {
-                break; // this peer has it, so none is rarer: the first from a random start is a random one
+            if (bestAvailability <= Math.max(1, rarestMissing)) {
+                break; // none is rarer (this peer has it: 1 at least): the first from a random start is a random one
             }
+        }
+        if (k == count) {
+            rarestMissing = rarestSeen; // a whole scan: the bound is the minimum again
         }
         if (best < 0) {
             return best;
@@ -310,8 +321,8 @@ public final class Picker<P> {
     public void released(int piece, int begin) {
         PieceProgress p = active.get(piece);
         int b = blockOf(begin);
-        if (p != null && b < p.blocks && p.requests[b] > 0) {
-            p.requests[b]--;
+        if (p != null && b < p.blocks) {
+            p.released(b);
         }
     }
 
@@ -326,13 +337,8 @@ public final class Picker<P> {
     public boolean received(int piece, int begin) {
         PieceProgress p = active.get(piece);
         int b = blockOf(begin);
-        if (p == null || b >= p.blocks || p.got(b)) {
+        if (p == null || b >= p.blocks || !p.arrived(b)) {
             return false;
-        }
-        p.received[b >>> 6] |= 1L << (b & 63);
-        p.receivedCount++;
-        if (p.requests[b] > 0) {
-            p.requests[b]--;
         }
         if (p.receivedCount == p.blocks) {
             active.remove(piece);

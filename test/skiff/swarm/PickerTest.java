@@ -78,6 +78,61 @@ class PickerTest {
     }
 
     @Test
+    void aPeerLeavingMakesThePiecesOnlyItHadTheRarestAgain() throws Exception {
+        int n = 64;
+        Metainfo m = torrent(n);
+        Bitfield have = new Bitfield(n);
+        for (int i = 0; i < Picker.RANDOM_FIRST_PIECES; i++) {
+            have.set(i);
+        }
+        Picker<Object> p = new Picker<>(m, have, new SplittableRandom(3));
+        for (int peer = 0; peer < 3; peer++) {
+            for (int i = 0; i < n; i++) {
+                p.peerHas(i);
+            }
+        }
+        assertEquals(1, pick(p, all(n), 1, new HashSet<>()).size()); // a whole scan: all are equally rare
+        Bitfield leaver = new Bitfield(n);
+        leaver.set(41);
+        p.peerGone(leaver); // 41 is now the rarest: a scan may not stop at the first of the others
+        for (int k = 0; k < 20; k++) {
+            int[] b = pick(p, all(n), 2, new HashSet<>()).get(0);
+            if (b[0] == 41) {
+                return;
+            }
+            p.received(b[0], b[1]); // the started piece done, so the next pick starts another
+        }
+        throw new AssertionError("piece 41, the rarest, was not started");
+    }
+
+    @Test
+    void aPieceCountsItsOpenBlocksThroughRequestsReleasesAndArrivals() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int round = 0; round < 200; round++) {
+            int blocks = 1 + r.nextInt(70);
+            PieceProgress p = new PieceProgress(blocks);
+            for (int op = 0; op < 300; op++) {
+                int b = r.nextInt(blocks);
+                switch (r.nextInt(3)) {
+                    case 0 -> p.requested(b);
+                    case 1 -> p.released(b);
+                    default -> p.arrived(b);
+                }
+                int open = 0;
+                int first = blocks;
+                for (int i = blocks - 1; i >= 0; i--) {
+                    if (p.requests[i] == 0 && !p.got(i)) {
+                        open++;
+                        first = i;
+                    }
+                }
+                assertEquals(open, p.open, "open blocks, round " + round + " op " + op);
+                assertEquals(first, p.firstOpen(), "first open block, round " + round + " op " + op);
+            }
+        }
+    }
+
+    @Test
     void rarestFirstAfterTheRandomStart() throws Exception {
         Metainfo m = torrent(10);
         Bitfield have = new Bitfield(10);
