@@ -24,7 +24,7 @@ TLS_MODULES := $(if $(wildcard $(JAVA_HOME)/jmods/jdk.crypto.ec.jmod),$(comma)jd
 TORRENT ?=
 ARGS    ?=
 
-.PHONY: all build test interop fuzz bench bench-crowd bench-leech bench-swarm bench-utp-loss bench-webseed soak run image clean
+.PHONY: all build test interop fuzz bench bench-crowd bench-picker bench-leech bench-swarm bench-utp-loss bench-webseed soak run image clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -86,6 +86,12 @@ bench-webseed: build/skiff.jar build/image/bin/skiff
 	@command -v nginx >/dev/null && command -v aria2c >/dev/null && command -v transmission-cli >/dev/null \
 	  && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
 	/usr/bin/python3 tools/webseed_bench.py
+
+# The piece picker alone, driven as 30 seeds would drive it: CPU time choosing blocks for 1 GiB and 40 GiB
+# torrents, with the image's JIT settings; PICKER_CLASSES=dir measures another build's classes instead.
+bench-picker: build/skiff.jar
+	$(JAVA) $(IMAGE_JVM_OPTS) -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput \
+	  -XX:CompilerDirectivesFile=tools/jit-directives.json --class-path $(or $(PICKER_CLASSES),build/classes) tools/PickerBench.java
 
 # A swarm like the ones people join: 20 rate-limited libtorrent seeders behind delaying relays,
 # some choking on their own schedule, one leaving halfway; skiff, aria2, libtorrent and

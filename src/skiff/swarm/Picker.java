@@ -1,8 +1,6 @@
 package skiff.swarm;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
 import java.util.function.LongPredicate;
@@ -40,13 +38,10 @@ public final class Picker<P> {
     private final Bitfield hashing;
     private final int[] availability;
     private final Map<Integer, PieceProgress> active = new LinkedHashMap<>();
+    private final OpenPieces open = new OpenPieces();
+    private long started;
     /** Pieces that failed their hash: refetched from one peer alone, so blame is certain next time. */
-    private final java.util.Set<Integer> retrying = new java.util.HashSet<>();
-    /** Who holds each retried piece; a retried piece not in here waits for an owner. */
-    private final Map<Integer, P> retryOwner = new java.util.HashMap<>();
-    private BiPredicate<Integer, P> mayOwnRetry = (piece, who) -> true;
-    private BiPredicate<P, P> outranks = (who, owner) -> false;
-    private java.util.function.BiConsumer<Integer, P> revoked = (piece, who) -> { };
+    private final Retries<P> retries = new Retries<>();
     private final int extentPieces;
     private int lastStarted = -1;
     /** No piece we lack is rarer (a bound): a scan for a new piece stops at a candidate this rare, among seeds the first. */
@@ -123,11 +118,9 @@ public final class Picker<P> {
             if (piece < 0) {
                 break;
             }
-            active.put(piece, new PieceProgress(blockCount(piece)));
+            start(piece, started++);
             lastStarted = piece;
-            if (retrying.contains(piece) && who != null) {
-                retryOwner.put(piece, who);
-            }
+            retries.claim(piece, who);
             n += take(piece, active.get(piece), max - n, mine, out, false);
         }
         if (n < max && allRequested()) {
@@ -141,47 +134,36 @@ public final class Picker<P> {
      * bad version while someone else can serve it, so a liar cannot hold the retry hostage.
      */
     public void retryOwners(BiPredicate<Integer, P> mayOwn) {
-        this.mayOwnRetry = mayOwn;
+        retries.mayOwn(mayOwn);
     }
 
     /** Whether {@code who} must leave {@code piece} alone: a retried piece owned by, or kept for, another peer. */
     private boolean ownedByOther(int piece, P who) {
-        if (!retrying.contains(piece)) {
-            return false;
+        return retries.ownedByOther(piece, who, this::restart);
+    }
+
+    /** A retried piece changed hands: its blocks start over. */
+    private void restart(int piece) {
+        PieceProgress old = active.get(piece);
+        if (old != null) {
+            open.remove(old);
+            start(piece, old.seq); // a value replaced, in its place: safe inside fromActive's loop
         }
-        P owner = retryOwner.get(piece);
-        if (owner == null) {
-            return who != null && !mayOwnRetry.test(piece, who);
-        }
-        if (owner == who) {
-            return false;
-        }
-        if (who == null || !outranks.test(who, owner)) {
-            return true;
-        }
-        // A better peer came (a seed that choked us for a moment while a liar took the retry): the
-        // retry moves to it and starts over, so that it stays one peer's work.
-        retryOwner.put(piece, who);
-        if (active.containsKey(piece)) {
-            active.put(piece, new PieceProgress(blockCount(piece))); // a value replaced: safe inside fromActive's loop
-        }
-        revoked.accept(piece, owner);
-        return false;
     }
 
     /** Whether a peer may take a retry from its owner: {@code outranks(who, owner)}. */
     public void retryPreemption(BiPredicate<P, P> outranks) {
-        this.outranks = outranks;
+        retries.outranks(outranks);
     }
 
     /** Whether {@code who} owns the retry of a failed piece: its stalls must be noticed fast, nobody else may help. */
     public boolean ownsRetry(P who) {
-        return retryOwner.containsValue(who);
+        return retries.owns(who);
     }
 
     /** Hears each retried piece taken from its owner by {@link #disown}. */
     public void onRevoke(java.util.function.BiConsumer<Integer, P> listener) {
-        this.revoked = listener;
+        retries.onRevoke(listener);
     }
 
     /**
@@ -190,33 +172,40 @@ public final class Picker<P> {
      * (A retry half from a staller and half from the next owner failed again with nobody to blame, forever.)
      */
     public void disown(P who) {
-        List<Integer> taken = new ArrayList<>();
-        for (var it = retryOwner.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Integer, P> e = it.next();
-            if (e.getValue() == who) {
-                it.remove();
-                taken.add(e.getKey());
-            }
-        }
-        for (int piece : taken) {
-            active.remove(piece);
-            revoked.accept(piece, who);
+        retries.disown(who, this::stop);
+    }
+
+    private void start(int piece, long seq) {
+        PieceProgress p = new PieceProgress(piece, seq, blockCount(piece));
+        active.put(piece, p);
+        open.track(p);
+    }
+
+    private void stop(int piece) {
+        PieceProgress p = active.remove(piece);
+        if (p != null) {
+            open.remove(p);
         }
     }
 
     private int fromActive(Bitfield peerPieces, int max, LongPredicate mine, BlockOut out, boolean endgame, P who) {
         int n = 0;
+        if (!endgame && retries.isEmpty()) { // the open pieces alone: the others have nothing to give
+            for (PieceProgress p = open.first(); p != null && n < max; ) {
+                PieceProgress next = p.nextOpen; // taking may unlist p
+                if (peerPieces.get(p.piece)) {
+                    n += take(p.piece, p, max - n, mine, out, false);
+                }
+                p = next;
+            }
+            return n;
+        }
         for (Map.Entry<Integer, PieceProgress> e : active.entrySet()) {
             if (n >= max) {
                 break;
             }
-            if (!endgame && e.getValue().open == 0 && !retrying.contains(e.getKey())) {
-                continue; // every block asked for (a retried piece may still change hands below)
-            }
             if (peerPieces.get(e.getKey()) && !ownedByOther(e.getKey(), who)) {
-                if (who != null && retrying.contains(e.getKey()) && !retryOwner.containsKey(e.getKey())) {
-                    retryOwner.put(e.getKey(), who);
-                }
+                retries.claim(e.getKey(), who);
                 n += take(e.getKey(), e.getValue(), max - n, mine, out, endgame);
             }
         }
@@ -233,6 +222,7 @@ public final class Picker<P> {
             out.block(piece, b * Wire.BLOCK_BYTES, blockLength(piece, b));
             n++;
         }
+        open.track(p);
         return n;
     }
 
@@ -241,12 +231,7 @@ public final class Picker<P> {
         if (have.count() + hashing.count() + active.size() < metainfo.pieceCount()) {
             return false;
         }
-        for (PieceProgress p : active.values()) {
-            if (p.open > 0) {
-                return false;
-            }
-        }
-        return true;
+        return open.isEmpty();
     }
 
     /** Only pieces {@code wanted} marks (the files selected), in the torrent's order if {@code sequential}, else rarest first. */
@@ -323,6 +308,7 @@ public final class Picker<P> {
         int b = blockOf(begin);
         if (p != null && b < p.blocks) {
             p.released(b);
+            open.track(p);
         }
     }
 
@@ -340,8 +326,9 @@ public final class Picker<P> {
         if (p == null || b >= p.blocks || !p.arrived(b)) {
             return false;
         }
+        open.track(p);
         if (p.receivedCount == p.blocks) {
-            active.remove(piece);
+            stop(piece);
             hashing.set(piece);
             return true;
         }
@@ -358,16 +345,14 @@ public final class Picker<P> {
     public void verified(int piece) {
         hashing.clear(piece);
         have.set(piece);
-        retrying.remove(piece);
-        retryOwner.remove(piece);
+        retries.verified(piece);
     }
 
     /** The piece failed its hash: every block is wanted again, from one peer alone. */
     public void failed(int piece) {
         hashing.clear(piece);
-        active.remove(piece);
-        retrying.add(piece);
-        retryOwner.remove(piece);
+        stop(piece);
+        retries.failed(piece);
     }
 
     /** For the debug log of a stall: which pieces are missing, and which of those are retries and whose. */
@@ -378,11 +363,10 @@ public final class Picker<P> {
             if (unwanted(i)) {
                 continue;
             }
-            P owner = retryOwner.get(i);
             PieceProgress p = active.get(i);
             b.append(shown++ == 0 ? "" : ", ").append(i).append(hashing.get(i) ? " hashing" : "")
                 .append(p != null ? " " + p.receivedCount + "/" + p.blocks + " blocks" : "")
-                .append(!retrying.contains(i) ? "" : owner == null ? " retry unowned" : " retry owned by " + owner);
+                .append(retries.describe(i));
         }
         return b.toString();
     }

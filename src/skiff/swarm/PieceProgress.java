@@ -7,6 +7,9 @@ package skiff.swarm;
  * from the first for each block it hands out.
  */
 final class PieceProgress {
+    final int piece;
+    /** When it started, against the others: {@link OpenPieces} keeps that order. */
+    final long seq;
     final int blocks;
     final long[] received;
     final byte[] requests; // outstanding requests per block, saturating
@@ -15,8 +18,14 @@ final class PieceProgress {
     int open;
     /** No open block lies below this index. */
     private int lowestOpen;
+    /** Links of {@link OpenPieces}. */
+    PieceProgress prevOpen;
+    PieceProgress nextOpen;
+    boolean listed;
 
-    PieceProgress(int blocks) {
+    PieceProgress(int piece, long seq, int blocks) {
+        this.piece = piece;
+        this.seq = seq;
         this.blocks = blocks;
         this.received = new long[(blocks + 63) >>> 6];
         this.requests = new byte[blocks];

@@ -106,11 +106,31 @@ class PickerTest {
     }
 
     @Test
+    void aBlockReleasedFromAnOlderPieceIsAskedForBeforeANewerPiecesBlocks() throws Exception {
+        Metainfo m = torrent(16); // 2 blocks a piece
+        Picker<Object> p = new Picker<>(m, new Bitfield(16), new SplittableRandom(4));
+        for (int i = 0; i < 16; i++) {
+            p.peerHas(i);
+        }
+        Set<Long> mine = new HashSet<>();
+        List<int[]> first = pick(p, all(16), 4, mine); // two whole pieces, a then b
+        int a = first.get(0)[0];
+        int[] c = pick(p, all(16), 1, mine).get(0); // a third piece, half asked for
+        assertTrue(c[0] != a && c[0] != first.get(2)[0]);
+        p.released(a, 16384); // a's second block is open again: a started before c
+        int[] next = pick(p, all(16), 1, mine).get(0);
+        assertEquals(a, next[0], "the older piece first");
+        assertEquals(16384, next[1]);
+        int[] then = pick(p, all(16), 1, mine).get(0);
+        assertEquals(c[0], then[0], "then the rest of the newer one");
+    }
+
+    @Test
     void aPieceCountsItsOpenBlocksThroughRequestsReleasesAndArrivals() {
         SplittableRandom r = new SplittableRandom(11);
         for (int round = 0; round < 200; round++) {
             int blocks = 1 + r.nextInt(70);
-            PieceProgress p = new PieceProgress(blocks);
+            PieceProgress p = new PieceProgress(0, 0, blocks);
             for (int op = 0; op < 300; op++) {
                 int b = r.nextInt(blocks);
                 switch (r.nextInt(3)) {
