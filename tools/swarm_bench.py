@@ -18,7 +18,8 @@ client round by round.
 
 Environment: SWARM_MB (256), SWARM_RUNS (3), SWARM_SEEDERS (20), SWARM_CLIENTS
 (skiff,aria2,libtorrent,transmission), SWARM_SEED (random seed of the swarm's shape, 7),
-SWARM_SKIFF_IMAGE (another build's image in skiff's place, for before and after), SWARM_SKIFF_ARGS
+SWARM_SKIFF_IMAGE (another build's image in skiff's place, for before and after), SWARM_BASE_IMAGE
+(another build's image beside skiff's, as skiff-base, in the same rounds), SWARM_SKIFF_ARGS
 (options added to skiff's).
 """
 import asyncio
@@ -265,8 +266,9 @@ def make_torrent(work, name, size_mb, url):
 
 
 def command(name, work, dl, port, torrent, tag):
-    if name == "skiff":
-        image = os.environ.get("SWARM_SKIFF_IMAGE", os.path.join(ROOT, "build/image"))
+    if name in ("skiff", "skiff-base"):
+        image = os.environ["SWARM_BASE_IMAGE"] if name == "skiff-base" else \
+            os.environ.get("SWARM_SKIFF_IMAGE", os.path.join(ROOT, "build/image"))
         extra = os.environ.get("SWARM_SKIFF_ARGS", "").split()
         return [os.path.join(image, "bin/skiff"), "-q", "--no-dht", "--no-port-map", "--bind", CLIENT_ADDR,
                 "-d", dl, "--port", str(port)] + extra + [torrent], None
@@ -287,6 +289,8 @@ def main():
     count = int(os.environ.get("SWARM_SEEDERS", "20"))
     seed = int(os.environ.get("SWARM_SEED", "7"))
     clients = os.environ.get("SWARM_CLIENTS", "skiff,aria2,libtorrent,transmission").split(",")
+    if os.environ.get("SWARM_BASE_IMAGE"):
+        clients.append("skiff-base")
     addresses(count, True)
     work = tempfile.mkdtemp(prefix="skiff-swarm-")
     os.chmod(work, 0o755)
@@ -350,12 +354,13 @@ def main():
             print("| %s | %.2f | %.2f | %.2f | %.1f | %.2f | %.1f | %.0f%% |" % (
                 name, med("first"), med("half"), med("done"), med("mibs"), med("cpu"), max(r["rss"] for r in rs),
                 100 * med("share")))
-        if "skiff" in rows and len(rows) > 1:
+        others = {k: rs for k, rs in rows.items() if not k.startswith("skiff")}
+        if "skiff" in rows and others:
             ratios = []
             for rnd in range(runs):
-                fastest = min(rs[rnd]["done"] for k, rs in rows.items() if k != "skiff")
+                fastest = min(rs[rnd]["done"] for rs in others.values())
                 ratios.append(fastest / rows["skiff"][rnd]["done"])
-            firsts = sum(1 for rnd in range(runs) if all(rows["skiff"][rnd]["done"] <= rs[rnd]["done"] for rs in rows.values()))
+            firsts = sum(1 for rnd in range(runs) if all(rows["skiff"][rnd]["done"] <= rs[rnd]["done"] for rs in others.values()))
             print("skiff speed / fastest other, round by round: %s; skiff first to 100%% in %d of %d rounds"
                   % (" ".join("%.2f" % x for x in ratios), firsts, runs))
     finally:
