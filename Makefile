@@ -155,11 +155,18 @@ IMAGE_JVM_OPTS := $(SELECTOR_OPT) -XX:+UseSerialGC -Xms8m -Xmn512k -Xmx32m -Xss5
 
 image: build/image/bin/skiff
 
+# The JDK's messages in other languages than English, for keytool (not in the image), the java
+# launcher and the security classes: 220 KB of the image. skiff speaks English, and a JDK message it
+# passes on falls back to the English one (a resource bundle's base). A package cannot be left empty
+# (jlink refuses), so only these go.
+LOCALIZED_JDK_MESSAGES := /java\.base/(sun/security/tools/keytool|sun/security/util|sun/launcher/resources)/[A-Za-z]+_(de|es|fr|it|ja|ko|pt_BR|sv|zh_CN|zh_HK|zh_TW)\.class
+
 build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tools/TrainTracker.java tools/jit-directives.json Makefile
 	@rm -rf build/image
 	$(JLINK) --module-path build/skiff.jar:$(JAVA_HOME)/jmods \
 	  --add-modules skiff,$$($(JDEPS) --print-module-deps --ignore-missing-deps build/skiff.jar)$(TLS_MODULES) \
 	  --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive \
+	  '--exclude-resources=regex:$(LOCALIZED_JDK_MESSAGES)' \
 	  --output build/image > build/jlink.log 2>&1 || { cat build/jlink.log; exit 1; }
 	@rm -f build/image/lib/server/classes_nocoops.jsa # a 32 MiB heap always uses compressed oops
 	@# Files skiff never uses: keytool, jexec (runs jars by binfmt), jrt-fs.jar (other JDKs' tools
