@@ -33,7 +33,7 @@ build: build/skiff.jar
 build/skiff.jar: $(SRC) $(RES)
 	@rm -rf build/classes && mkdir -p build/classes
 	@echo "javac src -> build/classes"
-	@$(JAVAC) --release 17 -XDstringConcat=inline -Xlint:all,-serial -Werror -d build/classes $(SRC)
+	@$(JAVAC) --release 17 -encoding UTF-8 -XDstringConcat=inline -Xlint:all,-serial -Werror -d build/classes $(SRC)
 	@cd src && find . -type f ! -name '*.java' -exec cp --parents {} ../build/classes \;
 	$(JAR) --create --file $@ --main-class skiff.cli.Main -C build/classes .
 
@@ -45,7 +45,7 @@ $(JUNIT_JAR):
 
 build/test.stamp: build/skiff.jar $(JUNIT_JAR) $(TEST_SRC)
 	@rm -rf build/test-classes && mkdir -p build/test-classes
-	$(JAVAC) --release 17 -Xlint:all,-serial,-try -d build/test-classes \
+	$(JAVAC) --release 17 -encoding UTF-8 -Xlint:all,-serial,-try -d build/test-classes \
 	  -cp build/classes:$(JUNIT_JAR) $(TEST_SRC)
 	@touch $@
 
@@ -117,11 +117,14 @@ soak: build/skiff.jar build/image/bin/skiff
 # skiff alone: it stops cleanly and says so, and make, which never saw the signal, prints nothing.
 run: build/skiff.jar
 	@test -n "$(TORRENT)" || { echo "usage: make run TORRENT=file.torrent [ARGS='...']" >&2; exit 2; }
-	@set -- $(JAVA) $(IMAGE_JVM_OPTS) -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:ArchiveRelocationMode=0 \
+	@set -- $(RUN_LOCALE) $(JAVA) $(IMAGE_JVM_OPTS) -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:ArchiveRelocationMode=0 \
 	  -XX:CompilerDirectivesFile=tools/jit-directives.json $(SKIFF_OPTS) -jar build/skiff.jar $(ARGS) "$(TORRENT)"; \
 	if [ -t 0 ] && command -v bash >/dev/null; then \
 	  bash -c 'set -m; "$$@" & fg %1 >/dev/null; s=$$?; [ $$s -eq 130 ] && exit 0; exit $$s' skiff "$$@"; \
 	else exec "$$@"; fi
+
+# File names in UTF-8 where the locale is not (see tools/launcher.sh).
+RUN_LOCALE := $(if $(filter UTF-8,$(shell locale charmap 2>/dev/null)),,env LC_ALL=C.UTF-8)
 
 # Low-memory JVM defaults for routers and small boards; SKIFF_OPTS (in the environment) adds or overrides.
 # Bytes never pass through Java code (kernel copies, the SHA-1 intrinsic), so C2 gains little:

@@ -20,4 +20,9 @@ cds="-Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
 # "directives added" line, and any other VM chatter on stdout, out of skiff's output.
 jit=
 [ -f "$dir/lib/skiff-jit.json" ] && jit="-XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:CompilerDirectivesFile=$dir/lib/skiff-jit.json"
+# Java names files in the locale's character set. In the C locale (a service's or a cron job's bare
+# environment) or a UTF-8 one that is not installed, that is ASCII, and a torrent's file named "café"
+# could not be written. Torrents name files in UTF-8 (BEP 3), and libtorrent, Transmission and aria2
+# write those bytes as they are: where the locale is not UTF-8, skiff runs in C.UTF-8.
+[ "$(locale charmap 2>/dev/null)" = UTF-8 ] || export LC_ALL=C.UTF-8
 exec "$dir/bin/java" @JVM_OPTS@ $cds $jit $SKIFF_OPTS -m skiff/skiff.cli.Main "$@"

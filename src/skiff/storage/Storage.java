@@ -59,19 +59,33 @@ public final class Storage implements AutoCloseable {
         List<FileEntry> files = map.files();
         this.paths = new Path[files.size()];
         Metainfo m = map.metainfo();
-        Path base = m.singleFile() ? root : root.resolve(m.name());
         for (int i = 0; i < files.size(); i++) {
-            Path p = m.singleFile() ? root.resolve(m.name()) : base;
-            if (!m.singleFile()) {
-                for (String part : files.get(i).path()) {
-                    p = p.resolve(part);
-                }
-            }
-            p = p.normalize();
+            Path p = resolve(root, m, files.get(i)).normalize();
             if (!p.startsWith(root) || p.equals(root)) {
                 throw new StorageException("refusing a path outside the download directory: " + p);
             }
             paths[i] = p;
+        }
+    }
+
+    /**
+     * A file's path under the download directory. Java writes file names in the locale's character
+     * set, and in the C locale (a service's or a cron job's bare environment) that is ASCII: a name
+     * it cannot write is a clear error, not a crash. The image's launcher runs in C.UTF-8 there.
+     */
+    private static Path resolve(Path root, Metainfo m, FileEntry file) throws StorageException {
+        try {
+            if (m.singleFile()) {
+                return root.resolve(m.name());
+            }
+            Path p = root.resolve(m.name());
+            for (String part : file.path()) {
+                p = p.resolve(part);
+            }
+            return p;
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new StorageException("cannot name a file \"" + e.getInput() + "\" in this system's character set ("
+                    + System.getProperty("sun.jnu.encoding") + "): run skiff in a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
         }
     }
 

@@ -142,6 +142,54 @@ class UserInterfaceInteropTest {
         assertTrue(version.matches("skiff \\S+\n"), version);
     }
 
+    /**
+     * A torrent's UTF-8 file names in the C locale (a service's bare environment): the image's
+     * launcher runs Java in C.UTF-8 and the file is written under its own name; a JVM left in ASCII
+     * says so in one line instead of crashing.
+     */
+    @Test
+    void jlinkImageWritesUtf8FileNamesInTheCLocale() throws Exception {
+        Path image = Path.of("build/image/bin/skiff").toAbsolutePath();
+        assertTrue(Files.isExecutable(image), "make interop builds the image first");
+        String name = "caf\u00e9 \u00fcn\u00ef.txt";
+        Path seed = Files.createDirectories(tmp.resolve("seed"));
+        Files.write(seed.resolve(name), new byte[100_000]);
+        Path torrent = tmp.resolve("u.torrent");
+        cLocale(List.of(image.toString(), "create", "-o", torrent.toString(), seed.resolve(name).toString()), tmp.resolve("create.log"), 0);
+        int port = Ports.free();
+        ProcessBuilder pb = new ProcessBuilder(image.toString(), "-q", "--seed", "--bind", "127.0.0.1", "-d", seed.toString(),
+            "--port", String.valueOf(port), torrent.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("seed.log").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG"));
+        pb.environment().put("LC_ALL", "C");
+        Process seeder = pb.start();
+        try {
+            String out = cLocale(List.of(image.toString(), "--bind", "127.0.0.1", "-d", tmp.resolve("dl").toString(), "--port",
+                String.valueOf(Ports.free()), "--peer", "127.0.0.1:" + port, torrent.toString()), tmp.resolve("dl.log"), 0);
+            Content.assertSameBytes(seed.resolve(name), tmp.resolve("dl").resolve(name));
+            assertTrue(out.contains("done: "), out);
+        } finally {
+            Procs.stop(seeder);
+        }
+        List<String> bare = skiff("-d", tmp.resolve("dl2").toString(), "--port", String.valueOf(Ports.free()), torrent.toString());
+        String out = cLocale(bare, tmp.resolve("bare.log"), 1);
+        assertTrue(out.startsWith("skiff: cannot name a file ") && out.contains("LC_ALL=C.UTF-8") && !out.contains("\tat "), out);
+    }
+
+    /** Runs {@code cmd} with LC_ALL=C and no other locale variable; expects {@code exit}. */
+    private static String cLocale(List<String> cmd, Path log, int exit) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG"));
+        pb.environment().put("LC_ALL", "C");
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            Procs.stop(p);
+            throw new AssertionError("timed out: " + Files.readString(log, StandardCharsets.UTF_8));
+        }
+        String out = new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1);
+        assertEquals(exit, p.exitValue(), out);
+        return out;
+    }
+
     /** The image's 32 MiB heap holds a torrent near the 16 MiB size limit: it is not copied whole. */
     @Test
     void jlinkImageReadsATorrentNearTheSizeLimit() throws Exception {
