@@ -68,18 +68,11 @@ public final class Storage implements AutoCloseable {
         }
     }
 
-    /**
-     * A file's path under the download directory. Java writes file names in the locale's character
-     * set, and in the C locale (a service's or a cron job's bare environment) that is ASCII: a name
-     * it cannot write is a clear error, not a crash. The image's launcher runs in C.UTF-8 there.
-     */
+    /** A file's path; a name the locale's character set cannot hold (ASCII in the C locale) is one line, not a crash. */
     private static Path resolve(Path root, Metainfo m, FileEntry file) throws StorageException {
         try {
-            if (m.singleFile()) {
-                return root.resolve(m.name());
-            }
             Path p = root.resolve(m.name());
-            for (String part : file.path()) {
+            for (String part : m.singleFile() ? List.<String>of() : file.path()) {
                 p = p.resolve(part);
             }
             return p;
