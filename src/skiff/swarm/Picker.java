@@ -38,7 +38,9 @@ public final class Picker<P> {
     private final Bitfield hashing;
     private final int[] availability;
     private final Map<Integer, PieceProgress> active = new LinkedHashMap<>();
+    /** The started pieces with open blocks, in start order: where a pick looks first. */
     private final OpenPieces open = new OpenPieces();
+    /** Pieces started so far: the next one's place in that order. */
     private long started;
     /** Pieces that failed their hash: refetched from one peer alone, so blame is certain next time. */
     private final Retries<P> retries = new Retries<>();
