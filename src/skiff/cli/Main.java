@@ -65,8 +65,7 @@ public final class Main {
                     + " MiB heap is too small for this torrent; give it more, e.g. SKIFF_OPTS=-Xmx256m";
         }
         if (e instanceof java.nio.file.InvalidPathException p) { // where Storage's own check is not on the way
-            return "cannot use the file name \"" + p.getInput() + "\" in this system's character set ("
-                    + System.getProperty("sun.jnu.encoding") + "): run skiff in a UTF-8 locale, e.g. LC_ALL=C.UTF-8";
+            return skiff.storage.StorageException.unnamable(p);
         }
         return "internal error: " + e;
     }

@@ -77,8 +77,7 @@ public final class Storage implements AutoCloseable {
             }
             return p;
         } catch (java.nio.file.InvalidPathException e) {
-            throw new StorageException("cannot name a file \"" + e.getInput() + "\" in this system's character set ("
-                    + System.getProperty("sun.jnu.encoding") + "): run skiff in a UTF-8 locale, e.g. LC_ALL=C.UTF-8");
+            throw new StorageException(StorageException.unnamable(e));
         }
     }
 

@@ -16,6 +16,12 @@ public final class StorageException extends IOException {
         return new StorageException(what + ": " + reason(cause));
     }
 
+    /** What the user hears of a file name the JVM's character set cannot hold, wherever it is met. */
+    public static String unnamable(java.nio.file.InvalidPathException e) {
+        return "cannot name a file \"" + e.getInput() + "\" in this system's character set ("
+                + System.getProperty("sun.jnu.encoding") + "): run skiff in a UTF-8 locale, e.g. LC_ALL=C.UTF-8";
+    }
+
     private static String reason(IOException e) {
         if (e instanceof FileAlreadyExistsException f) { // from createDirectories: a file in the way
             return f.getFile() + " exists and is not a folder";
