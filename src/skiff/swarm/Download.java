@@ -249,7 +249,7 @@ public final class Download implements Announcer.Stats {
     public void stop(Runnable done) {
         stopped = true;
         verifier.stop();
-        events.debug("connections closed, by reason: " + status().closes() + "; UDP tracker replies dropped: "
+        events.debug("connections closed, by reason: " + peerEvents.closeCounts().asMap() + "; UDP tracker replies dropped: "
                 + (announcer == null ? 0 : announcer.droppedReplies()) + "; fast extension: " + peerEvents.fastSummary());
         if (tick != null) {
             tick.cancel();
