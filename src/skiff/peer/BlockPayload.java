@@ -54,6 +54,11 @@ final class BlockPayload {
         return wanted;
     }
 
+    /** Whether the block is being assembled in a lent buffer, not read straight into storage. */
+    boolean assembled() {
+        return block != null;
+    }
+
     /**
      * Starts a block of {@code length} bytes (checked by the caller) and takes what of it the
      * receive buffer {@code in} (read mode) already holds. Returns those bytes.

@@ -185,6 +185,12 @@ final class Inbox<S> {
         int piece = payload.piece();
         int begin = payload.begin();
         int length = payload.length();
+        if (wanted && payload.assembled() && !listener.blockStillWanted(conn, piece, begin)) {
+            // another peer's copy came first: these bytes must not land on a piece maybe verified already
+            payload.abandon();
+            listener.blockAbandoned(conn, piece, begin, length);
+            return;
+        }
         payload.finish();
         if (wanted) {
             listener.blockReceived(conn, piece, begin, length);

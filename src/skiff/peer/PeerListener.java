@@ -26,6 +26,15 @@ public interface PeerListener<S> {
     /** A block is about to arrive; return whether we asked for it (if not its bytes are discarded). */
     boolean blockStarting(PeerConnection<S> c, int piece, int begin, int length);
 
+    /**
+     * A block's payload is all here and about to be written: whether it still is (in endgame another
+     * peer's copy may have come first). Asked only of a payload assembled in memory: one read
+     * straight into storage is written already.
+     */
+    default boolean blockStillWanted(PeerConnection<S> c, int piece, int begin) {
+        return true;
+    }
+
     /** A block we asked for is fully in storage. */
     void blockReceived(PeerConnection<S> c, int piece, int begin, int length);
 

@@ -192,6 +192,11 @@ final class PeerEvents implements PeerListener<PeerState> {
     }
 
     @Override
+    public boolean blockStillWanted(PeerConnection<PeerState> c, int piece, int begin) {
+        return download.picker() == null || download.picker().wanted(piece, begin);
+    }
+
+    @Override
     public void blockReceived(PeerConnection<PeerState> c, int piece, int begin, int length) {
         download.blockArrived(c, piece, begin, length);
     }

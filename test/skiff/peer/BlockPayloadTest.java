@@ -81,6 +81,26 @@ class BlockPayloadTest extends PeerConnectionFixture {
     }
 
     @Test
+    void aCopyBeatenByAnotherPeersIsNotWritten() throws Exception {
+        handshake();
+        ByteBuffer m = ByteBuffer.allocate(13 + 5000).putInt(9 + 16384).put((byte) Wire.PIECE)
+            .putInt(1).putInt(0).put(new byte[5000]);
+        Arrays.fill(m.array(), 13, 13 + 5000, (byte) 9);
+        send(m.array());
+        stillWanted = false; // endgame: the same block arrived whole from another peer meanwhile
+        byte[] rest = new byte[16384 - 5000];
+        Arrays.fill(rest, (byte) 9);
+        send(rest);
+        send(msg(Wire.HAVE, 1));
+        assertTrue(events.contains("have 1"), events.toString());
+        assertEquals(0, stored.get(32768), "the late copy is not written over the first");
+        assertEquals(0, buffersOut, "its buffer went back");
+        assertTrue(events.contains("abandoned 1/0/16384"), "the swarm hears this copy is not coming: " + events);
+        assertFalse(events.contains("block 1/0/16384"));
+        assertNull(closedWith);
+    }
+
+    @Test
     void unwantedBlocksAreDiscardedWithoutClosing() throws Exception {
         handshake();
         wantBlocks = false;

@@ -34,6 +34,8 @@ abstract class PeerConnectionFixture {
     final ByteBuffer stored = ByteBuffer.allocate(1 << 20);
     CloseReason closedWith;
     boolean wantBlocks = true;
+    /** What the listener says once a payload is all in: false as when another peer's copy came first. */
+    boolean stillWanted = true;
     boolean lendBuffers = true;
     int buffersOut;
 
@@ -95,6 +97,10 @@ abstract class PeerConnectionFixture {
 
             public boolean blockStarting(PeerConnection<Void> c, int piece, int begin, int length) {
                 return wantBlocks;
+            }
+
+            public boolean blockStillWanted(PeerConnection<Void> c, int piece, int begin) {
+                return stillWanted;
             }
 
             public void blockReceived(PeerConnection<Void> c, int piece, int begin, int length) {
