@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The block of a piece message, read after its header: assembled in a buffer the sink lends and
- * then written whole, read straight into storage when it lends none, or read and dropped when
- * nobody asked for it. One per connection, reused for every block. Loop thread only.
+ * then written whole, or read and dropped when nobody asked for it or no buffer is free. One per
+ * connection, reused for every block. Loop thread only.
  */
 final class BlockPayload {
     /** A piece message's header: what a scattering read takes behind a block. */
@@ -17,7 +17,7 @@ final class BlockPayload {
     private final ByteBuffer[] scatter = new ByteBuffer[2];
     /**
      * Direct, so the scattering read needs no temporary buffer; one header long, so the next
-     * block's payload stays in the socket for its own buffer or window instead of being copied there.
+     * block's payload stays in the socket for its own buffer instead of being copied there.
      */
     private final ByteBuffer next = ByteBuffer.allocateDirect(NEXT_HEADER_BYTES);
     private int piece;
@@ -54,30 +54,23 @@ final class BlockPayload {
         return wanted;
     }
 
-    /** Whether the block is being assembled in a lent buffer, not read straight into storage. */
-    boolean assembled() {
-        return block != null;
-    }
 
     /**
      * Starts a block of {@code length} bytes (checked by the caller) and takes what of it the
-     * receive buffer {@code in} (read mode) already holds. Returns those bytes.
+     * receive buffer {@code in} (read mode) already holds. Returns those bytes. A wanted block no
+     * buffer is free for is dropped: {@link #wanted} turns false.
      */
-    int start(int piece, int begin, int length, boolean wanted, ByteBuffer in) throws IOException {
+    int start(int piece, int begin, int length, boolean wanted, ByteBuffer in) {
         this.piece = piece;
         this.begin = begin;
         this.length = length;
-        this.wanted = wanted;
         done = 0;
         block = wanted ? sink.lendBlockBuffer(length) : null;
+        this.wanted = block != null;
         int now = Math.min(length, in.remaining());
         if (now > 0) {
             if (block != null) {
                 block.put(0, in, in.position(), now).position(now);
-            } else if (wanted) {
-                ByteBuffer part = in.duplicate();
-                part.limit(part.position() + now);
-                sink.write(offset(), part);
             }
             in.position(in.position() + now);
             done = now;
@@ -99,8 +92,6 @@ final class BlockPayload {
             scatter[1] = next;
             long r = channel.read(scatter);
             n = (int) Math.min(r, want);
-        } else if (wanted) {
-            n = sink.receive(channel, offset(), want, next);
         } else {
             ByteBuffer discard = in.clear().limit(Math.min(want, in.capacity()));
             n = channel.read(discard);
@@ -145,9 +136,5 @@ final class BlockPayload {
         }
         length = 0;
         done = 0;
-    }
-
-    private long offset() {
-        return (long) piece * pieceLength + begin + done;
     }
 }

@@ -2,26 +2,18 @@ package skiff.peer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ScatteringByteChannel;
 
 /**
- * Where block payloads go: either assembled whole in a buffer the sink lends and then written,
- * or, when it lends none, read from the socket straight into storage.
+ * Where block payloads go: each assembled whole in a buffer the sink lends, then written. A payload
+ * the sink lends no buffer for is read and dropped, and its block asked for again.
  */
 public interface BlockSink {
-    /** A buffer with {@code length} bytes of room for one block, or null to use {@link #receive}. */
+    /** A buffer with {@code length} bytes of room for one block, or null when none is free. */
     ByteBuffer lendBlockBuffer(int length);
 
     /** Gives back a lent buffer once its block is written or abandoned. */
     void returnBlockBuffer(ByteBuffer buffer);
 
-    /**
-     * Reads up to {@code length} bytes for torrent offset {@code offset}, and into {@code after}
-     * what follows them if the read reaches that far. Returns the bytes read for the offset, -1 at
-     * end of stream.
-     */
-    int receive(ScatteringByteChannel in, long offset, int length, ByteBuffer after) throws IOException;
-
-    /** Writes bytes for torrent offset {@code offset}: a whole assembled block, or those that came with the header. */
+    /** Writes a whole assembled block at torrent offset {@code offset}. */
     void write(long offset, ByteBuffer bytes) throws IOException;
 }

@@ -185,7 +185,7 @@ final class Inbox<S> {
         int piece = payload.piece();
         int begin = payload.begin();
         int length = payload.length();
-        if (wanted && payload.assembled() && !listener.blockStillWanted(conn, piece, begin)) {
+        if (wanted && !listener.blockStillWanted(conn, piece, begin)) {
             // another peer's copy came first: these bytes must not land on a piece maybe verified already
             payload.abandon();
             listener.blockAbandoned(conn, piece, begin, length);
@@ -232,6 +232,9 @@ final class Inbox<S> {
             return;
         }
         conn.counters.bytesDownloaded += payload.start(piece, begin, length, wanted, in);
+        if (wanted && !payload.wanted()) { // no buffer free to assemble it in: read, dropped, asked for again
+            listener.blockAbandoned(conn, piece, begin, length);
+        }
         if (!payload.pending()) {
             blockDone();
         }

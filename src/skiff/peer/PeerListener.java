@@ -28,8 +28,7 @@ public interface PeerListener<S> {
 
     /**
      * A block's payload is all here and about to be written: whether it still is (in endgame another
-     * peer's copy may have come first). Asked only of a payload assembled in memory: one read
-     * straight into storage is written already.
+     * peer's copy may have come first).
      */
     default boolean blockStillWanted(PeerConnection<S> c, int piece, int begin) {
         return true;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.AccessDeniedException;
@@ -35,8 +34,6 @@ public final class Storage implements AutoCloseable {
     private final Path[] paths;
     private final LinkedHashMap<Integer, FileChannel> channels = new LinkedHashMap<>(16, 0.75f, true);
     private final Windows windows = new Windows();
-    private final ByteBuffer scratch = ByteBuffer.allocate(SCRATCH_BYTES);
-    private final ByteBuffer[] pair = new ByteBuffer[2]; // a scattering read's targets
     private final DiskIo io;
     private final BlockBuffers blockBuffers;
     private ByteBuffer readBuffer;
@@ -102,12 +99,14 @@ public final class Storage implements AutoCloseable {
     }
 
     /**
-     * A buffer to assemble one block of {@code length} bytes in before {@link #write}, or null
-     * when payloads should go straight from the socket into the files with {@link #receive}.
-     * Whole-block writes keep pages whole, so the kernel never zeroes or re-reads a partly written one.
+     * A buffer to assemble one block of {@code length} bytes in before {@link #write}, or null when
+     * the pool's are all out. Every block is assembled whole, in either mode: whole-block writes keep
+     * pages whole, so the kernel never zeroes or re-reads a partly written one, and a block is
+     * written only once it is all here and still wanted (an endgame copy that another peer's beat
+     * must not land on a piece that may have passed its hash check already).
      */
     public ByteBuffer lendBlockBuffer(int length) {
-        return io == DiskIo.MAPPED || length > SCRATCH_BYTES ? null : blockBuffers.lend(length);
+        return length > SCRATCH_BYTES ? null : blockBuffers.lend(length);
     }
 
     /** Takes back a buffer from {@link #lendBlockBuffer}; the caller must not touch it again. */
@@ -167,50 +166,6 @@ public final class Storage implements AutoCloseable {
                 throw StorageException.because("cannot create " + p, ex);
             }
         }
-    }
-
-    /**
-     * Reads at most {@code length} bytes from {@code in} straight into the files at torrent
-     * offset {@code offset}: no copy through the heap with mapped storage. Positional storage
-     * (here only when every block buffer is lent out) reads into a scratch buffer and writes what
-     * came. A read that can finish the range also takes what follows it into {@code after}, if
-     * given (one scattering read, not two). Returns the bytes read for the range, or -1 at end of
-     * stream.
-     */
-    public int receive(ScatteringByteChannel in, long offset, int length, ByteBuffer after) throws IOException {
-        int total = 0;
-        while (total < length) {
-            FileMap.Segment s = map.first(offset + total, length - total);
-            if (s == null) {
-                throw new IOException("write past the end of the torrent");
-            }
-            ByteBuffer target;
-            int want;
-            boolean staged = !s.padding() && io == DiskIo.POSITIONAL;
-            if (s.padding() || staged) {
-                target = scratch;
-                target.clear();
-                want = Math.min(s.length(), SCRATCH_BYTES);
-                target.limit(want);
-            } else {
-                target = window(s);
-                lastMapped = paths[s.file()];
-                want = target.remaining();
-            }
-            boolean last = after != null && !s.padding() && !staged && want == length - total;
-            int n = readGuarded(in, target, last ? after : null, s);
-            if (n < 0) {
-                return total == 0 ? -1 : total;
-            }
-            if (staged) {
-                writeAt(s, target.flip());
-            }
-            total += n;
-            if (n < want) {
-                break; // the socket has nothing more for now
-            }
-        }
-        return total;
     }
 
     /**
@@ -325,35 +280,6 @@ public final class Storage implements AutoCloseable {
     private ByteBuffer window(FileMap.Segment s) throws IOException {
         return windows.view(s.file(), paths[s.file()], map.files().get(s.file()).length(), s.fileOffset(), s.length(),
                 this::channel);
-    }
-
-    /**
-     * Reads into {@code target} and, with {@code after} given, on into it in the same (scattering)
-     * read. Returns the bytes that went to {@code target}. A mapped page the disk cannot back
-     * becomes "disk full".
-     */
-    private int readGuarded(ScatteringByteChannel in, ByteBuffer target, ByteBuffer after, FileMap.Segment s)
-            throws IOException {
-        try {
-            if (after == null) {
-                return in.read(target);
-            }
-            int before = after.position();
-            pair[0] = target;
-            pair[1] = after;
-            long n = in.read(pair);
-            return n < 0 ? -1 : (int) n - (after.position() - before);
-        } catch (InternalError e) {
-            throw diskFull(s, e);
-        } catch (IOException e) {
-            if ("Bad address".equals(e.getMessage())) { // the kernel could not back a mapped page
-                throw diskFull(s, e);
-            }
-            throw e;
-        } finally {
-            pair[0] = null;
-            pair[1] = null;
-        }
     }
 
     private StorageException diskFull(FileMap.Segment s, Throwable cause) {

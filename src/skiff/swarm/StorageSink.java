@@ -2,7 +2,6 @@ package skiff.swarm;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ScatteringByteChannel;
 import java.util.function.Consumer;
 import skiff.peer.BlockSink;
 import skiff.storage.Storage;
@@ -26,16 +25,6 @@ final class StorageSink implements BlockSink {
     @Override
     public void returnBlockBuffer(ByteBuffer buffer) {
         storage.returnBlockBuffer(buffer);
-    }
-
-    @Override
-    public int receive(ScatteringByteChannel in, long offset, int length, ByteBuffer after) throws IOException {
-        try {
-            return storage.receive(in, offset, length, after);
-        } catch (StorageException e) {
-            fail.accept(e.getMessage());
-            throw e;
-        }
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Blocks from the wire into the sink: lent buffers or straight reads, back to back, cut off, or unwanted. */
+/** Blocks from the wire into the sink: assembled in lent buffers, back to back, cut off, unwanted, or with no buffer free. */
 class BlockPayloadTest extends PeerConnectionFixture {
     @Test
     void blockPayloadGoesToTheSink() throws Exception {
@@ -32,38 +32,43 @@ class BlockPayloadTest extends PeerConnectionFixture {
     }
 
     @Test
-    void blockPayloadGoesStraightToTheSinkWhenItLendsNoBuffer() throws Exception {
+    void aBlockNoBufferIsFreeForIsDroppedAndAskedForAgain() throws Exception {
+        handshake();
         lendBuffers = false;
-        blockPayloadGoesToTheSink();
+        ByteBuffer m = ByteBuffer.allocate(13 + 16384).putInt(9 + 16384).put((byte) Wire.PIECE)
+            .putInt(2).putInt(16384).put(new byte[16384]);
+        Arrays.fill(m.array(), 13, m.capacity(), (byte) 5);
+        send(m.array());
+        send(msg(Wire.HAVE, 1));
+        assertTrue(events.contains("have 1"), events.toString());
+        assertTrue(events.contains("abandoned 2/16384/16384"), "the swarm asks for it again: " + events);
+        assertFalse(events.contains("block 2/16384/16384"));
+        assertEquals(0, stored.get(2 * 32768 + 16384), "nothing written");
+        assertEquals(16384, conn.counters().bytesDownloaded(), "the bytes came all the same");
+        assertNull(closedWith);
     }
 
     @Test
     void blocksBackToBackAreEachStoredWhateverTheReadsCatch() throws Exception {
-        for (boolean lend : new boolean[] {true, false}) {
-            tearDown();
-            events.clear();
-            closedWith = null;
-            setUp();
-            lendBuffers = lend;
-            handshake();
-            byte[] first = new byte[16384];
-            byte[] second = new byte[16384];
-            Arrays.fill(first, (byte) 3);
-            Arrays.fill(second, (byte) 4);
-            ByteBuffer all = ByteBuffer.allocate(2 * (13 + 16384) + 9).putInt(9 + 16384).put((byte) Wire.PIECE)
-                .putInt(3).putInt(0).put(first).putInt(9 + 16384).put((byte) Wire.PIECE).putInt(3).putInt(16384)
-                .put(second).put(msg(Wire.HAVE, 1));
-            // The first block starts alone; the rest of it, the second block and a have come in one write,
-            // so one read ends the first block and catches the next header behind it.
-            send(Arrays.copyOf(all.array(), 13 + 100));
-            send(Arrays.copyOfRange(all.array(), 13 + 100, all.capacity()));
-            assertTrue(events.containsAll(List.of("block 3/0/16384", "block 3/16384/16384", "have 1")), lend + " " + events);
-            byte[] got = new byte[2 * 16384];
-            stored.get(3 * 32768, got);
-            assertArrayEquals(first, Arrays.copyOf(got, 16384), "lend " + lend);
-            assertArrayEquals(second, Arrays.copyOfRange(got, 16384, 32768), "lend " + lend);
-            assertNull(closedWith);
-        }
+        handshake();
+        byte[] first = new byte[16384];
+        byte[] second = new byte[16384];
+        Arrays.fill(first, (byte) 3);
+        Arrays.fill(second, (byte) 4);
+        ByteBuffer all = ByteBuffer.allocate(2 * (13 + 16384) + 9).putInt(9 + 16384).put((byte) Wire.PIECE)
+            .putInt(3).putInt(0).put(first).putInt(9 + 16384).put((byte) Wire.PIECE).putInt(3).putInt(16384)
+            .put(second).put(msg(Wire.HAVE, 1));
+        // The first block starts alone; the rest of it, the second block and a have come in one write,
+        // so one read ends the first block and catches the next header behind it.
+        send(Arrays.copyOf(all.array(), 13 + 100));
+        send(Arrays.copyOfRange(all.array(), 13 + 100, all.capacity()));
+        assertTrue(events.containsAll(List.of("block 3/0/16384", "block 3/16384/16384", "have 1")), events.toString());
+        byte[] got = new byte[2 * 16384];
+        stored.get(3 * 32768, got);
+        assertArrayEquals(first, Arrays.copyOf(got, 16384));
+        assertArrayEquals(second, Arrays.copyOfRange(got, 16384, 32768));
+        assertEquals(0, buffersOut);
+        assertNull(closedWith);
     }
 
     @Test

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -129,14 +128,6 @@ abstract class PeerConnectionFixture {
 
             public void returnBlockBuffer(ByteBuffer buffer) {
                 buffersOut--;
-            }
-
-            public int receive(ScatteringByteChannel in, long offset, int length, ByteBuffer after) throws IOException {
-                ByteBuffer view = stored.duplicate();
-                view.position((int) offset).limit((int) offset + length);
-                int before = after.position();
-                long n = in.read(new ByteBuffer[] {view, after});
-                return n < 0 ? -1 : (int) n - (after.position() - before);
             }
 
             public void write(long offset, ByteBuffer bytes) {

@@ -3,7 +3,6 @@ package skiff.peer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ScatteringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,19 +111,12 @@ public final class PeerFuzzTarget implements AutoCloseable {
             private int lent;
 
             public ByteBuffer lendBlockBuffer(int length) {
-                // alternate, so the fuzzer drives both the assembled and the straight path
+                // alternate, so the fuzzer drives both an assembled block and one dropped for want of a buffer
                 return (lent++ & 1) == 0 ? ByteBuffer.allocate(length) : null;
             }
 
             public void returnBlockBuffer(ByteBuffer buffer) {
                 // nothing pooled here
-            }
-
-            public int receive(ScatteringByteChannel in, long offset, int length, ByteBuffer after) throws IOException {
-                check(offset, length);
-                int before = after.position();
-                long n = in.read(new ByteBuffer[] {ByteBuffer.wrap(storage, (int) offset, length), after});
-                return n < 0 ? -1 : (int) n - (after.position() - before);
             }
 
             public void write(long offset, ByteBuffer bytes) {
