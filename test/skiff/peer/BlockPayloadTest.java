@@ -71,13 +71,18 @@ class BlockPayloadTest extends PeerConnectionFixture {
         assertNull(closedWith);
     }
 
-    @Test
-    void aBlockCutOffByCloseGivesItsBufferBackAndWritesNothing() throws Exception {
-        handshake();
+    /** The header of piece 1's first block and 5,000 of its bytes (9s), the rest still to come. */
+    private void sendFirstBytesOfBlock1() throws Exception {
         ByteBuffer m = ByteBuffer.allocate(13 + 5000).putInt(9 + 16384).put((byte) Wire.PIECE)
             .putInt(1).putInt(0).put(new byte[5000]);
         Arrays.fill(m.array(), 13, 13 + 5000, (byte) 9);
         send(m.array());
+    }
+
+    @Test
+    void aBlockCutOffByCloseGivesItsBufferBackAndWritesNothing() throws Exception {
+        handshake();
+        sendFirstBytesOfBlock1();
         assertEquals(1, buffersOut);
         conn.close(CloseReason.SHUTDOWN, null);
         assertEquals(0, buffersOut);
@@ -88,10 +93,7 @@ class BlockPayloadTest extends PeerConnectionFixture {
     @Test
     void aCopyBeatenByAnotherPeersIsNotWritten() throws Exception {
         handshake();
-        ByteBuffer m = ByteBuffer.allocate(13 + 5000).putInt(9 + 16384).put((byte) Wire.PIECE)
-            .putInt(1).putInt(0).put(new byte[5000]);
-        Arrays.fill(m.array(), 13, 13 + 5000, (byte) 9);
-        send(m.array());
+        sendFirstBytesOfBlock1();
         stillWanted = false; // endgame: the same block arrived whole from another peer meanwhile
         byte[] rest = new byte[16384 - 5000];
         Arrays.fill(rest, (byte) 9);
