@@ -50,10 +50,10 @@ final class BlockPayload {
         return length;
     }
 
+    /** Whether the block is being assembled: asked for, and a buffer was free. */
     boolean wanted() {
         return wanted;
     }
-
 
     /**
      * Starts a block of {@code length} bytes (checked by the caller) and takes what of it the
