@@ -372,21 +372,11 @@ public final class Download implements Announcer.Stats {
     // ---- status ----
 
     public Status status() {
-        int seeds = 0;
-        int incoming = 0; // not in the peer set: their ports are ephemeral, never dialled
-        for (PeerConnection<PeerState> c : connections.values()) {
-            if (c.handshakeDone() && c.peerPieces().complete()) {
-                seeds++;
-            }
-            if (!c.outgoing()) {
-                incoming++;
-            }
-        }
         return new Status(metainfo.name(), metainfo.infoHashHex(), timeline.elapsedMillis(loop.nowMillis()),
                 timeline.completedAfterMillis(),
                 state, wanted.totalBytes(), wanted.totalBytes() - wanted.missingBytes(), traffic.downloaded(), traffic.uploaded(),
                 traffic.downRate(loop.nowMillis()), traffic.upRate(),
-                connections.size(), peers.size() + incoming, seeds, have == null ? 0 : have.count(), metainfo.pieceCount(), peerEvents.peersUsed(),
+                connections.size(), peers.size() + peerEvents.incoming(), peerEvents.seeds(), have == null ? 0 : have.count(), metainfo.pieceCount(), peerEvents.peersUsed(),
                 finished ? null : stallWatch.reason(), peerEvents.closeCounts().asMap(), announcer == null ? 0 : announcer.droppedReplies(), checkProgress.fraction());
     }
 

@@ -64,6 +64,28 @@ final class PeerEvents implements PeerListener<PeerState> {
         return peersUsed;
     }
 
+    /** Connected peers that have every piece. */
+    int seeds() {
+        int n = 0;
+        for (PeerConnection<PeerState> c : connections.values()) {
+            if (c.handshakeDone() && c.peerPieces().complete()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Connections the peer dialled: not in the peer set, their ports are ephemeral and never dialled. */
+    int incoming() {
+        int n = 0;
+        for (PeerConnection<PeerState> c : connections.values()) {
+            if (!c.outgoing()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The Fast extension's traffic (BEP 6), for the debug log at the end. */
     String fastSummary() {
         long sent = rejectsSent;
