@@ -130,10 +130,14 @@ RUN_LOCALE := $(if $(filter UTF-8,$(shell locale charmap 2>/dev/null)),,env LC_A
 # Bytes never pass through Java code (kernel copies, the SHA-1 intrinsic), so C2 gains little:
 # - tools/jit-directives.json lets C2 compile only the JDK's SHA-1 code. C2 time in a 1 GiB download
 #   fell from 0.55-0.79 s to 0.01-0.02 s; C1's code runs the loop nearly as well.
-# - Methods C2 may not compile move from C1's profiling code to its plain code at C2's threshold,
-#   so the Tier4 thresholds are a tenth of the default: that move comes early.
-# - C1's profiling code gathers type and branch profiles for C2 alone: without them C1 compiles
-#   less and its code runs faster (paired, 6 rounds: 2.61 -> 2.48 CPU s/GiB, lower in all 6).
+# - No method is compiled twice by C1. The interpreter profiles a method from its 128th call, and
+#   at the Tier4 thresholds (a fiftieth to a twentieth of the defaults) the method goes to C2,
+#   which may compile only the SHA-1 code; any other method then gets C1's plain code at once.
+#   C1's profiling code (level 3), which served C2 alone, is never made: its thresholds are out of
+#   reach. Before, 835 methods got C1's profiling code first and 249 of them its plain code later
+#   (a 256 MiB download, -XX:+PrintCompilation); now 533 get plain code once. A 1 GiB download, 6
+#   alternating rounds: 1.74 -> 1.57 CPU s, peak RssAnon 13,984 -> 13,472 KiB; 256 MiB from 20
+#   seeders (make bench-swarm, 4 rounds): 1.10 -> 0.85-0.98 CPU s, 15.6 -> 14.3-14.5 MiB.
 # - Smaller inlining limits keep C2's work on the SHA-1 code small. C1 inlines methods of at most
 #   20 bytecodes instead of 35: its code and its compile arenas are smaller, and a 1 GiB download
 #   peaked at 14.3 MiB of RssAnon instead of 14.6 at the same CPU (1.69 s, 6 alternating rounds).
@@ -153,10 +157,10 @@ IMAGE_JVM_OPTS := $(SELECTOR_OPT) -XX:+UseSerialGC -Xms8m -Xmn512k -Xmx32m -Xss5
   -XX:StringTableSize=4096 -XX:+UnlockExperimentalVMOptions -XX:SymbolTableSize=2048 \
   -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=48m -XX:CICompilerCount=2 \
   -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000 -XX:C1MaxInlineSize=20 \
-  -XX:Tier4InvocationThreshold=500 -XX:Tier4MinInvocationThreshold=60 \
-  -XX:Tier4CompileThreshold=1500 -XX:Tier4BackEdgeThreshold=4000 \
-  -XX:-C1ProfileBranches -XX:-C1ProfileCalls -XX:-C1ProfileCheckcasts -XX:-C1ProfileInlinedCalls \
-  -XX:-C1ProfileVirtualCalls
+  -XX:Tier0ProfilingStartPercentage=0 -XX:Tier3InvocationThreshold=100000 \
+  -XX:Tier3MinInvocationThreshold=100000 -XX:Tier3CompileThreshold=1000000 -XX:Tier3BackEdgeThreshold=10000000 \
+  -XX:Tier4InvocationThreshold=100 -XX:Tier4MinInvocationThreshold=15 \
+  -XX:Tier4CompileThreshold=300 -XX:Tier4BackEdgeThreshold=2000
 
 image: build/image/bin/skiff
 
