@@ -136,8 +136,9 @@ RUN_LOCALE := $(if $(filter UTF-8,$(shell locale charmap 2>/dev/null)),,env LC_A
 #   C1's profiling code (level 3), which served C2 alone, is never made: its thresholds are out of
 #   reach. A 256 MiB download (-XX:+PrintCompilation) had C1 compile 1,192 times before (863 with
 #   profiling code, 329 plain), 627 times now (all plain). A 1 GiB download, 6
-#   alternating rounds: 1.74 -> 1.57 CPU s, peak RssAnon 13,984 -> 13,472 KiB; 256 MiB from 20
-#   seeders (make bench-swarm, 4 rounds): 1.10 -> 0.85-0.98 CPU s, 15.6 -> 14.3-14.5 MiB.
+#   alternating rounds: 1.74 -> 1.57 CPU s, peak RssAnon 13,984 -> 13,472 KiB. 256 MiB from 20
+#   seeders (make bench-swarm, 4 rounds, paired): with Tier4 thresholds twice these, 1.10 -> 0.98
+#   CPU s and 15.6 -> 14.5 MiB; these against those, 0.85 against 0.91 CPU s, 14.3 against 14.5 MiB.
 # - Smaller inlining limits keep C2's work on the SHA-1 code small. C1 inlines methods of at most
 #   20 bytecodes instead of 35: its code and its compile arenas are smaller, and a 1 GiB download
 #   peaked at 14.3 MiB of RssAnon instead of 14.6 at the same CPU (1.69 s, 6 alternating rounds).
