@@ -129,8 +129,8 @@ RUN_LOCALE := $(if $(filter UTF-8,$(shell locale charmap 2>/dev/null)),,env LC_A
 # Low-memory JVM defaults for routers and small boards; SKIFF_OPTS (in the environment) adds or overrides.
 # Bytes never pass through Java code (kernel copies, the SHA-1 intrinsic), so C2 gains little:
 # - tools/jit-directives.json lets C2 compile only the JDK's SHA-1 methods that reach the intrinsic
-#   (the file says why). C2 time in a 1 GiB download
-#   fell from 0.55-0.79 s to 0.01-0.02 s; C1's code runs the loop nearly as well.
+#   (the file says why). C2 time in a 1 GiB download fell from 0.55-0.79 s to 0.01-0.02 s; C1's
+#   code runs the loop nearly as well.
 # - No method is compiled twice by C1. The interpreter profiles a method from its 128th call, and
 #   at the Tier4 thresholds (a fiftieth to a twentieth of the defaults) the method goes to C2,
 #   which may compile only the SHA-1 code; any other method then gets C1's plain code at once.
