@@ -35,6 +35,12 @@ def main():
             "allow_multiple_connections_per_ip": True, "aio_threads": 1, "hashing_threads": 1,
             "alert_mask": 0, "download_rate_limit": args.rate,
         }, 0)
+        # libtorrent puts peers on the local network (127/8 included) in its "local" peer class
+        # alone, which no rate limit applies to: without this the slow leechers took all 64 MiB at
+        # loopback speed and left, and the soak never had its 200 connections at once.
+        every_address = lt.ip_filter()
+        every_address.add_rule("0.0.0.0", "255.255.255.255", 1 << lt.session.global_peer_class_id)
+        s.set_peer_class_filter(every_address)
         atp = lt.add_torrent_params()
         atp.ti = info
         atp.save_path = os.path.join(work, str(i))
