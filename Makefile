@@ -91,7 +91,7 @@ bench-webseed: build/skiff.jar build/image/bin/skiff
 # torrents, with the image's JIT settings; PICKER_CLASSES=dir measures another build's classes instead.
 bench-picker: build/skiff.jar
 	$(JAVA) $(IMAGE_JVM_OPTS) -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput \
-	  -XX:CompilerDirectivesFile=tools/jit-directives.json --class-path $(or $(PICKER_CLASSES),build/classes) tools/PickerBench.java
+	  -XX:CompilerDirectivesFile=$(JIT_DIRECTIVES) --class-path $(or $(PICKER_CLASSES),build/classes) tools/PickerBench.java
 
 # A swarm like the ones people join: 20 rate-limited libtorrent seeders behind delaying relays,
 # some choking on their own schedule, one leaving halfway; skiff, aria2, libtorrent and
@@ -118,13 +118,17 @@ soak: build/skiff.jar build/image/bin/skiff
 run: build/skiff.jar
 	@test -n "$(TORRENT)" || { echo "usage: make run TORRENT=file.torrent [ARGS='...']" >&2; exit 2; }
 	@set -- $(RUN_LOCALE) $(JAVA) $(IMAGE_JVM_OPTS) -XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:ArchiveRelocationMode=0 \
-	  -XX:CompilerDirectivesFile=tools/jit-directives.json $(SKIFF_OPTS) -jar build/skiff.jar $(ARGS) "$(TORRENT)"; \
+	  -XX:CompilerDirectivesFile=$(JIT_DIRECTIVES) $(SKIFF_OPTS) -jar build/skiff.jar $(ARGS) "$(TORRENT)"; \
 	if [ -t 0 ] && command -v bash >/dev/null; then \
 	  bash -c 'set -m; "$$@" & fg %1 >/dev/null; s=$$?; [ $$s -eq 130 ] && exit 0; exit $$s' skiff "$$@"; \
 	else exec "$$@"; fi
 
 # File names in UTF-8 where the locale is not (see tools/launcher.sh).
 RUN_LOCALE := $(if $(filter UTF-8,$(shell locale charmap 2>/dev/null)),,env LC_ALL=C.UTF-8)
+
+# The JIT directives for this CPU, as tools/launcher.sh picks them for the image: SHA-1 is an
+# intrinsic only where the CPU has SHA-1 instructions.
+JIT_DIRECTIVES := $(if $(shell grep -s -q -w -e sha_ni -e sha1 /proc/cpuinfo && echo y),tools/jit-directives.json,tools/jit-directives-java-sha1.json)
 
 # Low-memory JVM defaults for routers and small boards; SKIFF_OPTS (in the environment) adds or overrides.
 # Bytes never pass through Java code (kernel copies, the SHA-1 intrinsic), so C2 gains little:
@@ -174,7 +178,7 @@ image: build/image/bin/skiff
 # (jlink refuses), so only these go.
 LOCALIZED_JDK_MESSAGES := /java\.base/(sun/security/tools/keytool|sun/security/util|sun/launcher/resources)/[A-Za-z]+_(de|es|fr|it|ja|ko|pt_BR|sv|zh_CN|zh_HK|zh_TW)\.class
 
-build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tools/TrainTracker.java tools/jit-directives.json Makefile
+build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tools/TrainTracker.java tools/jit-directives.json tools/jit-directives-java-sha1.json Makefile
 	@rm -rf build/image
 	$(JLINK) --module-path build/skiff.jar:$(JAVA_HOME)/jmods \
 	  --add-modules skiff,$$($(JDEPS) --print-module-deps --ignore-missing-deps build/skiff.jar)$(TLS_MODULES) \
@@ -188,6 +192,7 @@ build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tool
 	  build/image/lib/server/libjsig.so
 	@sed 's|@JVM_OPTS@|$(IMAGE_JVM_OPTS)|' tools/launcher.sh > build/image/bin/skiff && chmod +x build/image/bin/skiff
 	@cp tools/jit-directives.json build/image/lib/skiff-jit.json
+	@cp tools/jit-directives-java-sha1.json build/image/lib/skiff-jit-java-sha1.json
 	@# The symbol tables of the JVM's libraries serve only debuggers and crash reports: 4 MB. Where
 	@# binutils is missing the image keeps them.
 	@if command -v strip >/dev/null; then strip --strip-unneeded -R .note.stapsdt build/image/lib/server/libjvm.so build/image/lib/*.so; fi

@@ -18,8 +18,12 @@ dir=$(cd "$(dirname "$self")/.." && pwd)
 cds="-Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
 # Which methods C2 may compile (tools/jit-directives.json). -DisplayVMOutput keeps the VM's
 # "directives added" line, and any other VM chatter on stdout, out of skiff's output.
+# The JVM's SHA-1 intrinsic needs the CPU's SHA-1 instructions (x86 sha_ni, ARMv8 sha1); without
+# them SHA-1 is Java code that C2 must compile, which skiff-jit.json does not allow.
 jit=
-[ -f "$dir/lib/skiff-jit.json" ] && jit="-XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:CompilerDirectivesFile=$dir/lib/skiff-jit.json"
+directives=skiff-jit.json
+grep -q -w -e sha_ni -e sha1 /proc/cpuinfo 2>/dev/null || directives=skiff-jit-java-sha1.json
+[ -f "$dir/lib/$directives" ] && jit="-XX:+UnlockDiagnosticVMOptions -XX:-DisplayVMOutput -XX:CompilerDirectivesFile=$dir/lib/$directives"
 # Java names files in the locale's character set. In the C locale (a service's or a cron job's bare
 # environment) or a UTF-8 one that is not installed, that is ASCII, and a torrent's file named "café"
 # could not be written. Torrents name files in UTF-8 (BEP 3), and libtorrent, Transmission and aria2
