@@ -106,7 +106,7 @@ public final class Storage implements AutoCloseable {
      * must not land on a piece that may have passed its hash check already).
      */
     public ByteBuffer lendBlockBuffer(int length) {
-        return length > SCRATCH_BYTES ? null : blockBuffers.lend(length);
+        return blockBuffers.lend(length);
     }
 
     /** Takes back a buffer from {@link #lendBlockBuffer}; the caller must not touch it again. */
