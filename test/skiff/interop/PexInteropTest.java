@@ -37,16 +37,25 @@ class PexInteropTest {
         List<Process> procs = new ArrayList<>();
         try {
             int seedPort = Ports.free();
-            // slow enough that everyone is still leeching, and so connected, while PEX goes round
+            // Slow enough that no leecher finishes within the test's time: libtorrent's seeder leaves a
+            // finished one, and lists it as dropped, not added, in its next message (a minute on).
+            String limit = String.valueOf(size / (2 * Interop.timeoutSeconds()));
             procs.add(ReferencePeers.libtorrent(torrent, seed, seedPort, tmp.resolve("s.log"), "--extensions", "ut_pex",
-                "--upload-limit", String.valueOf(size / 30)));
+                "--upload-limit", limit));
             List<Integer> leecherPorts = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 int port = Ports.free();
                 leecherPorts.add(port);
                 procs.add(ReferencePeers.libtorrent(torrent, Files.createDirectories(tmp.resolve("l" + i)), port, tmp.resolve("l" + i + ".log"),
-                    "--extensions", "ut_pex", "--peer", "127.0.0.1:" + seedPort, "--upload-limit", String.valueOf(size / 30)));
+                    "--extensions", "ut_pex", "--peer", "127.0.0.1:" + seedPort, "--upload-limit", limit));
             }
+            // libtorrent's first message to a peer lists only the peers past their handshake at that
+            // moment, and the next comes a minute later: skiff joins once the leechers are in.
+            long joined = System.nanoTime() + 30_000_000_000L;
+            while (maxPeers(tmp.resolve("s.log")) < leecherPorts.size() && System.nanoTime() < joined) {
+                procs.get(0).waitFor(250, java.util.concurrent.TimeUnit.MILLISECONDS); // the poll's pause
+            }
+            assertTrue(maxPeers(tmp.resolve("s.log")) >= leecherPorts.size(), "the leechers never reached the seeder");
             int skiffPort = Ports.free();
             SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", tmp.resolve("dl").toString(), "--port",
                 String.valueOf(skiffPort), "--peer", "127.0.0.1:" + seedPort, "--seed", "-q", "-l", "DEBUG", "--log-file",
@@ -65,10 +74,7 @@ class PexInteropTest {
                 for (int port : leecherPorts) {
                     found += log.contains("127.0.0.1:" + port + ": connected") ? 1 : 0;
                 }
-                Matcher m = Pattern.compile("peers=(\\d+)").matcher(Files.readString(tmp.resolve("lone.log")));
-                while (m.find()) {
-                    lonePeers = Math.max(lonePeers, Integer.parseInt(m.group(1)));
-                }
+                lonePeers = maxPeers(tmp.resolve("lone.log"));
                 skiff.process.waitFor(500, java.util.concurrent.TimeUnit.MILLISECONDS); // the poll's pause; skiff ending early shows below
             }
             assertTrue(found >= 2, "skiff, told only of the seeder, dialled " + found + " of the 3 leechers");
@@ -76,5 +82,15 @@ class PexInteropTest {
         } finally {
             procs.forEach(Procs::stop);
         }
+    }
+
+    /** The most peers a libtorrent peer's status lines reported. */
+    private static int maxPeers(Path log) throws java.io.IOException {
+        Matcher m = Pattern.compile("peers=(\\d+)").matcher(Files.readString(log));
+        int max = 0;
+        while (m.find()) {
+            max = Math.max(max, Integer.parseInt(m.group(1)));
+        }
+        return max;
     }
 }
