@@ -177,19 +177,36 @@ image: build/image/bin/skiff
 # passes on falls back to the English one (a resource bundle's base). A package cannot be left empty
 # (jlink refuses), so only these go.
 LOCALIZED_JDK_MESSAGES := /java\.base/(sun/security/tools/keytool|sun/security/util|sun/launcher/resources)/[A-Za-z]+_(de|es|fr|it|ja|ko|pt_BR|sv|zh_CN|zh_HK|zh_TW)\.class
+# keytool's classes, but one (its package must stay): its command is not in the image. 58 KB.
+KEYTOOL_CLASSES := /java\.base/sun/security/tools/keytool/(Main|CertAndKeyGen|Pair|Resources)[A-Za-z$$]*\.class
+# The Chinese, Japanese and Korean charsets: 690 KB. The launcher runs the JVM in a UTF-8 locale
+# (file names are UTF-8, BEP 3), skiff names no charset but UTF-8, ASCII and ISO-8859-1, and the
+# JDK's charset lookup treats a missing class as an unsupported charset.
+CJK_CHARSETS := /java\.base/sun/nio/cs/(Big5|EUC_|GB|HKSCS|JIS_X_0208|JIS_X_0212|Johab|MS932|PCK|SJIS)[A-Za-z0-9_$$]*\.class
+# The Unicode character names, for Character.getName and regex's \N{...} alone: 143 KB.
+UNICODE_NAMES := /java\.base/java/lang/uniName\.dat
+# ASM's tree, analysis, signature, util and commons packages, one class left in each: only
+# jdk.internal.module.ModuleInfoWriter and ModuleInfoExtender use them, for jlink and jar, which
+# go too. The JDK spins lambdas with ASM's core package, which stays. 170 KB.
+ASM_EXTRAS := /java\.base/jdk/internal/(org/objectweb/asm/(tree|tree/analysis|signature|util|commons)/(?!UnsupportedClassVersionException\.|Value\.|SignatureVisitor\.|Textifiable\.|TableSwitchGenerator\.)|module/ModuleInfo(Writer|Extender))[^/]*\.class
 
 build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tools/TrainTracker.java tools/jit-directives.json tools/jit-directives-java-sha1.json Makefile
 	@rm -rf build/image
 	$(JLINK) --module-path build/skiff.jar:$(JAVA_HOME)/jmods \
 	  --add-modules skiff,$$($(JDEPS) --print-module-deps --ignore-missing-deps build/skiff.jar)$(TLS_MODULES) \
 	  --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive \
-	  '--exclude-resources=regex:$(LOCALIZED_JDK_MESSAGES)' \
+	  '--exclude-resources=regex:$(LOCALIZED_JDK_MESSAGES)|$(KEYTOOL_CLASSES)|$(CJK_CHARSETS)|$(UNICODE_NAMES)|$(ASM_EXTRAS)' \
 	  --output build/image > build/jlink.log 2>&1 || { cat build/jlink.log; exit 1; }
 	@rm -f build/image/lib/server/classes_nocoops.jsa # a 32 MiB heap always uses compressed oops
 	@# Files skiff never uses: keytool, jexec (runs jars by binfmt), jrt-fs.jar (other JDKs' tools
 	@# reading this image) and libjsig.so (signal chaining, only when preloaded).
 	@rm -f build/image/bin/keytool build/image/lib/jexec build/image/lib/jrt-fs.jar build/image/lib/libjsig.so \
 	  build/image/lib/server/libjsig.so
+	@# The JDK's two properties files without their comments (61 KB): the same properties, and each
+	@# start reads and parses 3 KB instead of 58. A comment never continues; a continued line is kept.
+	@for f in build/image/conf/security/java.security build/image/conf/net.properties; do \
+	  awk 'cont { print; cont = /\\$$/; next } /^[ \t]*([#!]|$$)/ { next } { print; cont = /\\$$/ }' "$$f" > "$$f.tmp" \
+	  && mv -f "$$f.tmp" "$$f"; done
 	@sed 's|@JVM_OPTS@|$(IMAGE_JVM_OPTS)|' tools/launcher.sh > build/image/bin/skiff && chmod +x build/image/bin/skiff
 	@cp tools/jit-directives.json build/image/lib/skiff-jit.json
 	@cp tools/jit-directives-java-sha1.json build/image/lib/skiff-jit-java-sha1.json
