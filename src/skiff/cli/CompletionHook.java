@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * is all verified, {@code /bin/sh -c CMD} runs on a worker (starting a process blocks), with
  * SKIFF_PATH (the file or the torrent's folder), SKIFF_NAME and SKIFF_INFO_HASH in its
  * environment. Its output goes to our stderr, so stdout stays ours (--json). A command that
- * fails is a warning, never the download's failure.
+ * fails is a warning, never the download's failure. It gets the environment skiff was started
+ * with, less what the image's launcher added for the JVM.
  */
 final class CompletionHook {
     private CompletionHook() {
@@ -25,6 +26,9 @@ final class CompletionHook {
                 ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", "exec 1>&2\n" + command)
                     .redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.from(devNull()));
                 Map<String, String> env = pb.environment();
+                if (Boolean.getBoolean("skiff.launcherSetMallocArenaMax")) {
+                    env.remove("MALLOC_ARENA_MAX"); // the image's launcher set it for the JVM alone
+                }
                 env.put("SKIFF_PATH", path.toAbsolutePath().normalize().toString());
                 env.put("SKIFF_NAME", name);
                 env.put("SKIFF_INFO_HASH", infoHashHex);

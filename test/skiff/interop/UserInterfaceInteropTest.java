@@ -122,12 +122,21 @@ class UserInterfaceInteropTest {
         // The JVM options the launcher adds must not print anything of their own.
         String version = run(List.of(image.toString(), "--version"), tmp.resolve("version.log"), 30);
         assertTrue(version.matches("skiff \\S+\n"), version);
+        Path hookSaw = tmp.resolve("hook.txt");
         withSeeder(8L << 20, torrent -> {
             String out = run(List.of(image.toString(), "-d", tmp.resolve("dl").toString(), "--port",
-                String.valueOf(Ports.free()), torrent.toString()), tmp.resolve("image.log"), 120);
+                String.valueOf(Ports.free()), "--on-complete", "printf %s \"${MALLOC_ARENA_MAX-unset}\" > " + hookSaw,
+                torrent.toString()), tmp.resolve("image.log"), 120);
             assertTrue(out.contains("done: /") && out.contains("/file.bin, "), out);
             Content.assertSameBytes(tmp.resolve("seed/file.bin"), tmp.resolve("dl/file.bin"));
         });
+        // the launcher's malloc setting is the JVM's alone: the command sees the caller's environment
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // it runs off the loop; skiff need not wait for it
+        while (!Files.exists(hookSaw) || Files.size(hookSaw) == 0) {
+            assertTrue(System.nanoTime() < deadline, "the --on-complete command ran");
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        assertEquals(System.getenv().getOrDefault("MALLOC_ARENA_MAX", "unset"), Files.readString(hookSaw));
     }
 
     /** The launcher linked into a folder on PATH (twice, the second link relative) finds its runtime. */
