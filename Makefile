@@ -144,6 +144,12 @@ JIT_DIRECTIVES := $(if $(shell grep -s -q -w -e sha_ni -e sha1 /proc/cpuinfo && 
 #   alternating rounds: 1.74 -> 1.57 CPU s, peak RssAnon 13,984 -> 13,472 KiB. 256 MiB from 20
 #   seeders (make bench-swarm, 4 rounds, paired): with Tier4 thresholds twice these, 1.10 -> 0.98
 #   CPU s and 15.6 -> 14.5 MiB; these against those, 0.85 against 0.91 CPU s, 14.3 against 14.5 MiB.
+# - The profile (a MethodData in metaspace) is made at a method's 512th call instead of its 128th
+#   (Tier0InvokeNotifyFreqLog, also how often the interpreter asks for a compile), and holds no
+#   receiver types nor argument types, which only C2 would read and the SHA-1 code does not need.
+#   Profiles were half the metaspace: 906 KB committed at 2.2 s into a 1 GiB download, 394 KB
+#   with no profiling at all. Peak RssAnon 12,602 -> 12,050 KiB, CPU 1.59 -> 1.66 s (medians of 4
+#   alternating rounds; the 256th call instead: 12,474 KiB, 1.65 s).
 # - Smaller inlining limits keep C2's work on the SHA-1 code small. C1 inlines methods of at most
 #   20 bytecodes instead of 35: its code and its compile arenas are smaller, and a 1 GiB download
 #   peaked at 14.3 MiB of RssAnon instead of 14.6 at the same CPU (1.69 s, 6 alternating rounds).
@@ -168,7 +174,8 @@ IMAGE_JVM_OPTS := $(SELECTOR_OPT) -XX:+UseSerialGC -Xms8m -Xmn384k -Xmx32m -Xss5
   -XX:Tier0ProfilingStartPercentage=0 -XX:Tier3InvocationThreshold=100000 \
   -XX:Tier3MinInvocationThreshold=100000 -XX:Tier3CompileThreshold=1000000 -XX:Tier3BackEdgeThreshold=10000000 \
   -XX:Tier4InvocationThreshold=100 -XX:Tier4MinInvocationThreshold=15 \
-  -XX:Tier4CompileThreshold=300 -XX:Tier4BackEdgeThreshold=2000
+  -XX:Tier4CompileThreshold=300 -XX:Tier4BackEdgeThreshold=2000 \
+  -XX:Tier0InvokeNotifyFreqLog=9 -XX:TypeProfileWidth=0 -XX:TypeProfileLevel=0
 
 image: build/image/bin/skiff
 
