@@ -33,7 +33,7 @@ public final class BlockBuffers {
         this.maxLent = maxLent;
     }
 
-    /** A buffer with {@code length} bytes of room, or null when {@code maxLent} are out already or {@code length} exceeds a buffer. */
+    /** A buffer with {@code length} bytes of room; null when {@code maxLent} are out or {@code length} exceeds a buffer. */
     ByteBuffer lend(int length) {
         if (lent >= maxLent || length > bytes) {
             return null;

@@ -100,10 +100,11 @@ public final class Storage implements AutoCloseable {
 
     /**
      * A buffer to assemble one block of {@code length} bytes in before {@link #write}, or null when
-     * the pool's buffers are all out or the block is longer than one of them (16 KiB). Every block is assembled whole, in either mode: whole-block writes keep
-     * pages whole, so the kernel never zeroes or re-reads a partly written one, and a block is
-     * written only once it is all here and still wanted (an endgame copy that another peer's beat
-     * must not land on a piece that may have passed its hash check already).
+     * the pool's buffers are all out or the block is longer than one of them (16 KiB). Every block
+     * is assembled whole, in either mode: whole-block writes keep pages whole, so the kernel never
+     * zeroes or re-reads a partly written one, and a block is written only once it is all here and
+     * still wanted (an endgame copy that another peer's beat must not land on a piece that may have
+     * passed its hash check already).
      */
     public ByteBuffer lendBlockBuffer(int length) {
         return blockBuffers.lend(length);
