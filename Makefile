@@ -197,7 +197,7 @@ UNICODE_NAMES := /java\.base/java/lang/uniName\.dat
 # go too. The JDK spins lambdas with ASM's core package, which stays. 170 KB.
 ASM_EXTRAS := /java\.base/jdk/internal/(org/objectweb/asm/(tree|tree/analysis|signature|util|commons)/(?!UnsupportedClassVersionException\.|Value\.|SignatureVisitor\.|Textifiable\.|TableSwitchGenerator\.)|module/ModuleInfo(Writer|Extender))[^/]*\.class
 
-build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tools/TrainTracker.java tools/jit-directives.json tools/jit-directives-java-sha1.json Makefile
+build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tools/TrainTracker.java tools/DropUnwindTables.java tools/jit-directives.json tools/jit-directives-java-sha1.json Makefile
 	@rm -rf build/image
 	$(JLINK) --module-path build/skiff.jar:$(JAVA_HOME)/jmods \
 	  --add-modules skiff,$$($(JDEPS) --print-module-deps --ignore-missing-deps build/skiff.jar)$(TLS_MODULES) \
@@ -220,6 +220,8 @@ build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tool
 	@# The symbol tables of the JVM's libraries serve only debuggers and crash reports: 4 MB. Where
 	@# binutils is missing the image keeps them.
 	@if command -v strip >/dev/null; then strip --strip-unneeded -R .note.stapsdt build/image/lib/server/libjvm.so build/image/lib/*.so; fi
+	@# libjvm.so's unwind tables, 1.8 MB, serve only debuggers: HotSpot never unwinds (the tool says why).
+	@$(JAVA) tools/DropUnwindTables.java build/image/lib/server/libjvm.so
 	@# One class-data archive of the classes a real download loads replaces the JDK's default one.
 	@TRAIN_JAVA=$(JAVA) tools/cds-train.sh build/image $(IMAGE_JVM_OPTS) || echo "image: kept the JDK's class-data archive (training failed)" >&2
 	@echo "image: build/image, $$(du -sh build/image | cut -f1), modules: $$(build/image/bin/java --list-modules | tr '\n' ' ')"
