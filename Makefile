@@ -221,7 +221,8 @@ build/image/bin/skiff: build/skiff.jar tools/launcher.sh tools/cds-train.sh tool
 	@# binutils is missing the image keeps them.
 	@if command -v strip >/dev/null; then strip --strip-unneeded -R .note.stapsdt build/image/lib/server/libjvm.so build/image/lib/*.so; fi
 	@# libjvm.so's unwind tables, 1.8 MB, serve only debuggers: HotSpot never unwinds (the tool says why).
-	@$(JAVA) tools/DropUnwindTables.java build/image/lib/server/libjvm.so
+	@$(JAVA) tools/DropUnwindTables.java build/image/lib/server/libjvm.so \
+	  || { rm -f build/image/lib/server/libjvm.so.tmp; echo "image: kept libjvm.so's unwind tables" >&2; }
 	@# One class-data archive of the classes a real download loads replaces the JDK's default one.
 	@TRAIN_JAVA=$(JAVA) tools/cds-train.sh build/image $(IMAGE_JVM_OPTS) || echo "image: kept the JDK's class-data archive (training failed)" >&2
 	@echo "image: build/image, $$(du -sh build/image | cut -f1), modules: $$(build/image/bin/java --list-modules | tr '\n' ' ')"

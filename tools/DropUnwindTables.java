@@ -38,6 +38,7 @@ public class DropUnwindTables {
             byte[] out = cut(in);
             Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
             Files.write(tmp, out);
+            Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(p));
             Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING);
         }
     }
