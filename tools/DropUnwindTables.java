@@ -30,12 +30,13 @@ public class DropUnwindTables {
         for (String a : args) {
             Path p = Path.of(a);
             byte[] in = Files.readAllBytes(p);
-            String why = check(in);
+            Elf e = isElf64LittleEndian(in) ? new Elf(in) : null;
+            String why = e == null ? "not 64-bit little-endian ELF" : e.whyNot();
             if (why != null) {
                 System.err.println(p + ": unwind tables kept (" + why + ")");
                 continue;
             }
-            byte[] out = cut(in);
+            byte[] out = cut(in, e);
             Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
             Files.write(tmp, out);
             Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(p));
@@ -43,29 +44,11 @@ public class DropUnwindTables {
         }
     }
 
-    /** Null if {@code elf} is one this cuts; else why not. */
-    private static String check(byte[] elf) {
-        if (elf.length < 64 || elf[0] != 0x7f || elf[1] != 'E' || elf[2] != 'L' || elf[3] != 'F') {
-            return "not ELF";
-        }
-        if (elf[4] != 2 || elf[5] != 1) {
-            return "not 64-bit little-endian";
-        }
-        Elf e = new Elf(elf);
-        if (e.ehFrame < 0) {
-            return "no .eh_frame";
-        }
-        if (e.cutSegment < 0) {
-            return "the tables do not end a read-only PT_LOAD segment, alone";
-        }
-        if (e.delta() == 0) {
-            return "too small to move the rest by a whole page";
-        }
-        return null;
+    private static boolean isElf64LittleEndian(byte[] f) {
+        return f.length >= 64 && f[0] == 0x7f && f[1] == 'E' && f[2] == 'L' && f[3] == 'F' && f[4] == 2 && f[5] == 1;
     }
 
-    private static byte[] cut(byte[] elf) {
-        Elf e = new Elf(elf);
+    private static byte[] cut(byte[] elf, Elf e) {
         long next = e.nextContent();
         long delta = e.delta();
         // [0, cutStart) stays, then zeros up to next - delta, then [next, end) moved down by delta
@@ -74,7 +57,7 @@ public class DropUnwindTables {
         System.arraycopy(elf, Math.toIntExact(next), out, Math.toIntExact(next - delta), Math.toIntExact(elf.length - next));
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < e.phnum; i++) {
-            int ph = Math.toIntExact(e.phoff + (long) i * e.phentsize);
+            int ph = e.program(i);
             int type = b.getInt(ph);
             long off = b.getLong(ph + 8);
             if (i == e.cutSegment) {
@@ -171,6 +154,17 @@ public class DropUnwindTables {
                 }
             }
             return true;
+        }
+
+        /** Null if this file's tables can be cut; else why not. */
+        String whyNot() {
+            if (ehFrame < 0) {
+                return "no .eh_frame";
+            }
+            if (cutSegment < 0) {
+                return "the tables do not end a read-only PT_LOAD segment, alone";
+            }
+            return delta() == 0 ? "too small to move the rest by a whole page" : null;
         }
 
         /** The file offset of the first segment after the tables. */
