@@ -5,10 +5,15 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import skiff.bencode.BBytes;
 import skiff.bencode.BDict;
 import skiff.bencode.BInt;
@@ -33,6 +38,10 @@ public final class ResumeFile {
 
     private final Storage storage;
     private final Path path;
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(); // loop thread, as the three below
+    private final BitSet finished = new BitSet(); // files finished since the last early flush started
+    private boolean flushQueued;
+    private boolean busy;
 
     public ResumeFile(Storage storage) {
         this.storage = storage;
@@ -119,9 +128,8 @@ public final class ResumeFile {
                 continue;
             }
             try {
-                Path p = storage.path(i);
-                FileTime t = Files.getLastModifiedTime(p);
-                out.add(new long[] {Files.size(p), t.toMillis()});
+                BasicFileAttributes a = Files.readAttributes(storage.path(i), BasicFileAttributes.class); // one stat
+                out.add(new long[] {a.size(), a.lastModifiedTime().toMillis()});
             } catch (IOException e) {
                 out.add(new long[] {-1, -1});
             }
@@ -130,36 +138,91 @@ public final class ResumeFile {
     }
 
     /**
-     * On {@code workers}: forces the data to disk, then records {@code verified} (in that order, so
-     * the resume file never vouches for unflushed data); {@code after} hears the error, or null, on {@code loop}.
+     * On {@code workers}: forces the files written since their last flush to disk, then records
+     * {@code verified} (in that order, so the resume file never vouches for unflushed data);
+     * {@code after} hears the error, or null, on {@code loop}. Called on {@code loop}.
      */
-    public void saveAfterFlush(Bitfield verified, java.util.concurrent.Executor workers, java.util.concurrent.Executor loop,
-                               java.util.function.Consumer<IOException> after) {
+    public void saveAfterFlush(Bitfield verified, Executor workers, Executor loop, Consumer<IOException> after) {
+        serially(storage::takeUnflushed, verified, workers, loop, after);
+    }
+
+    /**
+     * Every piece of {@code file} is verified: it is forced to disk soon, on a worker, so that the
+     * flush before the last save has little left. Files finished while a flush runs go together in
+     * the next. Called on {@code loop}.
+     */
+    public void flushSoon(int file, Executor workers, Executor loop) {
+        finished.set(file);
+        if (!flushQueued) {
+            flushQueued = true;
+            serially(() -> {
+                flushQueued = false;
+                int[] take = storage.takeUnflushed(finished);
+                finished.clear();
+                return take;
+            }, null, workers, loop, error -> { });
+        }
+    }
+
+    /**
+     * One flush or save at a time, in the order asked: a save must not vouch for files that
+     * another flush, still running, has taken to force. A job takes its files when it starts.
+     */
+    private void serially(Supplier<int[]> take, Bitfield verified, Executor workers, Executor loop,
+                          Consumer<IOException> after) {
+        if (busy) {
+            waiting.add(() -> serially(take, verified, workers, loop, after));
+            return;
+        }
+        busy = true;
+        int[] files = take.get();
+        if (files.length == 0 && verified == null) {
+            done(files, null, after);
+            return;
+        }
         workers.execute(() -> {
             IOException error = null;
             try {
-                flushData();
-                save(verified);
+                flushData(files);
+                if (verified != null) {
+                    save(verified);
+                }
             } catch (IOException e) {
                 error = e;
             }
             IOException result = error;
-            loop.execute(() -> after.accept(result));
+            loop.execute(() -> done(files, result, after));
         });
     }
 
-    /** Forces every file's data to disk. Blocking: run it on a worker. */
-    public void flushData() throws IOException {
+    private void done(int[] files, IOException error, Consumer<IOException> after) {
+        if (error != null) {
+            storage.unflushed(files);
+        }
+        busy = false;
+        after.accept(error);
+        Runnable next = waiting.poll();
+        if (next != null) {
+            next.run();
+        }
+    }
+
+    /**
+     * Forces these files' data to disk. Blocking: run it on a worker. Only files written since
+     * their last flush: a torrent may hold thousands of files, and forcing one with nothing new
+     * still costs an open, an fsync and a close. Opened read-only, so that a seed's read-only
+     * files flush too; a file not there (not selected, or removed) has nothing to force.
+     */
+    void flushData(int[] which) throws IOException {
         List<FileEntry> files = storage.map().files();
-        for (int i = 0; i < files.size(); i++) {
+        for (int i : which) {
             if (files.get(i).padding() || files.get(i).length() == 0) {
                 continue;
             }
-            Path p = storage.path(i);
-            if (Files.exists(p)) {
-                try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
+            try (var ch = java.nio.channels.FileChannel.open(storage.path(i), java.nio.file.StandardOpenOption.READ)) {
+                ch.force(true);
+            } catch (java.nio.file.NoSuchFileException e) {
+                // nothing of it to force
             }
         }
     }

@@ -10,10 +10,13 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import skiff.metainfo.FileEntry;
 import skiff.metainfo.Metainfo;
 
@@ -36,6 +39,11 @@ public final class Storage implements AutoCloseable {
     private final Windows windows = new Windows();
     private final DiskIo io;
     private final BlockBuffers blockBuffers;
+    /**
+     * Files written since they were last forced to disk. All of them at first: what an earlier
+     * process wrote may still be in the page cache only, and a resume file must not vouch for it.
+     */
+    private final BitSet unflushed = new BitSet();
     private ByteBuffer readBuffer;
     private Path lastMapped; // the file a mapped window was last written for: a late fault names it
 
@@ -63,6 +71,7 @@ public final class Storage implements AutoCloseable {
             }
             paths[i] = p;
         }
+        unflushed.set(0, files.size());
     }
 
     /** A file's path; a name the locale's character set cannot hold (ASCII in the C locale) is one line, not a crash. */
@@ -145,6 +154,7 @@ public final class Storage implements AutoCloseable {
             // unknown free space: go on, writes will tell
         }
         List<FileEntry> files = map.files();
+        Set<Path> folders = new HashSet<>(); // each made once: thousands of files may share a few
         for (int i = 0; i < files.size(); i++) {
             FileEntry e = files.get(i);
             if (e.padding() || wanted != null && !wanted[i]) {
@@ -152,7 +162,9 @@ public final class Storage implements AutoCloseable {
             }
             Path p = paths[i];
             try {
-                Files.createDirectories(p.getParent());
+                if (folders.add(p.getParent())) {
+                    Files.createDirectories(p.getParent());
+                }
                 if (Files.isSymbolicLink(p)) {
                     throw new StorageException("refusing to write through a symbolic link: " + p);
                 }
@@ -211,6 +223,9 @@ public final class Storage implements AutoCloseable {
                 throw new IOException("write past the end of the torrent");
             }
             int n;
+            if (!s.padding()) {
+                unflushed.set(s.file());
+            }
             if (s.padding()) {
                 n = Math.min(s.length(), src.remaining());
                 src.position(src.position() + n);
@@ -253,6 +268,35 @@ public final class Storage implements AutoCloseable {
                 throw diskFull(s, e);
             }
             throw StorageException.because("cannot write " + paths[s.file()], e);
+        }
+    }
+
+    /**
+     * The files written since they were last forced to disk, now counted as forced: the caller
+     * forces them before anything vouches for their data, or hands them back with {@link #unflushed}.
+     */
+    public int[] takeUnflushed() {
+        return takeUnflushed(null);
+    }
+
+    /** As {@link #takeUnflushed()}, only those also in {@code among} (null: all). */
+    public int[] takeUnflushed(BitSet among) {
+        BitSet take = (BitSet) unflushed.clone();
+        if (among != null) {
+            take.and(among);
+        }
+        unflushed.andNot(take);
+        int[] out = new int[take.cardinality()];
+        for (int i = take.nextSetBit(0), k = 0; i >= 0; i = take.nextSetBit(i + 1)) {
+            out[k++] = i;
+        }
+        return out;
+    }
+
+    /** Files a failed flush did not force: the next flush tries them again. */
+    public void unflushed(int[] files) {
+        for (int f : files) {
+            unflushed.set(f);
         }
     }
 

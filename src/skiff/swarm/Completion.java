@@ -9,14 +9,15 @@ import skiff.loop.EventLoop;
 import skiff.metainfo.Bitfield;
 import skiff.peer.CloseReason;
 import skiff.peer.PeerConnection;
+import skiff.storage.FileMap;
 import skiff.storage.ResumeFile;
 import skiff.tracker.Announcer;
 
 /**
  * How a download ends, and its seeding after: every peer told we want nothing more and fellow
  * seeds let go, the data and the resume file flushed, and only then the trackers and the user
- * told. Also the resume file rewritten now and then while downloading, and --seed-ratio and
- * --seed-time watched.
+ * told. Also each file forced to disk once it is finished, the resume file rewritten now and then
+ * while downloading, and --seed-ratio and --seed-time watched.
  */
 final class Completion {
     /** How often the resume file is rewritten while downloading. */
@@ -30,6 +31,7 @@ final class Completion {
     private final Timeline timeline;
     private final Traffic traffic;
     private long lastSaveMillis;
+    private FinishedFiles finishedFiles;
 
     Completion(EventLoop loop, Executor workers, ResumeFile resume, Settings settings, Events events, Timeline timeline,
                Traffic traffic) {
@@ -45,6 +47,18 @@ final class Completion {
     /** The swarm runs: the first periodic save is one period from now. */
     void started(long now) {
         lastSaveMillis = now;
+    }
+
+    /** The download runs from {@code have}: from now on a file is forced to disk once it is finished. */
+    void track(FileMap map, Bitfield have) {
+        finishedFiles = new FinishedFiles(map, have);
+    }
+
+    /** {@code piece} passed its hash check. */
+    void verified(int piece) {
+        if (finishedFiles != null) {
+            finishedFiles.verified(piece, file -> resume.flushSoon(file, workers, loop));
+        }
     }
 
     /** Saves the resume file on a worker, after the data; {@code after} hears the error, or null, on the loop. */

@@ -102,7 +102,7 @@ public final class Download implements Announcer.Stats {
         connector.offerExtensions(peerEvents::extensionOffer);
         peerEvents.webSeeds(connector.webSeeds(new WebSeeds(metainfo, metainfo.urlList(), network, events)));
         this.verifier = new Verifier(loop, metainfo, hashes, storage.root(), events, admission, connections, traffic, timeline,
-                stallWatch, this);
+                stallWatch, completion::verified, this);
     }
 
     /** The port we listen on (useful when asked for port 0 in tests). */
@@ -153,6 +153,7 @@ public final class Download implements Announcer.Stats {
         picker.only(wanted.pieces(), settings.sequential());
         fetcher = new Fetcher(picker, connections.values(), loop::nowMillis, limits);
         verifier.start(have, fetcher, wanted);
+        completion.track(storage.map(), have);
         long needed = left();
         boolean[] files = wanted.files();
         workers.execute(() -> {

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import skiff.loop.EventLoop;
 import skiff.metainfo.Bitfield;
 import skiff.metainfo.Metainfo;
@@ -27,6 +28,7 @@ final class Verifier {
     private final Traffic traffic;
     private final Timeline timeline;
     private final StallWatch stallWatch;
+    private final IntConsumer verifiedPieces; // each piece that passes its hash check
     private final Download download;
     private Bitfield have;
     private Fetcher fetcher;
@@ -36,7 +38,7 @@ final class Verifier {
 
     Verifier(EventLoop loop, Metainfo metainfo, HashPool hashes, Path root, Events events, Admission admission,
              Map<InetSocketAddress, PeerConnection<PeerState>> connections, Traffic traffic, Timeline timeline,
-             StallWatch stallWatch, Download download) {
+             StallWatch stallWatch, IntConsumer verifiedPieces, Download download) {
         this.loop = loop;
         this.metainfo = metainfo;
         this.hashes = hashes;
@@ -47,6 +49,7 @@ final class Verifier {
         this.traffic = traffic;
         this.timeline = timeline;
         this.stallWatch = stallWatch;
+        this.verifiedPieces = verifiedPieces;
         this.download = download;
     }
 
@@ -106,6 +109,7 @@ final class Verifier {
                 c.send().have(piece);
             }
         }
+        verifiedPieces.accept(piece);
         wanted.got(piece);
         if (wanted.done()) {
             download.finish();
