@@ -24,7 +24,7 @@ TLS_MODULES := $(if $(wildcard $(JAVA_HOME)/jmods/jdk.crypto.ec.jmod),$(comma)jd
 TORRENT ?=
 ARGS    ?=
 
-.PHONY: all build test interop fuzz bench bench-crowd bench-picker bench-leech bench-swarm bench-utp-loss bench-webseed soak run image clean
+.PHONY: all build test interop fuzz bench bench-crowd bench-files bench-picker bench-leech bench-swarm bench-utp-loss bench-webseed soak run image clean
 .DELETE_ON_ERROR:
 
 all: build
@@ -82,6 +82,11 @@ bench-crowd: build/skiff.jar build/image/bin/skiff
 	/usr/bin/python3 tools/crowd_bench.py
 
 # A web seed (BEP 19) alone: nginx serves the file, skiff, aria2, libtorrent and Transmission take it in turn; WEBSEED_MB, WEBSEED_RUNS.
+bench-files: build/skiff.jar build/image/bin/skiff
+	@command -v aria2c >/dev/null && command -v transmission-cli >/dev/null \
+	  && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps
+	/usr/bin/python3 tools/files_bench.py
+
 bench-webseed: build/skiff.jar build/image/bin/skiff
 	@command -v nginx >/dev/null && command -v aria2c >/dev/null && command -v transmission-cli >/dev/null \
 	  && /usr/bin/python3 -c 'import libtorrent' 2>/dev/null || tools/install-interop-deps

@@ -119,12 +119,26 @@ def main():
     next_dht_announce = 0
     deadline = time.time() + args.seconds
     next_announce = time.time() + args.reannounce_seconds
+    # A benchmark times a leecher to its "done", and a Transmission leecher waits for its seeder's
+    # "connect": a loop that slept a second at each turn added up to a second to either (a sixth of
+    # a 1 GiB download on loopback). A command now wakes the loop at once, a leecher that exits
+    # when done looks every 50 ms, and the status line is still printed once a second.
+    tick = 0.05 if args.exit_when_done else 1.0
+    next_print = 0
     while time.time() < deadline:
+        try:
+            pending = [commands.get(timeout=tick)]
+        except queue.Empty:
+            pending = []
+        printing = time.time() >= next_print
+        if printing:
+            next_print = time.time() + 1
         if h is not None and args.reannounce_seconds and time.time() >= next_announce:
             h.force_reannounce()
             next_announce = time.time() + args.reannounce_seconds
         while not commands.empty():
-            cmd = commands.get()
+            pending.append(commands.get())
+        for cmd in pending:
             if cmd.startswith("connect "):
                 host, port = cmd.split()[1].rsplit(":", 1)
                 h.connect_peer((host, int(port)))
@@ -136,21 +150,21 @@ def main():
                 continue
             print("alert: %s" % a.message(), file=sys.stderr, flush=True)
         if h is None:
-            print("dht_nodes=%d" % ses.status().dht_nodes, flush=True)
-            time.sleep(1)
+            if printing:
+                print("dht_nodes=%d" % ses.status().dht_nodes, flush=True)
             continue
         if args.dht_announce_seconds and ses.status().dht_nodes > 0 and time.time() >= next_dht_announce:
             h.force_dht_announce()
             dht_announces += 1
             next_dht_announce = time.time() + args.dht_announce_seconds
         s = h.status()
-        print("state=%s progress=%.4f peers=%d down=%d up=%d uploaded=%d rejects=%d dht_nodes=%d dht_announces=%d" % (
-            s.state, s.progress, s.num_peers, s.download_rate, s.upload_rate, s.total_upload, rejects,
-            ses.status().dht_nodes, dht_announces), flush=True)
+        if printing:
+            print("state=%s progress=%.4f peers=%d down=%d up=%d uploaded=%d rejects=%d dht_nodes=%d dht_announces=%d" % (
+                s.state, s.progress, s.num_peers, s.download_rate, s.upload_rate, s.total_upload, rejects,
+                ses.status().dht_nodes, dht_announces), flush=True)
         if args.exit_when_done and s.is_seeding:
             print("done", flush=True)
             return 0
-        time.sleep(1)
     return 0
 
 
