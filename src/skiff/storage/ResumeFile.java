@@ -38,8 +38,9 @@ public final class ResumeFile {
 
     private final Storage storage;
     private final Path path;
-    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(); // loop thread, as the three below
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(); // loop thread, as the four below
     private final BitSet finished = new BitSet(); // files finished since the last early flush started
+    private boolean flushAll; // every unflushed file, at the next early flush
     private boolean flushQueued;
     private boolean busy;
 
@@ -153,15 +154,30 @@ public final class ResumeFile {
      */
     public void flushSoon(int file, Executor workers, Executor loop) {
         finished.set(file);
-        if (!flushQueued) {
-            flushQueued = true;
-            serially(() -> {
-                flushQueued = false;
-                int[] take = storage.takeUnflushed(finished);
-                finished.clear();
-                return take;
-            }, null, workers, loop, error -> { });
+        queueFlush(workers, loop);
+    }
+
+    /**
+     * As {@link #flushSoon}, for every file written since its last flush: a big file's data goes to
+     * disk while the download goes on, instead of in one long fsync at its end.
+     */
+    public void flushAllSoon(Executor workers, Executor loop) {
+        flushAll = true;
+        queueFlush(workers, loop);
+    }
+
+    private void queueFlush(Executor workers, Executor loop) {
+        if (flushQueued) {
+            return;
         }
+        flushQueued = true;
+        serially(() -> {
+            flushQueued = false;
+            int[] take = storage.takeUnflushed(flushAll ? null : finished);
+            finished.clear();
+            flushAll = false;
+            return take;
+        }, null, workers, loop, error -> { });
     }
 
     /**

@@ -22,6 +22,12 @@ import skiff.tracker.Announcer;
 final class Completion {
     /** How often the resume file is rewritten while downloading. */
     static final long RESUME_SAVE_MILLIS = 60_000;
+    /**
+     * Verified bytes after which every file written since its last flush is forced, without a
+     * save: a 1 GiB file's data then reaches the disk while it downloads, not in a 0.24 s fsync
+     * after its last piece.
+     */
+    static final long FLUSH_BYTES = 64L << 20;
 
     private final EventLoop loop;
     private final Executor workers;
@@ -32,6 +38,8 @@ final class Completion {
     private final Traffic traffic;
     private long lastSaveMillis;
     private FinishedFiles finishedFiles;
+    private FileMap map;
+    private long verifiedSinceFlush;
 
     Completion(EventLoop loop, Executor workers, ResumeFile resume, Settings settings, Events events, Timeline timeline,
                Traffic traffic) {
@@ -51,13 +59,20 @@ final class Completion {
 
     /** The download runs from {@code have}: from now on a file is forced to disk once it is finished. */
     void track(FileMap map, Bitfield have) {
+        this.map = map;
         finishedFiles = new FinishedFiles(map, have);
     }
 
     /** {@code piece} passed its hash check. */
     void verified(int piece) {
-        if (finishedFiles != null) {
-            finishedFiles.verified(piece, file -> resume.flushSoon(file, workers, loop));
+        if (finishedFiles == null) {
+            return;
+        }
+        finishedFiles.verified(piece, file -> resume.flushSoon(file, workers, loop));
+        verifiedSinceFlush += map.metainfo().pieceSize(piece);
+        if (verifiedSinceFlush >= FLUSH_BYTES) {
+            verifiedSinceFlush = 0;
+            resume.flushAllSoon(workers, loop);
         }
     }
 

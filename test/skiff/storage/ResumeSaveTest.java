@@ -125,4 +125,25 @@ class ResumeSaveTest {
         assertEquals(List.of("save null"), heard);
         st.close();
     }
+
+    @Test
+    void flushingAllTakesEveryFileWrittenSinceItsLastFlush() throws Exception {
+        Metainfo m = torrent();
+        Storage st = new Storage(new FileMap(m), dir, DiskIo.POSITIONAL);
+        st.allocate(0);
+        ResumeFile r = new ResumeFile(st);
+        r.saveAfterFlush(new Bitfield(m.pieceCount()), workers::add, loop::add, e -> { });
+        st.write(0, ByteBuffer.allocate(100));
+        st.write(16384, ByteBuffer.allocate(100));
+        r.flushSoon(0, workers::add, loop::add);
+        r.flushAllSoon(workers::add, loop::add); // joins the flush already waiting, which now takes every file
+        runAll(workers);
+        runAll(loop);
+        assertEquals(1, workers.size(), "one flush for both");
+        runAll(workers);
+        runAll(loop);
+        assertArrayEquals(new int[0], st.takeUnflushed());
+        assertTrue(workers.isEmpty() && loop.isEmpty());
+        st.close();
+    }
 }
