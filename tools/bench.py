@@ -150,6 +150,25 @@ def stop_all(procs, work):
     shutil.rmtree(work, ignore_errors=True)
 
 
+def rotated(clients, rnd):
+    """The clients in round rnd's order: each round starts one further along, so none always goes first."""
+    k = rnd % len(clients)
+    return clients[k:] + clients[:k]
+
+
+def rounds(clients, runs, download, show):
+    """One unmeasured warm-up download by the first client, then runs rounds of every client in
+    rotated order; show(name, rnd, x) prints each result. Returns {name: [result per round]}."""
+    download(clients[0], "warm-up")
+    rows = {name: [] for name in clients}
+    for rnd in range(runs):
+        for name in rotated(clients, rnd):
+            x = download(name, str(rnd + 1))
+            rows[name].append(x)
+            show(name, rnd, x)
+    return rows
+
+
 def run_client(name, cmd, done_marker, env=None, dial=None):
     """Runs until the process exits 0 or done_marker appears; returns (seconds, cpu, peak_kib)."""
     start = time.time()
@@ -285,7 +304,7 @@ def main():
         download("aria2" if "aria2" in clients else clients[0], "warm-up")  # not measured
         rows = {name: [] for name in clients}
         for r in range(runs):
-            for name in clients[r % len(clients):] + clients[:r % len(clients)]:
+            for name in rotated(clients, r):
                 rows[name].append(download(name, str(r + 1)))
                 print("%-16s run %d: %7.1f MiB/s %6.2f CPU s/GiB %7.1f MiB RssAnon" % (name, r + 1, *rows[name][-1]),
                       flush=True)

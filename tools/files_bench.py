@@ -128,14 +128,8 @@ def main():
             shutil.rmtree(os.path.dirname(dl) if fs == "tmpfs" else dl, ignore_errors=True)
             return {"secs": secs, "cpu": cpu, "rss": peak / 1024}
 
-        download(clients[0], "warm-up")
-        rows = {name: [] for name in clients}
-        for rnd in range(runs):
-            for name in clients[rnd % len(clients):] + clients[:rnd % len(clients)]:
-                x = download(name, str(rnd + 1))
-                rows[name].append(x)
-                print("%-12s run %d: %6.2f s, CPU %5.2f s, RssAnon %5.1f MiB" % (name, rnd + 1, x["secs"], x["cpu"], x["rss"]),
-                      flush=True)
+        rows = bench.rounds(clients, runs, download, lambda name, rnd, x: print(
+            "%-12s run %d: %6.2f s, CPU %5.2f s, RssAnon %5.1f MiB" % (name, rnd + 1, x["secs"], x["cpu"], x["rss"]), flush=True))
         print()
         print("%d files, %.1f MiB, %d rounds (median; peak RssAnon over rounds)" % (count, total / (1 << 20), runs))
         print("| client | s | CPU s | peak RssAnon MiB |")

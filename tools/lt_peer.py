@@ -158,11 +158,12 @@ def main():
             dht_announces += 1
             next_dht_announce = time.time() + args.dht_announce_seconds
         s = h.status()
-        if printing:
+        finished = args.exit_when_done and s.is_seeding
+        if printing or finished:  # the last line before "done" is its final status
             print("state=%s progress=%.4f peers=%d down=%d up=%d uploaded=%d rejects=%d dht_nodes=%d dht_announces=%d" % (
                 s.state, s.progress, s.num_peers, s.download_rate, s.upload_rate, s.total_upload, rejects,
                 ses.status().dht_nodes, dht_announces), flush=True)
-        if args.exit_when_done and s.is_seeding:
+        if finished:
             print("done", flush=True)
             return 0
     return 0

@@ -200,7 +200,7 @@ def main():
         print("%-12s warm-up (not counted): all done %6.2f s" % (clients[0], x["all"]), flush=True)
         rows = {name: [] for name in clients}
         for rnd in range(runs):
-            for name in clients[rnd % len(clients):] + clients[:rnd % len(clients)]:
+            for name in bench.rotated(clients, rnd):
                 x = one_round(name, str(rnd + 1), work, seed_dir, torrent, count, seed)
                 rows[name].append(x)
                 print("%-12s run %d: all done %6.2f s (first %5.2f, median %5.2f), first block %5.2f s, CPU %5.2f s, "

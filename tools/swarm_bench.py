@@ -335,15 +335,12 @@ def main():
             return {"first": r["first"], "half": r["half"], "done": secs, "mibs": size_mb / secs, "cpu": cpu,
                     "rss": peak / 1024, "share": share}
 
-        download(clients[0], "warm-up")
-        rows = {name: [] for name in clients}
-        for rnd in range(runs):
-            for name in clients[rnd % len(clients):] + clients[:rnd % len(clients)]:
-                x = download(name, str(rnd + 1))
-                rows[name].append(x)
-                print("%-12s run %d: first block %5.2f s, 50%% %6.2f s, done %6.2f s, %5.1f MiB/s, CPU %5.2f s, "
-                      "RssAnon %6.1f MiB, share %3.0f%%" % (name, rnd + 1, x["first"] or -1, x["half"] or -1, x["done"],
-                                                            x["mibs"], x["cpu"], x["rss"], 100 * x["share"]), flush=True)
+        def show(name, rnd, x):
+            print("%-12s run %d: first block %5.2f s, 50%% %6.2f s, done %6.2f s, %5.1f MiB/s, CPU %5.2f s, "
+                  "RssAnon %6.1f MiB, share %3.0f%%" % (name, rnd + 1, x["first"] or -1, x["half"] or -1, x["done"],
+                                                        x["mibs"], x["cpu"], x["rss"], 100 * x["share"]), flush=True)
+
+        rows = bench.rounds(clients, runs, download, show)
         print()
         print("%d MiB from %d seeders (%.1f MiB/s in all), %d rounds (median; peak RssAnon over rounds)"
               % (size_mb, count, capacity / (1 << 20), runs))

@@ -163,7 +163,7 @@ def main():
         print("web seed bench: %d MiB from nginx on 127.0.0.1%s, no peers, %d rounds"
               % (mb, " through a %d ms round trip" % rtt if rtt else "", runs))
         for r in range(runs):
-            order = clients[r % len(clients):] + clients[:r % len(clients)]
+            order = bench.rotated(clients, r)
             results = {}
             for c in order:
                 seconds, cpu, peak, ok = run(c, torrent, work, source, "%s-%d" % (c, r + 1))

@@ -33,6 +33,13 @@ class ResumeSaveTest {
             new boolean[] {false, true, false, false});
     }
 
+    /** The torrent's files made under {@code dir}, written positionally. */
+    private Storage allocated(Metainfo m) throws Exception {
+        Storage st = new Storage(new FileMap(m), dir, DiskIo.POSITIONAL);
+        st.allocate(0);
+        return st;
+    }
+
     private static void runAll(ArrayDeque<Runnable> q) {
         for (int i = 0; i < 100 && !q.isEmpty(); i++) {
             q.poll().run();
@@ -42,8 +49,7 @@ class ResumeSaveTest {
 
     @Test
     void aFlushTakesOnlyTheFilesWrittenSinceTheLast() throws Exception {
-        Storage st = new Storage(new FileMap(torrent()), dir, DiskIo.POSITIONAL);
-        st.allocate(0);
+        Storage st = allocated(torrent());
         assertArrayEquals(new int[] {0, 1, 2, 3}, st.takeUnflushed(), "at first every file: an earlier run's writes may be unflushed");
         assertArrayEquals(new int[0], st.takeUnflushed());
         st.write(0, ByteBuffer.allocate(16384)); // a, then the padding, which is never written
@@ -57,8 +63,7 @@ class ResumeSaveTest {
     @Test
     void savesRunOneAtATimeAndEachForcesWhatWasWrittenBeforeIt() throws Exception {
         Metainfo m = torrent();
-        Storage st = new Storage(new FileMap(m), dir, DiskIo.POSITIONAL);
-        st.allocate(0);
+        Storage st = allocated(m);
         ResumeFile r = new ResumeFile(st);
         List<String> heard = new ArrayList<>();
         Bitfield first = new Bitfield(m.pieceCount());
@@ -86,8 +91,7 @@ class ResumeSaveTest {
     @Test
     void aSaveThatFailsLeavesItsFilesToTheNext() throws Exception {
         Metainfo m = torrent();
-        Storage st = new Storage(new FileMap(m), dir, DiskIo.POSITIONAL);
-        st.allocate(0);
+        Storage st = allocated(m);
         Files.write(dir.resolve(".skiff"), new byte[1]); // where the resume file's folder must go
         ResumeFile r = new ResumeFile(st);
         IOException[] heard = new IOException[1];
@@ -103,8 +107,7 @@ class ResumeSaveTest {
     @Test
     void finishedFilesAreForcedTogetherBetweenSavesAndTakenOnce() throws Exception {
         Metainfo m = torrent();
-        Storage st = new Storage(new FileMap(m), dir, DiskIo.POSITIONAL);
-        st.allocate(0);
+        Storage st = allocated(m);
         ResumeFile r = new ResumeFile(st);
         List<String> heard = new ArrayList<>();
         r.saveAfterFlush(new Bitfield(m.pieceCount()), workers::add, loop::add, e -> heard.add("save " + e));
@@ -129,8 +132,7 @@ class ResumeSaveTest {
     @Test
     void flushingAllTakesEveryFileWrittenSinceItsLastFlush() throws Exception {
         Metainfo m = torrent();
-        Storage st = new Storage(new FileMap(m), dir, DiskIo.POSITIONAL);
-        st.allocate(0);
+        Storage st = allocated(m);
         ResumeFile r = new ResumeFile(st);
         r.saveAfterFlush(new Bitfield(m.pieceCount()), workers::add, loop::add, e -> { });
         st.write(0, ByteBuffer.allocate(100));
