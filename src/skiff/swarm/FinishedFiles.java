@@ -7,7 +7,7 @@ import skiff.storage.FileMap;
 /**
  * Which files a verified piece finishes: those it was the last missing piece of. A finished file
  * is forced to disk while the download goes on, not all together at its end: on ext4, forcing
- * 4,000 freshly written small files one after another took 2.2 s, one journal commit each.
+ * 4,000 freshly written small files one after another took 2.2 s, 0.55 ms each.
  */
 final class FinishedFiles {
     private final FileMap map;
