@@ -1,10 +1,7 @@
 package skiff.metainfo;
 
-import java.util.ArrayList;
 import java.util.List;
 import skiff.bencode.BDict;
-import skiff.bencode.BList;
-import skiff.bencode.BValue;
 import skiff.bencode.Dicts;
 import skiff.bencode.Encoder;
 
@@ -22,15 +19,6 @@ final class Torrents {
 
     /** A multi-file torrent whose files are given as path lists with lengths. */
     static byte[] multi(String name, int pieceLength, List<List<String>> paths, List<Long> lengths) {
-        List<BValue> files = new ArrayList<>();
-        long total = 0;
-        for (int i = 0; i < paths.size(); i++) {
-            files.add(Dicts.builder().put("length", lengths.get(i)).putStrings("path", paths.get(i)).build());
-            total += lengths.get(i);
-        }
-        int pieces = (int) ((total + pieceLength - 1) / pieceLength);
-        BDict info = Dicts.builder().put("name", name).put("files", new BList(files)).put("piece length", pieceLength)
-            .put("pieces", new byte[pieces * 20]).build();
-        return Encoder.encode(Dicts.builder().put("info", info).build());
+        return skiff.testutil.Torrents.multi(name, pieceLength, paths, lengths, java.util.Set.of());
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import skiff.metainfo.Bitfield;
@@ -29,8 +30,7 @@ class ResumeSaveTest {
 
     /** Files: a(100) pad(16284, padding) b(20000) c(0); pieces of 16 KiB. */
     private static Metainfo torrent() throws Exception {
-        return Torrents.layout(16384, new String[] {"a", "pad", "b", "c"}, new long[] {100, 16284, 20000, 0},
-            new boolean[] {false, true, false, false});
+        return Torrents.layout(16384, List.of("a", "pad", "b", "c"), List.of(100L, 16284L, 20000L, 0L), Set.of(1));
     }
 
     /** The torrent's files made under {@code dir}, written positionally. */

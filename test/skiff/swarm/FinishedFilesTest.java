@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import skiff.metainfo.Bitfield;
 import skiff.metainfo.Metainfo;
@@ -13,8 +14,8 @@ import skiff.testutil.Torrents;
 class FinishedFilesTest {
     /** a(100) pad(16284) b(20000) c(0) d(12000), pieces of 16 KiB: 0 = a + pad, 1 = b, 2 = b's end + d. */
     private static FileMap map() throws Exception {
-        Metainfo m = Torrents.layout(16384, new String[] {"a", "pad", "b", "c", "d"}, new long[] {100, 16284, 20000, 0, 12000},
-            new boolean[] {false, true, false, false, false});
+        Metainfo m = Torrents.layout(16384, List.of("a", "pad", "b", "c", "d"), List.of(100L, 16284L, 20000L, 0L, 12000L),
+            Set.of(1));
         return new FileMap(m);
     }
 

@@ -2,6 +2,8 @@ package skiff.testutil;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import skiff.bencode.BDict;
 import skiff.bencode.BList;
 import skiff.bencode.BValue;
 import skiff.bencode.Dicts;
@@ -9,26 +11,35 @@ import skiff.bencode.Encoder;
 import skiff.metainfo.Metainfo;
 import skiff.metainfo.MetainfoParser;
 
-/** Metainfo for tests of file layout, with all-zero piece hashes: what matters is where the files fall. */
+/** Multi-file .torrent bytes for tests, with all-zero piece hashes: what matters is where the files fall. */
 public final class Torrents {
     private Torrents() {
     }
 
-    /** A multi-file torrent "t" of these files, in order; {@code padding[i]}: a BEP 47 padding file. */
-    public static Metainfo layout(int pieceLength, String[] names, long[] lengths, boolean[] padding) throws Exception {
+    /** Files given as path lists with lengths; those whose index is in {@code padding} are BEP 47 padding files. */
+    public static byte[] multi(String name, int pieceLength, List<List<String>> paths, List<Long> lengths, Set<Integer> padding) {
         List<BValue> files = new ArrayList<>();
         long total = 0;
-        for (int i = 0; i < names.length; i++) {
-            Dicts f = Dicts.builder().put("length", lengths[i]).putStrings("path", List.of(names[i]));
-            if (padding[i]) {
+        for (int i = 0; i < paths.size(); i++) {
+            Dicts f = Dicts.builder().put("length", lengths.get(i)).putStrings("path", paths.get(i));
+            if (padding.contains(i)) {
                 f.put("attr", "p");
             }
             files.add(f.build());
-            total += lengths[i];
+            total += lengths.get(i);
         }
         int pieces = (int) ((total + pieceLength - 1) / pieceLength);
-        return MetainfoParser.parse(Encoder.encode(Dicts.builder().put("info", Dicts.builder().put("name", "t")
-            .put("files", new BList(files)).put("piece length", pieceLength).put("pieces", new byte[pieces * 20]).build())
-            .build()));
+        BDict info = Dicts.builder().put("name", name).put("files", new BList(files)).put("piece length", pieceLength)
+            .put("pieces", new byte[pieces * 20]).build();
+        return Encoder.encode(Dicts.builder().put("info", info).build());
+    }
+
+    /** A parsed torrent "t" of one-level files with these names and lengths. */
+    public static Metainfo layout(int pieceLength, List<String> names, List<Long> lengths, Set<Integer> padding) throws Exception {
+        List<List<String>> paths = new ArrayList<>();
+        for (String n : names) {
+            paths.add(List.of(n));
+        }
+        return MetainfoParser.parse(multi("t", pieceLength, paths, lengths, padding));
     }
 }
