@@ -223,9 +223,6 @@ public final class Storage implements AutoCloseable {
                 throw new IOException("write past the end of the torrent");
             }
             int n;
-            if (!s.padding()) {
-                unflushed.set(s.file());
-            }
             if (s.padding()) {
                 n = Math.min(s.length(), src.remaining());
                 src.position(src.position() + n);
@@ -242,6 +239,7 @@ public final class Storage implements AutoCloseable {
             } else {
                 ByteBuffer w = window(s);
                 lastMapped = paths[s.file()];
+                unflushed.set(s.file());
                 n = w.remaining();
                 ByteBuffer part = src.duplicate();
                 part.limit(part.position() + n);
@@ -257,6 +255,7 @@ public final class Storage implements AutoCloseable {
     }
 
     private void writeAt(FileMap.Segment s, ByteBuffer part) throws IOException {
+        unflushed.set(s.file());
         FileChannel ch = channel(s.file());
         long pos = s.fileOffset();
         try {

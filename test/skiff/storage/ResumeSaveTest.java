@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import skiff.metainfo.Bitfield;
 import skiff.metainfo.Metainfo;
 import skiff.testutil.Torrents;
@@ -35,7 +37,11 @@ class ResumeSaveTest {
 
     /** The torrent's files made under {@code dir}, written positionally. */
     private Storage allocated(Metainfo m) throws Exception {
-        Storage st = new Storage(new FileMap(m), dir, DiskIo.POSITIONAL);
+        return allocated(m, DiskIo.POSITIONAL);
+    }
+
+    private Storage allocated(Metainfo m, DiskIo io) throws Exception {
+        Storage st = new Storage(new FileMap(m), dir, io);
         st.allocate(0);
         return st;
     }
@@ -47,9 +53,10 @@ class ResumeSaveTest {
         assertTrue(q.isEmpty());
     }
 
-    @Test
-    void aFlushTakesOnlyTheFilesWrittenSinceTheLast() throws Exception {
-        Storage st = allocated(torrent());
+    @ParameterizedTest
+    @EnumSource(DiskIo.class)
+    void aFlushTakesOnlyTheFilesWrittenSinceTheLast(DiskIo io) throws Exception {
+        Storage st = allocated(torrent(), io);
         assertArrayEquals(new int[] {0, 1, 2, 3}, st.takeUnflushed(), "at first every file: an earlier run's writes may be unflushed");
         assertArrayEquals(new int[0], st.takeUnflushed());
         st.write(0, ByteBuffer.allocate(16384)); // a, then the padding, which is never written
