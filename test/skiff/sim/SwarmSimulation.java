@@ -1,6 +1,5 @@
 package skiff.sim;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -260,15 +259,5 @@ final class SwarmSimulation {
             .put("info", Dicts.builder().put("name", "sim.bin").put("piece length", pieceLength)
                 .put("length", content.length).put("pieces", hashes).build()).build());
         return MetainfoParser.parse(torrent);
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }

@@ -37,7 +37,7 @@ class SwarmSimulationTest {
     @org.junit.jupiter.api.AfterEach
     void removeFolder() throws Exception {
         if (tmp != tmpOnDisk) {
-            SwarmSimulation.deleteTree(tmp);
+            skiff.testutil.Folders.deleteTree(tmp);
         }
     }
 
@@ -84,7 +84,7 @@ class SwarmSimulationTest {
             SwarmSimulation.Result r = run(new SwarmSimulation(seed, tmp.resolve("s" + seed), 64, 32 << 10)
                 .peer(PeerSpec.of(Kind.SEED, SEED_RATE, LATENCY)), 600_000);
             check(r, 10_000);
-            SwarmSimulation.deleteTree(tmp.resolve("s" + seed));
+            skiff.testutil.Folders.deleteTree(tmp.resolve("s" + seed));
         }
     }
 
@@ -99,7 +99,7 @@ class SwarmSimulationTest {
                 sim.peer(PeerSpec.of(k, SEED_RATE, LATENCY));
             }
             check(run(sim, 3_600_000), 120_000);
-            SwarmSimulation.deleteTree(tmp.resolve("c" + seed));
+            skiff.testutil.Folders.deleteTree(tmp.resolve("c" + seed));
         }
     }
 
@@ -137,7 +137,7 @@ class SwarmSimulationTest {
                 System.out.println(pieces + " pieces of " + pieceLength + ": " + sim.peers());
             }
             check(result, 3 * alone + 120_000);
-            SwarmSimulation.deleteTree(tmp.resolve("r" + seed));
+            skiff.testutil.Folders.deleteTree(tmp.resolve("r" + seed));
         }
     }
 
@@ -148,7 +148,7 @@ class SwarmSimulationTest {
             SwarmSimulation.Result r = run(new SwarmSimulation(seed, tmp.resolve("e" + seed), 32, 32 << 10)
                 .peer(PeerSpec.of(Kind.SEED, SEED_RATE, LATENCY)).peer(PeerSpec.of(Kind.SILENT_LIAR, SEED_RATE, LATENCY)), 600_000);
             check(r, 20_000);
-            SwarmSimulation.deleteTree(tmp.resolve("e" + seed));
+            skiff.testutil.Folders.deleteTree(tmp.resolve("e" + seed));
         }
     }
 
@@ -160,7 +160,7 @@ class SwarmSimulationTest {
                 .peer(new PeerSpec(Kind.SEED, 500, LATENCY, 1500, Long.MAX_VALUE))
                 .peer(PeerSpec.of(Kind.SILENT_LIAR, SEED_RATE, LATENCY)), 600_000);
             check(r, 120_000);
-            SwarmSimulation.deleteTree(tmp.resolve("l" + seed));
+            skiff.testutil.Folders.deleteTree(tmp.resolve("l" + seed));
         }
     }
 
@@ -180,7 +180,7 @@ class SwarmSimulationTest {
                 failed++;
                 assertTrue(r.banned(1), "the pusher's block is found out once the piece verifies: " + r);
             }
-            SwarmSimulation.deleteTree(tmp.resolve("i" + seed));
+            skiff.testutil.Folders.deleteTree(tmp.resolve("i" + seed));
         }
         assertTrue(failed >= 5, "the scenario makes pieces fail: " + failed + " of 40 runs");
     }
@@ -198,7 +198,7 @@ class SwarmSimulationTest {
                 .peer(PeerSpec.of(Kind.ROUND_SEED, 20_000, 1)).peer(PeerSpec.of(Kind.PUSHER, 20_000, 1))
                 .peer(PeerSpec.of(Kind.CORRUPT, 20_000, 1)), 600_000);
             check(r, 25_000);
-            SwarmSimulation.deleteTree(tmp.resolve("p" + seed));
+            skiff.testutil.Folders.deleteTree(tmp.resolve("p" + seed));
         }
     }
 

@@ -15,8 +15,11 @@ import java.util.concurrent.TimeUnit;
 public final class Opentracker implements AutoCloseable {
     public final int port;
     private final Process process;
+    /** The server's own folder (configuration, logs), removed when it stops. */
+    private final Path dir;
 
-    private Opentracker(int port, Process process) {
+    private Opentracker(int port, Process process, Path dir) {
+        this.dir = dir;
         this.port = port;
         this.process = process;
     }
@@ -39,9 +42,14 @@ public final class Opentracker implements AutoCloseable {
             Process p = new ProcessBuilder(binary, "-i", "127.0.0.1", "-p", String.valueOf(port), "-P", String.valueOf(port),
                 "-f", conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
             if (Procs.waitForPort(port, p, 10)) {
-                Opentracker t = new Opentracker(port, p);
+                Opentracker t = new Opentracker(port, p, dir);
                 if (!infoHashesHex.isEmpty()) {
-                    t.awaitWhitelist(infoHashesHex.get(0));
+                    try {
+                        t.awaitWhitelist(infoHashesHex.get(0));
+                    } catch (IOException | InterruptedException e) {
+                        t.close(); // not left running behind the failure
+                        throw e;
+                    }
                 }
                 return t;
             }
@@ -133,10 +141,11 @@ public final class Opentracker implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
+        Folders.deleteTree(dir);
     }
 }

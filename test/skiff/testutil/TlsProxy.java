@@ -20,9 +20,12 @@ import javax.net.ssl.TrustManagerFactory;
 public final class TlsProxy implements AutoCloseable {
     public final int port;
     private final Process process;
+    /** The server's own folder (configuration, logs), removed when it stops. */
+    private final Path dir;
     private final Path certificate;
 
-    private TlsProxy(int port, Process process, Path certificate) {
+    private TlsProxy(int port, Process process, Path certificate, Path dir) {
+        this.dir = dir;
         this.port = port;
         this.process = process;
         this.certificate = certificate;
@@ -49,7 +52,7 @@ public final class TlsProxy implements AutoCloseable {
             Process p = new ProcessBuilder(nginx, "-p", dir.toString(), "-c", confFile.toString(), "-g", "daemon off;")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
             if (Procs.waitForPort(port, p, 10)) {
-                return new TlsProxy(port, p, cert);
+                return new TlsProxy(port, p, cert, dir);
             }
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
@@ -98,10 +101,11 @@ public final class TlsProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
+        Folders.deleteTree(dir);
     }
 }

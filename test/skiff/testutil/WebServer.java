@@ -9,9 +9,12 @@ import java.util.concurrent.TimeUnit;
 public final class WebServer implements AutoCloseable {
     public final int port;
     private final Process process;
+    /** The server's own folder (configuration, logs), removed when it stops. */
+    private final Path dir;
     private final Path accessLog;
 
-    private WebServer(int port, Process process, Path accessLog) {
+    private WebServer(int port, Process process, Path accessLog, Path dir) {
+        this.dir = dir;
         this.port = port;
         this.process = process;
         this.accessLog = accessLog;
@@ -32,7 +35,7 @@ public final class WebServer implements AutoCloseable {
             Process p = new ProcessBuilder(nginx, "-p", dir.toString(), "-c", confFile.toString(), "-g", "daemon off;")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
             if (Procs.waitForPort(port, p, 10)) {
-                return new WebServer(port, p, access);
+                return new WebServer(port, p, access, dir);
             }
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
@@ -49,10 +52,11 @@ public final class WebServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws InterruptedException, IOException {
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
+        Folders.deleteTree(dir);
     }
 }
