@@ -28,7 +28,8 @@ import skiff.testutil.SkiffProcess;
  * The DHT (BEP 5) against real nodes: a private DHT of libtorrent 2.0 nodes on loopback (their
  * loopback restrictions relaxed), torrents with no tracker at all. skiff finds a libtorrent
  * seeder from a trackerless magnet link, a libtorrent leecher with only the magnet finds skiff
- * seeding, and a lying DHT node in front changes neither.
+ * seeding, and a lying DHT node in front changes neither. aria2's DHT, a second implementation,
+ * meets skiff's the same two ways, through a DHT node that skiff runs.
  */
 @Tag("interop")
 class DhtInteropTest {
@@ -178,6 +179,67 @@ class DhtInteropTest {
         Matcher announces = Pattern.compile("announces (\\d+)\\)").matcher(text);
         assertTrue(announces.find(), text);
         System.out.println("DHT: a libtorrent leecher found skiff seeding; skiff's node: " + announces.group());
+    }
+
+    /**
+     * A skiff node in the DHT (seeding a torrent of its own): where aria2 and skiff meet, since a
+     * node does not give itself as a peer; two nodes alone never find each other's torrents.
+     * Returns its HOST:PORT.
+     */
+    private String skiffNode() throws Exception {
+        Path other = Content.random(Files.createDirectories(tmp.resolve("node")).resolve("other.bin"), 64 << 10, 94);
+        Interop.torrent(other, tmp.resolve("other.torrent"), List.of(), 16 << 10);
+        int port = Ports.free();
+        // a state of its own (another node id than the skiff it serves); its bootstrap node is a dead
+        // port, which keeps it off the internet's DHT
+        SkiffProcess node = SkiffProcess.startWithState(tmp.resolve("node.log"), tmp.resolve("node-state"), "-d",
+            other.getParent().toString(), "--port", String.valueOf(port), "--seed", "-l", "DEBUG",
+            "--dht-bootstrap", "127.0.0.1:" + Ports.free(), tmp.resolve("other.torrent").toString());
+        started.add(node.process);
+        assertTrue(Procs.waitForPort(port, node.process, 30), node.output());
+        return "127.0.0.1:" + port;
+    }
+
+    /** aria2's DHT options: on, its own UDP port, bootstrapped from {@code node}, its routing table kept in tmp. */
+    private String[] aria2Dht(String node, String... more) throws Exception {
+        List<String> o = new ArrayList<>(List.of("--enable-dht=true", "--dht-listen-port=" + Ports.free(), "--dht-entry-point=" + node,
+            "--dht-file-path=" + tmp.resolve("aria2-dht-" + Ports.free() + ".dat")));
+        o.addAll(List.of(more));
+        return o.toArray(String[]::new);
+    }
+
+    @Test
+    void aTrackerlessMagnetFindsAnAria2SeederThroughTheDht() throws Exception {
+        Path file = Content.random(Files.createDirectories(tmp.resolve("seed")).resolve("file.bin"), size(), 95);
+        Metainfo m = trackerless(file);
+        String node = skiffNode();
+        started.add(ReferencePeers.aria2(tmp.resolve("t.torrent"), file.getParent(), Ports.free(), tmp.resolve("aria2.log"),
+            aria2Dht(node)));
+        String text = downloadMagnet(file, m, node);
+        System.out.println("DHT: trackerless magnet, aria2 seeding, first peer " + firstPeer(text).toMillis()
+            + " ms after the node started");
+        assertTrue(text.contains("aria2/"), "the peer found is aria2:\n" + text);
+    }
+
+    @Test
+    void anAria2LeecherWithOnlyTheMagnetFindsSkiffSeeding() throws Exception {
+        Path file = Content.random(Files.createDirectories(tmp.resolve("seed")).resolve("file.bin"), size(), 96);
+        Metainfo m = trackerless(file);
+        String node = skiffNode();
+        int port = Ports.free();
+        SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", file.getParent().toString(), "--port",
+            String.valueOf(port), "--seed", "-q", "-l", "DEBUG", "--log-file", tmp.resolve("debug.log").toString(),
+            "--dht-bootstrap", node, tmp.resolve("t.torrent").toString());
+        started.add(skiff.process);
+        assertTrue(Procs.waitForPort(port, skiff.process, 30), skiff.output());
+        Path dl = Files.createDirectories(tmp.resolve("leech"));
+        Process leecher = ReferencePeers.aria2(magnet(m), dl, Ports.free(), tmp.resolve("leecher.log"),
+            aria2Dht(node, "--seed-time=0"));
+        started.add(leecher);
+        assertTrue(leecher.waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), "the aria2 leecher finishes: "
+            + Interop.read(tmp.resolve("leecher.log")));
+        assertEquals(0, leecher.exitValue(), Interop.read(tmp.resolve("leecher.log")));
+        Content.assertSameBytes(file, dl.resolve("file.bin"));
     }
 
     @Test

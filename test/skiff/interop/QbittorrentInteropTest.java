@@ -19,8 +19,8 @@ import skiff.testutil.SkiffProcess;
 
 /**
  * qBittorrent-nox, the client many users run, as seeder and leecher on 127.0.0.1: with its
- * default settings (encryption allowed), requiring encryption, and over uTP only; and magnet
- * links both ways. Each case has skiff download one file from qBittorrent and qBittorrent
+ * default settings (encryption allowed; torrents of a folder of files), requiring encryption,
+ * and over uTP only; and magnet links both ways. Each case has skiff download one file from qBittorrent and qBittorrent
  * download another from skiff; qBittorrent learns skiff's address through its Web API.
  */
 @Tag("interop")
@@ -32,12 +32,27 @@ class QbittorrentInteropTest {
         return Interop.shortRun() ? 4 << 20 : 64 << 20;
     }
 
+    /** A torrent's data (a file, or a folder of files), in a folder of its own: {@code file.getParent()}. */
     private record Shared(Path file, Path torrent, Metainfo meta) {
+        /** {@code dir} holds a copy, named as the torrent names it, with the same bytes. */
+        void assertCopyIn(Path dir, String who) throws Exception {
+            Path copy = dir.resolve(file.getFileName());
+            if (Files.isDirectory(file)) {
+                Content.assertSameTree(file, copy);
+            } else {
+                assertEquals(-1, Files.mismatch(file, copy), who + "'s copy differs");
+            }
+        }
     }
 
-    /** A file of its own in {@code dir}, and its torrent (a dead tracker: peers come from --peer and the Web API). */
-    private Shared content(String name, long seed) throws Exception {
-        Path file = Content.random(tmp.resolve(name).resolve(name + ".bin"), size(), seed);
+    /**
+     * A file of its own, or with {@code folder} a folder of files (nested folders, an empty file,
+     * files shorter than a piece), and its torrent (a dead tracker: peers come from --peer and the
+     * Web API).
+     */
+    private Shared content(String name, long seed, boolean folder) throws Exception {
+        Path file = folder ? Content.multiFile(tmp.resolve(name).resolve(name), size())
+            : Content.random(tmp.resolve(name).resolve(name + ".bin"), size(), seed);
         Path torrent = tmp.resolve(name + ".torrent");
         Metainfo meta = Interop.torrent(file, torrent, List.of("http://127.0.0.1:1/announce"), 64 << 10);
         return new Shared(file, torrent, meta);
@@ -53,9 +68,10 @@ class QbittorrentInteropTest {
      * qBittorrent seeds one file to skiff, and downloads another from skiff, under the given
      * settings; both of skiff's logs must show a handshake with {@code handshake} in it.
      */
-    private void bothWays(String tag, String handshake, List<String> skiffOptions, String... qbSettings) throws Exception {
-        Shared fromQb = content(tag + "-qb", 41);
-        Shared fromSkiff = content(tag + "-skiff", 42);
+    private void bothWays(String tag, boolean folders, String handshake, List<String> skiffOptions, String... qbSettings)
+            throws Exception {
+        Shared fromQb = content(tag + "-qb", 41, folders);
+        Shared fromSkiff = content(tag + "-skiff", 42, folders);
         int skiffPort = Ports.free();
         List<String> seedArgs = new ArrayList<>(List.of("--seed", "--port", String.valueOf(skiffPort)));
         seedArgs.addAll(skiffOptions);
@@ -80,13 +96,12 @@ class QbittorrentInteropTest {
             } finally {
                 Procs.stop(leecher.process);
             }
-            assertEquals(-1, Files.mismatch(fromQb.file(), dl.resolve(fromQb.file().getFileName())), "skiff's copy differs");
+            fromQb.assertCopyIn(dl, "skiff");
             assertTrue(handshake(leecher.output(), "127.0.0.1:" + qb.port + ": handshake (", handshake),
                 () -> Interop.tail(output(leecher)));
 
             qb.awaitComplete(fromSkiff.meta().infoHashHex(), Interop.timeoutSeconds());
-            assertEquals(-1, Files.mismatch(fromSkiff.file(), qbGot.resolve(fromSkiff.file().getFileName())),
-                "qBittorrent's copy differs");
+            fromSkiff.assertCopyIn(qbGot, "qBittorrent");
             assertTrue(handshake(seeder.output(), ": handshake (", handshake), () -> Interop.tail(output(seeder)));
         } finally {
             Procs.stop(seeder.process);
@@ -114,28 +129,29 @@ class QbittorrentInteropTest {
         }
     }
 
+    /** Torrents of a folder of files: nested folders, an empty file, files shorter than a piece. */
     @Test
     void withQbittorrentsDefaults() throws Exception {
-        bothWays("default", "", List.of());
+        bothWays("default", true, "", List.of());
     }
 
     /** qBittorrent refuses plaintext: skiff dials encrypted (--encryption prefer) and takes qBittorrent's encrypted dials. */
     @Test
     void withQbittorrentRequiringEncryption() throws Exception {
-        bothWays("rc4", "encrypted (RC4))", List.of("--encryption", "prefer"), Qbittorrent.REQUIRE_ENCRYPTION);
+        bothWays("rc4", false, "encrypted (RC4))", List.of("--encryption", "prefer"), Qbittorrent.REQUIRE_ENCRYPTION);
     }
 
     /** qBittorrent neither listens on nor dials TCP: every byte goes over uTP (BEP 29). */
     @Test
     void withQbittorrentOverUtpOnly() throws Exception {
-        bothWays("utp", "utp", List.of("--utp", "prefer"), Qbittorrent.UTP_ONLY);
+        bothWays("utp", false, "utp", List.of("--utp", "prefer"), Qbittorrent.UTP_ONLY);
     }
 
     /** Metadata (BEP 9) from qBittorrent to skiff, and from skiff to qBittorrent. */
     @Test
     void magnetLinksBothWays() throws Exception {
-        Shared fromQb = content("magnet-qb", 43);
-        Shared fromSkiff = content("magnet-skiff", 44);
+        Shared fromQb = content("magnet-qb", 43, false);
+        Shared fromSkiff = content("magnet-skiff", 44, false);
         int skiffPort = Ports.free();
         SkiffProcess seeder = skiff("magnet-seeder", fromSkiff.file().getParent(), "--seed", "--port", String.valueOf(skiffPort),
             fromSkiff.torrent().toString());
@@ -154,11 +170,10 @@ class QbittorrentInteropTest {
             } finally {
                 Procs.stop(leecher.process);
             }
-            assertEquals(-1, Files.mismatch(fromQb.file(), dl.resolve(fromQb.file().getFileName())), "skiff's copy differs");
+            fromQb.assertCopyIn(dl, "skiff");
 
             qb.awaitComplete(fromSkiff.meta().infoHashHex(), Interop.timeoutSeconds());
-            assertEquals(-1, Files.mismatch(fromSkiff.file(), qbGot.resolve(fromSkiff.file().getFileName())),
-                "qBittorrent's copy differs");
+            fromSkiff.assertCopyIn(qbGot, "qBittorrent");
         } finally {
             Procs.stop(seeder.process);
         }

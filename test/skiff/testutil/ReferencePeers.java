@@ -70,13 +70,18 @@ public final class ReferencePeers {
 
     /** aria2c; it announces over HTTP only while its DHT is off. */
     public static Process aria2(Path torrent, Path dir, int port, Path log, String... extra) throws IOException, InterruptedException {
+        return aria2(torrent.toString(), dir, port, log, extra);
+    }
+
+    /** aria2c on a .torrent file's path or a magnet link; {@code extra} options override the ones here. */
+    public static Process aria2(String source, Path dir, int port, Path log, String... extra) throws IOException, InterruptedException {
         String bin = Tools.require("aria2c");
         List<String> cmd = new ArrayList<>(List.of(bin, "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false",
             "--enable-peer-exchange=false", "--listen-port=" + port, "--interface=127.0.0.1", "--disable-ipv6=true",
             "--seed-ratio=0.0", "--check-integrity=true", "--summary-interval=0", "--console-log-level=warn",
             "--bt-stop-timeout=0", "--auto-save-interval=0", "--file-allocation=none", "-d", dir.toString()));
         cmd.addAll(List.of(extra));
-        cmd.add(torrent.toString());
+        cmd.add(source);
         Process p = Procs.start(cmd, log);
         if (!Procs.waitForPort(port, p, 30)) {
             Procs.stop(p);
