@@ -244,6 +244,35 @@ class StorageTest {
         assertTrue(e.getMessage().endsWith(dir.resolve("multi/sub") + " exists and is not a folder"), e.getMessage());
     }
 
+    /**
+     * A file of the torrent that is a symbolic link, to a file outside the download directory or to
+     * none at all, is refused, and nothing outside is made or touched; the same folder's regular
+     * files that are already there are taken as they are.
+     */
+    @Test
+    void symbolicLinksInPlaceOfFilesAreRefused() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Path victim = Files.write(outside.resolve("victim"), new byte[] {7});
+        Path top = dir.resolve("top");
+        for (Path target : List.of(victim, outside.resolve("not-yet-there"))) {
+            if (Files.exists(top)) {
+                try (var walk = Files.walk(top)) {
+                    for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(x);
+                    }
+                }
+            }
+            Files.createDirectories(top.resolve("multi/sub/deep"));
+            Files.write(top.resolve("multi/a"), new byte[10]); // a regular file already there: fine
+            Files.createSymbolicLink(top.resolve("multi/sub/deep/d"), target);
+            Storage st = new Storage(new FileMap(torrent(data())), top);
+            StorageException e = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class, () -> st.allocate(0));
+            assertEquals("refusing to write through a symbolic link: " + top.resolve("multi/sub/deep/d"), e.getMessage());
+            assertArrayEquals(new byte[] {7}, Files.readAllBytes(victim), "the file outside is untouched");
+            assertFalse(Files.exists(outside.resolve("not-yet-there")), "nothing is made outside");
+        }
+    }
+
     @Test
     void freeSpaceIsCheckedBeforeAllocating() throws Exception {
         Storage st = new Storage(new FileMap(torrent(data())), dir);
