@@ -36,27 +36,33 @@ public final class DhtService {
     private final Dns dns;
     private final UdpEndpoint udp;
     private final Dht dht;
-    private final Path nodesFile;
+    private final Path nodesFile; // written at stop; null when not kept, or another skiff keeps it
+    private final StateLock lock;
     private final Consumer<String> log;
     private long sendFailures;
     private boolean stopped;
 
-    private DhtService(EventLoop loop, Dns dns, UdpEndpoint udp, Dht dht, Path nodesFile, Consumer<String> log) {
+    private DhtService(EventLoop loop, Dns dns, UdpEndpoint udp, Dht dht, Path nodesFile, StateLock lock, Consumer<String> log) {
         this.loop = loop;
         this.dns = dns;
         this.udp = udp;
         this.dht = dht;
         this.nodesFile = nodesFile;
+        this.lock = lock;
         this.log = log;
     }
 
     /**
      * Starts the node: {@code routers} as HOST:PORT (looked up later, on the workers);
      * {@code nodesFile} read now if it exists and written at {@link #stop}, or null for neither.
+     * While another skiff keeps the file, its nodes are read, but its id is not taken and the file
+     * is not written.
      */
     static DhtService start(EventLoop loop, Dns dns, UdpEndpoint udp, List<String> routers, Path nodesFile,
                             RandomGenerator random, Consumer<String> warn, Consumer<String> log) {
         NodesFile.Saved saved = null;
+        StateLock lock = nodesFile == null ? null : StateLock.take(nodesFile);
+        boolean ours = lock == null || lock.ours();
         if (nodesFile != null) {
             try {
                 saved = NodesFile.load(nodesFile);
@@ -64,13 +70,16 @@ public final class DhtService {
                 warn.accept("ignoring the DHT nodes file " + nodesFile + ": " + e.getMessage());
             }
         }
-        NodeId id = saved != null ? saved.id() : NodeId.random(random);
+        if (!ours) {
+            log.accept("DHT: another skiff keeps " + nodesFile + ": a node id of our own, and the file left to it");
+        }
+        NodeId id = saved != null && ours ? saved.id() : NodeId.random(random);
         if (saved != null && saved.external() != null && !Dht.fits(id, saved.external())) {
             id = Dht.idFor(saved.external(), random); // BEP 42: an id that fits the address nodes see us at
         }
         DhtService[] self = new DhtService[1];
         Dht dht = new Dht(id, (datagram, to) -> self[0].send(datagram, to), random, loop.nowMillis());
-        DhtService s = new DhtService(loop, dns, udp, dht, nodesFile, log);
+        DhtService s = new DhtService(loop, dns, udp, dht, ours ? nodesFile : null, lock, log);
         self[0] = s;
         udp.krpc((datagram, from) -> {
             byte[] b = new byte[datagram.remaining()];
@@ -157,6 +166,9 @@ public final class DhtService {
             } catch (IOException e) {
                 warn.accept("cannot save the DHT nodes to " + nodesFile + ": " + e.getMessage());
             }
+        }
+        if (lock != null) {
+            lock.close();
         }
         log.accept("DHT: " + dht.stats() + (sendFailures > 0 ? "; datagrams not sent " + sendFailures : "")
             + (dht.externalAddress() != null ? "; outside address " + dht.externalAddress().getHostAddress()

@@ -190,11 +190,12 @@ class DhtInteropTest {
         Path other = Content.random(Files.createDirectories(tmp.resolve("node")).resolve("other.bin"), 64 << 10, 94);
         Interop.torrent(other, tmp.resolve("other.torrent"), List.of(), 16 << 10);
         int port = Ports.free();
-        // a state of its own (another node id than the skiff it serves); its bootstrap node is a dead
-        // port, which keeps it off the internet's DHT
-        SkiffProcess node = SkiffProcess.startWithState(tmp.resolve("node.log"), tmp.resolve("node-state"), "-d",
-            other.getParent().toString(), "--port", String.valueOf(port), "--seed", "-l", "DEBUG",
-            "--dht-bootstrap", "127.0.0.1:" + Ports.free(), tmp.resolve("other.torrent").toString());
+        // The same state folder as the skiff it serves: the first to start keeps the node id there,
+        // the second takes one of its own (else each drops the other's messages). Its bootstrap
+        // node is a dead port, which keeps it off the internet's DHT.
+        SkiffProcess node = SkiffProcess.start(tmp.resolve("node.log"), "-d", other.getParent().toString(), "--port",
+            String.valueOf(port), "--seed", "-l", "DEBUG", "--dht-bootstrap", "127.0.0.1:" + Ports.free(),
+            tmp.resolve("other.torrent").toString());
         started.add(node.process);
         assertTrue(Procs.waitForPort(port, node.process, 30), node.output());
         return "127.0.0.1:" + port;
@@ -219,6 +220,7 @@ class DhtInteropTest {
         System.out.println("DHT: trackerless magnet, aria2 seeding, first peer " + firstPeer(text).toMillis()
             + " ms after the node started");
         assertTrue(text.contains("aria2/"), "the peer found is aria2:\n" + text);
+        assertTrue(text.contains("DHT: another skiff keeps "), "the node started first and keeps the state:\n" + text);
     }
 
     @Test

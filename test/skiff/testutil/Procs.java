@@ -19,14 +19,6 @@ public final class Procs {
     public static final String TEST_CONFIG = "# written by tools/run-tests\nno-dht\nno-port-map\n";
 
     public static Process start(List<String> command, Path log) throws IOException {
-        return start(command, log, Path.of("build", "test-state"));
-    }
-
-    /**
-     * With skiff's state (its DHT node id and nodes) under {@code stateHome}: two skiff processes
-     * that share it have one node id, and each takes the other's DHT messages for reflections.
-     */
-    public static Process start(List<String> command, Path log, Path stateHome) throws IOException {
         Path config = Path.of("build", "test-config", "skiff", "config");
         if (!java.nio.file.Files.exists(config)) {
             java.nio.file.Files.createDirectories(config.getParent());
@@ -34,7 +26,7 @@ public final class Procs {
         }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         // skiff keeps its DHT nodes under the XDG state directory: the tests' own, not the user's
-        pb.environment().put("XDG_STATE_HOME", stateHome.toAbsolutePath().toString());
+        pb.environment().put("XDG_STATE_HOME", Path.of("build", "test-state").toAbsolutePath().toString());
         pb.environment().put("XDG_CONFIG_HOME", Path.of("build", "test-config").toAbsolutePath().toString());
         return pb.start();
     }

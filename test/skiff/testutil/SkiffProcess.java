@@ -18,15 +18,10 @@ public final class SkiffProcess {
     }
 
     public static SkiffProcess start(Path log, String... args) throws IOException {
-        return startWithState(log, Path.of("build", "test-state"), args);
-    }
-
-    /** With its state (the DHT's node id and nodes) in {@code stateHome} instead of the tests' shared one. */
-    public static SkiffProcess startWithState(Path log, Path stateHome, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-jar", "build/skiff.jar"));
         cmd.addAll(List.of(args));
-        return new SkiffProcess(Procs.start(cmd, log, stateHome), log);
+        return new SkiffProcess(Procs.start(cmd, log), log);
     }
 
     /** Any command that runs skiff, the jlink image's launcher say. */
