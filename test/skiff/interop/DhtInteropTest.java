@@ -140,6 +140,20 @@ class DhtInteropTest {
         return Files.readString(log);
     }
 
+    /**
+     * skiff seeding tmp/t.torrent from {@code file}'s folder, in the DHT from {@code bootstrap}, its
+     * debug log in tmp/debug.log; returns once it listens.
+     */
+    private SkiffProcess skiffSeeding(Path file, String bootstrap) throws Exception {
+        int port = Ports.free();
+        SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", file.getParent().toString(), "--port",
+            String.valueOf(port), "--seed", "-q", "-l", "DEBUG", "--log-file", tmp.resolve("debug.log").toString(),
+            "--dht-bootstrap", bootstrap, tmp.resolve("t.torrent").toString());
+        started.add(skiff.process);
+        assertTrue(Procs.waitForPort(port, skiff.process, 30), skiff.output());
+        return skiff;
+    }
+
     @Test
     void aTrackerlessMagnetFindsALibtorrentSeederThroughTheDht() throws Exception {
         Path file = Content.random(Files.createDirectories(tmp.resolve("seed")).resolve("file.bin"), size(), 91);
@@ -159,12 +173,8 @@ class DhtInteropTest {
         Path file = Content.random(Files.createDirectories(tmp.resolve("seed")).resolve("file.bin"), size(), 92);
         Metainfo m = trackerless(file);
         String bootstrap = dht();
-        int port = Ports.free();
-        SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", file.getParent().toString(), "--port",
-            String.valueOf(port), "--seed", "-q", "-l", "DEBUG", "--log-file", tmp.resolve("debug.log").toString(),
-            "--dht-bootstrap", bootstrap, tmp.resolve("t.torrent").toString());
+        SkiffProcess skiff = skiffSeeding(file, bootstrap);
         try {
-            assertTrue(Procs.waitForPort(port, skiff.process, 30), skiff.output());
             Process leecher = ReferencePeers.libtorrent(null, Files.createDirectories(tmp.resolve("leech")), Ports.free(),
                 tmp.resolve("leecher.log"), "--magnet", magnet(m), "--dht", "--dht-bootstrap", bootstrap, "--extensions", "ut_metadata",
                 "--exit-when-done");
@@ -228,12 +238,7 @@ class DhtInteropTest {
         Path file = Content.random(Files.createDirectories(tmp.resolve("seed")).resolve("file.bin"), size(), 96);
         Metainfo m = trackerless(file);
         String node = skiffNode();
-        int port = Ports.free();
-        SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff.log"), "-d", file.getParent().toString(), "--port",
-            String.valueOf(port), "--seed", "-q", "-l", "DEBUG", "--log-file", tmp.resolve("debug.log").toString(),
-            "--dht-bootstrap", node, tmp.resolve("t.torrent").toString());
-        started.add(skiff.process);
-        assertTrue(Procs.waitForPort(port, skiff.process, 30), skiff.output());
+        skiffSeeding(file, node);
         Path dl = Files.createDirectories(tmp.resolve("leech"));
         Process leecher = ReferencePeers.aria2(magnet(m), dl, Ports.free(), tmp.resolve("leecher.log"),
             aria2Dht(node, "--seed-time=0"));
