@@ -167,14 +167,14 @@ public final class Storage implements AutoCloseable {
             }
             Path p = paths[i];
             try {
-                Set<String> names = present.get(p.getParent());
-                if (names == null) {
-                    Files.createDirectories(p.getParent());
-                    String[] listed = p.getParent().toFile().list();
-                    names = listed == null ? Set.of() : new HashSet<>(Arrays.asList(listed));
-                    present.put(p.getParent(), names);
+                Path folder = p.getParent();
+                if (!present.containsKey(folder)) {
+                    Files.createDirectories(folder);
+                    String[] listed = folder.toFile().list();
+                    present.put(folder, listed == null ? null : new HashSet<>(Arrays.asList(listed)));
                 }
-                if (names.contains(p.getFileName().toString()) && Files.isSymbolicLink(p)) {
+                Set<String> names = present.get(folder); // null: the folder cannot be listed, so every file is asked
+                if ((names == null || names.contains(p.getFileName().toString())) && Files.isSymbolicLink(p)) {
                     throw new StorageException("refusing to write through a symbolic link: " + p);
                 }
                 try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
