@@ -139,10 +139,7 @@ public final class Download implements Announcer.Stats {
     public void start() {
         timeline.started(loop.nowMillis());
         state = TorrentState.CHECKING;
-        workers.execute(() -> {
-            java.util.Set<java.net.InetAddress> local = PeerSet.lookUpLocalAddresses();
-            loop.execute(() -> peers.localAddresses(local));
-        });
+        peers.learnLocalAddresses(workers, loop);
         Checker.existing(workers, loop, storage, hashes, resume, settings.recheck(), events, checkProgress, this::allocateThenRun);
     }
 

@@ -74,6 +74,7 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
             events.failed("cannot listen for peers: " + e.getMessage());
             return;
         }
+        peers.learnLocalAddresses(workers, loop);
         connector.startAloneClock(loop.nowMillis());
         tick = loop.schedule(settings.tickMillis(), this::tick);
         dial();

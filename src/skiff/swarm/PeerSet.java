@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * Every peer address the swarm knows, with its history: when it may be dialled again, how often
@@ -92,9 +93,22 @@ final class PeerSet {
         return ip.isLoopbackAddress() || ip.isAnyLocalAddress() || local.contains(ip);
     }
 
+    /**
+     * Looks this host's addresses up on a worker and sets them on the loop: the DHT and trackers
+     * hand our own address back to us once we have announced, and dialling it only ends in "connected
+     * to ourselves". Addresses of ours known before the answer are forgotten then.
+     */
+    void learnLocalAddresses(Executor workers, Executor loop) {
+        workers.execute(() -> {
+            java.util.Set<InetAddress> found = lookUpLocalAddresses();
+            loop.execute(() -> localAddresses(found));
+        });
+    }
+
     /** Sets this host's addresses, from {@link #lookUpLocalAddresses()}. */
     void localAddresses(java.util.Set<InetAddress> addresses) {
         this.local = addresses;
+        known.values().removeIf(p -> !p.connected && isUs(p.address));
     }
 
     /** Every address of this host's interfaces. Blocking enough to keep off the loop: call it on a worker. */

@@ -23,6 +23,26 @@ class PeerSetTest {
         assertEquals(List.of(new InetSocketAddress("127.0.0.2", 7000)), set.candidates(10, 0, false));
     }
 
+    /**
+     * Our address on another interface, as the DHT hands it back once we have announced: refused
+     * once the lookup has answered, and forgotten if it came before the answer.
+     */
+    @Test
+    void ourOwnAddressFromTheDhtIsNeitherKeptNorDialled() {
+        PeerSet set = new PeerSet(6881);
+        InetSocketAddress us = new InetSocketAddress("10.99.0.9", 6881);
+        InetSocketAddress neighbour = new InetSocketAddress("10.99.0.9", 6882); // another program on our host
+        assertEquals(2, set.add(List.of(us, neighbour)), "before the lookup answers, nothing tells us apart");
+        List<Runnable> onLoop = new ArrayList<>();
+        set.learnLocalAddresses(Runnable::run, onLoop::add);
+        assertEquals(1, onLoop.size(), "the answer is set on the loop");
+        onLoop.get(0).run(); // this machine's real addresses
+        set.localAddresses(java.util.Set.of(us.getAddress())); // as the lookup would find on a host with that address
+        assertEquals(List.of(neighbour), set.candidates(10, 0, false));
+        assertEquals(0, set.add(List.of(us)));
+        assertEquals(1, set.size());
+    }
+
     @Test
     void knownPeersAreBoundedAndFailedDialsBackOff() {
         PeerSet set = new PeerSet(6881);

@@ -61,17 +61,17 @@ public final class NatRouter implements AutoCloseable {
     private void build(boolean natPmp, boolean upnp) throws IOException, InterruptedException {
         close(); // namespaces a killed run left behind
         for (String ns : List.of(lan, router, wan)) {
-            run("ip", "netns", "add", ns);
-            run("ip", "-n", ns, "link", "set", "lo", "up");
+            Procs.run("ip", "netns", "add", ns);
+            Procs.run("ip", "-n", ns, "link", "set", "lo", "up");
         }
-        run("ip", "-n", router, "link", "add", "r-lan", "type", "veth", "peer", "name", "l-lan", "netns", lan);
-        run("ip", "-n", router, "link", "add", "r-wan", "type", "veth", "peer", "name", "w-wan", "netns", wan);
+        Procs.run("ip", "-n", router, "link", "add", "r-lan", "type", "veth", "peer", "name", "l-lan", "netns", lan);
+        Procs.run("ip", "-n", router, "link", "add", "r-wan", "type", "veth", "peer", "name", "w-wan", "netns", wan);
         address(router, "r-lan", ROUTER_LAN + "/24");
         address(lan, "l-lan", LAN_ADDRESS + "/24");
         address(router, "r-wan", OUTSIDE + "/24");
         address(wan, "w-wan", WAN_ADDRESS + "/24");
-        run("ip", "-n", lan, "route", "add", "default", "via", ROUTER_LAN);
-        run("ip", "netns", "exec", router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        Procs.run("ip", "-n", lan, "route", "add", "default", "via", ROUTER_LAN);
+        Procs.run("ip", "netns", "exec", router, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
         // the chains miniupnpd fills (its nft_init.sh's layout): DNAT in, and forwarding only of what it opens
         Path tables = Files.writeString(dir.resolve("tables.nft"), String.join("\n",
             "table inet filter {",
@@ -83,7 +83,7 @@ public final class NatRouter implements AutoCloseable {
             "  chain prerouting_miniupnpd {", "  }",
             "  chain postrouting_miniupnpd {", "  }",
             "}", ""));
-        run("ip", "netns", "exec", router, "nft", "-f", tables.toString());
+        Procs.run("ip", "netns", "exec", router, "nft", "-f", tables.toString());
         Path conf = Files.writeString(dir.resolve("miniupnpd.conf"), String.join("\n",
             "ext_ifname=r-wan", "listening_ip=r-lan", "http_port=0",
             "enable_natpmp=" + (natPmp ? "yes" : "no"), "enable_upnp=" + (upnp ? "yes" : "no"),
@@ -102,8 +102,8 @@ public final class NatRouter implements AutoCloseable {
     }
 
     private void address(String ns, String dev, String cidr) throws IOException, InterruptedException {
-        run("ip", "-n", ns, "addr", "add", cidr, "dev", dev);
-        run("ip", "-n", ns, "link", "set", dev, "up");
+        Procs.run("ip", "-n", ns, "addr", "add", cidr, "dev", dev);
+        Procs.run("ip", "-n", ns, "link", "set", dev, "up");
     }
 
     /** {@code command} run inside the LAN namespace, as a prefix for a process's command line. */
@@ -124,30 +124,17 @@ public final class NatRouter implements AutoCloseable {
 
     /** The router's DNAT rules, one per mapped port and protocol, as nft prints them. */
     public List<String> forwards() throws IOException, InterruptedException {
-        return run("ip", "netns", "exec", router, "nft", "list", "chain", "inet", "filter", "prerouting_miniupnpd")
+        return Procs.run("ip", "netns", "exec", router, "nft", "list", "chain", "inet", "filter", "prerouting_miniupnpd")
             .lines().filter(l -> l.contains("dnat")).map(String::strip).toList();
     }
 
     /** The mappings as a UPnP client on the LAN lists them (miniupnpc's upnpc -l). */
     public String upnpList() throws IOException, InterruptedException {
-        return run(inLan(List.of("upnpc", "-l")).toArray(new String[0]));
+        return Procs.run(inLan(List.of("upnpc", "-l")).toArray(new String[0]));
     }
 
     public String miniupnpdLog() throws IOException {
         return Files.readString(dir.resolve("miniupnpd.log"));
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            Procs.stop(p);
-            throw new IOException(String.join(" ", command) + ": timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + ": exit " + p.exitValue() + ": " + out.strip());
-        }
-        return out;
     }
 
     /** Stops miniupnpd by its PID and removes the namespaces (with them their interfaces). */

@@ -61,4 +61,18 @@ public final class Procs {
         }
         return false;
     }
+
+    /** Runs a short command (20 s at most) and returns its output; an exit other than 0 is an IOException with it. */
+    public static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            stop(p);
+            throw new IOException(String.join(" ", command) + ": timed out");
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + ": exit " + p.exitValue() + ": " + out.strip());
+        }
+        return out;
+    }
 }
