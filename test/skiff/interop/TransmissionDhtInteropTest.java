@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,16 +40,8 @@ class TransmissionDhtInteropTest {
 
     @TempDir
     Path tmp;
+    /** Every process started, all stopped at the end of the test, before its namespace goes. */
     private final List<Process> started = new ArrayList<>();
-
-    @AfterEach
-    void stopAll() {
-        started.forEach(Procs::stop);
-    }
-
-    private static long size() {
-        return Interop.shortRun() ? 3 << 20 : 32 << 20;
-    }
 
     private static String magnet(Metainfo m, String name) {
         return "magnet:?xt=urn:btih:" + m.infoHashHex() + "&dn=" + name;
@@ -82,8 +73,9 @@ class TransmissionDhtInteropTest {
         Path skiffDir = Files.createDirectories(tmp.resolve("skiff"));
         Path seederDir = Files.createDirectories(tmp.resolve("seeder"));
         Path leecherDir = Files.createDirectories(tmp.resolve("leecher"));
-        Path a = Content.random(seederDir.resolve("a.bin"), size(), 97); // Transmission seeds it to skiff
-        Path b = Content.random(skiffDir.resolve("b.bin"), size(), 98); // skiff seeds it to Transmission
+        long size = Interop.shortRun() ? 3 << 20 : 32 << 20;
+        Path a = Content.random(seederDir.resolve("a.bin"), size, 97); // Transmission seeds it to skiff
+        Path b = Content.random(skiffDir.resolve("b.bin"), size, 98); // skiff seeds it to Transmission
         Metainfo ma = Interop.torrent(a, tmp.resolve("a.torrent"), List.of(), 64 << 10);
         Metainfo mb = Interop.torrent(b, tmp.resolve("b.torrent"), List.of(), 64 << 10);
         try (Netns net = Netns.create(LEECHER)) {
@@ -135,7 +127,7 @@ class TransmissionDhtInteropTest {
                 assertTrue(Files.readString(tmp.resolve("tr-leecher.log")).matches("(?s).*b\\.bin: Learned \\d+ IPv4 peers from DHT.*"),
                     "Transmission's DHT gave it skiff:\n" + Interop.read(tmp.resolve("tr-leecher.log")));
             } finally {
-                started.forEach(Procs::stop); // before the namespace goes
+                started.forEach(Procs::stop);
             }
         }
     }
