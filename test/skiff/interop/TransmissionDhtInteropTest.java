@@ -47,19 +47,26 @@ class TransmissionDhtInteropTest {
         return "magnet:?xt=urn:btih:" + m.infoHashHex() + "&dn=" + name;
     }
 
-    /** The libtorrent nodes; returns their addresses, the first everyone's bootstrap node. */
+    /**
+     * The libtorrent nodes, all listening when it returns; returns their addresses, the first
+     * everyone's bootstrap node. Transmission pings each once, so one not up yet would be lost to it.
+     */
     private List<InetSocketAddress> dht(Netns net) throws Exception {
         List<InetSocketAddress> nodes = new ArrayList<>();
+        List<Process> ours = new ArrayList<>();
         for (int i = 1; i <= NODES; i++) {
-            Path log = tmp.resolve("node" + i + ".log");
             Process node = ReferencePeers.libtorrentDhtNode(net, net.address(i), PORT, Files.createDirectories(tmp.resolve("node" + i)),
-                log, net.address(1) + ":" + PORT);
+                tmp.resolve("node" + i + ".log"), net.address(1) + ":" + PORT);
             started.add(node);
+            ours.add(node);
             if (i == 1) {
                 // the others bootstrap from it: a first query to a node not yet up is retried only after a long backoff
-                Interop.awaitFile(node, log, "dht_nodes=", 30);
+                Interop.awaitFile(node, tmp.resolve("node1.log"), "dht_nodes=", 30);
             }
             nodes.add(new InetSocketAddress(net.address(i), PORT));
+        }
+        for (int i = 2; i <= NODES; i++) {
+            Interop.awaitFile(ours.get(i - 1), tmp.resolve("node" + i + ".log"), "dht_nodes=", 30);
         }
         return nodes;
     }
