@@ -21,7 +21,7 @@ import skiff.testutil.SkiffProcess;
 /**
  * uTP (BEP 29) against libtorrent's own on 127.0.0.1, with libtorrent's TCP off so that every
  * byte goes over uTP: skiff downloads from libtorrent seeders (plain, and one that requires RC4)
- * and seeds to libtorrent leechers (plain, and encrypted); and against Transmission's (libutp).
+ * and seeds to libtorrent leechers (plain, and encrypted); and against Transmission's (libutp), both ways.
  */
 @Tag("interop")
 class UtpInteropTest {
@@ -68,6 +68,32 @@ class UtpInteropTest {
                 if (seeder != null) {
                     Procs.stop(seeder.process);
                 }
+            }
+        }
+    }
+
+    /**
+     * The other way with libutp: skiff with --utp prefer dials a Transmission seeder (uTP on) over uTP
+     * and takes the file; Transmission answers a uTP SYN from loopback, though it never dials one.
+     */
+    @Test
+    void skiffDownloadsOverUtpFromTransmission() throws Exception {
+        content();
+        int seedPort = Ports.free();
+        Path trDir = Files.createDirectories(tmp.resolve("tr-seed"));
+        Process tr = ReferencePeers.transmission(torrent, tmp.resolve("seed"), seedPort, trDir, tmp.resolve("tr.log"), "\"utp-enabled\": true");
+        SkiffProcess leecher = null;
+        try {
+            Path dl = Files.createDirectories(tmp.resolve("skiff"));
+            leecher = SkiffProcess.start(tmp.resolve("skiff.log"), "-l", "DEBUG", "-d", dl.toString(), "--port", String.valueOf(Ports.free()),
+                "--bind", "127.0.0.1", "--no-dht", "--utp", "prefer", "--seed-ratio", "0", "--peer", "127.0.0.1:" + seedPort, torrent.toString());
+            assertEquals(0, leecher.waitFor(Interop.timeoutSeconds()), Interop.tail(leecher.output()) + Interop.read(tmp.resolve("tr.log")));
+            Content.assertSameBytes(source, dl.resolve("file.bin"));
+            assertTrue(leecher.output().contains("127.0.0.1:" + seedPort + ": handshake (utp)"), Interop.tail(leecher.output()));
+        } finally {
+            Procs.stop(tr);
+            if (leecher != null) {
+                Procs.stop(leecher.process);
             }
         }
     }
