@@ -149,6 +149,11 @@ public final class DhtService {
         dht.ping(node);
     }
 
+    /** Our address as the DHT's nodes see it, once three agree (BEP 42); null until then. */
+    public java.net.InetAddress outside() {
+        return dht.externalAddress();
+    }
+
     public int nodes() {
         return dht.size();
     }

@@ -66,7 +66,7 @@ public final class Session {
             if (dht != null) {
                 dht.heardOf(node);
             }
-        });
+        }, () -> dht == null ? null : dht.outside());
         this.trackers = trackers;
         this.utp = udp == null ? null
             : new skiff.utp.UtpEndpoint(loop, udp::send, () -> System.nanoTime() / 1000, new java.util.SplittableRandom(skiff.loop.Entropy.seed()));

@@ -87,7 +87,7 @@ public final class Download implements Announcer.Stats {
         this.limits = shared.limits();
         this.sink = new StorageSink(storage, this::fail);
         this.resume = new ResumeFile(storage);
-        this.peers = new PeerSet(settings.port());
+        this.peers = new PeerSet(settings.port(), shared.outside());
         this.uploader = new Uploader(settings, storage, Choker.forSetting(settings.unchokeSlots(), random), limits, loop,
                 connections.values());
         this.network = network;

@@ -43,11 +43,18 @@ final class PeerSet {
 
     private final LinkedHashMap<InetSocketAddress, Peer> known = new LinkedHashMap<>();
     private final int ourPort;
+    /** Our address as the internet sees it, or null while unknown: behind a NAT it is no local address. */
+    private final java.util.function.Supplier<InetAddress> outside;
     /** This host's addresses, looked up once on a worker (the lookup walks every interface). */
     private java.util.Set<InetAddress> local = java.util.Set.of();
 
     PeerSet(int ourPort) {
+        this(ourPort, () -> null);
+    }
+
+    PeerSet(int ourPort, java.util.function.Supplier<InetAddress> outside) {
         this.ourPort = ourPort;
+        this.outside = outside;
     }
 
     /** Adds addresses from a tracker; returns how many were new. */
@@ -84,13 +91,16 @@ final class PeerSet {
         return true;
     }
 
-    /** Our own listening address: a local address on our port. */
+    /**
+     * Our own listening address: a local address, or our outside one, on our port. Another port on
+     * our outside address is another host behind the same NAT, and is kept.
+     */
     boolean isUs(InetSocketAddress a) {
         if (a.getPort() != ourPort) {
             return false;
         }
         InetAddress ip = a.getAddress();
-        return ip.isLoopbackAddress() || ip.isAnyLocalAddress() || local.contains(ip);
+        return ip.isLoopbackAddress() || ip.isAnyLocalAddress() || local.contains(ip) || ip.equals(outside.get());
     }
 
     /**
@@ -132,7 +142,8 @@ final class PeerSet {
             if (out.size() >= max) {
                 break;
             }
-            if (!p.connected && !p.banned && p.nextAttemptMillis <= nowMillis && !(weAreComplete && p.seed)) {
+            // isUs again: our outside address may have become known after this one was added
+            if (!p.connected && !p.banned && p.nextAttemptMillis <= nowMillis && !(weAreComplete && p.seed) && !isUs(p.address)) {
                 out.add(p.address);
             }
         }

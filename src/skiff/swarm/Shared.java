@@ -5,13 +5,15 @@ import skiff.storage.HashPool;
 
 /**
  * What a download borrows from the session that runs it: the process's block buffers, the
- * workers' hashing scratch and the global limits, so that per-torrent memory stays small; and
- * where DHT nodes that peers name (BEP 5's PORT) go.
+ * workers' hashing scratch and the global limits, so that per-torrent memory stays small;
+ * where DHT nodes that peers name (BEP 5's PORT) go; and our address as the internet sees it, once
+ * known (the DHT's nodes agree on it; null until then), so that nobody dials it.
  */
 public record Shared(BlockBuffers blockBuffers, HashPool.Scratch hashScratch, GlobalLimits limits,
-                     java.util.function.Consumer<java.net.InetSocketAddress> dhtNodes) {
+                     java.util.function.Consumer<java.net.InetSocketAddress> dhtNodes,
+                     java.util.function.Supplier<java.net.InetAddress> outside) {
     /** A download alone in its process with nothing limited (tests, the simulation). */
     public static Shared alone(java.util.function.LongSupplier clockMillis) {
-        return new Shared(new BlockBuffers(), new HashPool.Scratch(), GlobalLimits.none(clockMillis), a -> { });
+        return new Shared(new BlockBuffers(), new HashPool.Scratch(), GlobalLimits.none(clockMillis), a -> { }, () -> null);
     }
 }

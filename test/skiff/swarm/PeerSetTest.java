@@ -43,6 +43,26 @@ class PeerSetTest {
         assertEquals(1, set.size());
     }
 
+    /**
+     * Behind a NAT our outside address is no local one: once the DHT's nodes agree on it, the DHT and
+     * trackers handing it back on our port are refused, while another port there (a second host
+     * behind the same router) is kept.
+     */
+    @Test
+    void ourOutsideAddressOnOurPortIsRefusedOnceKnown() throws Exception {
+        java.net.InetAddress[] outside = {null};
+        PeerSet set = new PeerSet(6881, () -> outside[0]);
+        InetSocketAddress us = new InetSocketAddress("203.0.113.7", 6881);
+        InetSocketAddress housemate = new InetSocketAddress("203.0.113.7", 51413);
+        assertEquals(1, set.add(List.of(us)), "while our outside address is unknown");
+        outside[0] = java.net.InetAddress.getByName("203.0.113.7");
+        assertEquals(List.of(), set.candidates(10, 0, false), "added before it was known, and still never dialled");
+        assertEquals(1, set.add(List.of(us, housemate)));
+        assertEquals(List.of(housemate), set.candidates(10, 0, false));
+        assertTrue(set.isUs(us));
+        assertTrue(!set.isUs(housemate));
+    }
+
     @Test
     void knownPeersAreBoundedAndFailedDialsBackOff() {
         PeerSet set = new PeerSet(6881);
