@@ -56,17 +56,20 @@ public final class Session {
     /** Opens web seeds (BEP 19); null: none are used. */
     private skiff.webseed.HttpSeeds webSeeds;
 
-    private Session(EventLoop loop, Executor workers, TcpNetwork tcp, UdpEndpoint udp, GlobalLimits limits, Trackers trackers) {
+    private Session(EventLoop loop, Executor workers, java.net.InetAddress bound, TcpNetwork tcp, UdpEndpoint udp, GlobalLimits limits,
+                    Trackers trackers) {
         this.loop = loop;
         this.workers = workers;
         this.tcp = tcp;
         this.udp = udp;
         this.router = new Router(loop);
+        OurAddresses ours = new OurAddresses(bound, () -> dht == null ? null : dht.outside());
+        ours.lookUp(workers, loop);
         this.shared = new Shared(new BlockBuffers(), new HashPool.Scratch(), limits, node -> {
             if (dht != null) {
                 dht.heardOf(node);
             }
-        }, () -> dht == null ? null : dht.outside());
+        }, ours);
         this.trackers = trackers;
         this.utp = udp == null ? null
             : new skiff.utp.UtpEndpoint(loop, udp::send, () -> System.nanoTime() / 1000, new java.util.SplittableRandom(skiff.loop.Entropy.seed()));
@@ -86,14 +89,14 @@ public final class Session {
             InetSocketAddress udpAddress = new InetSocketAddress(address.getAddress(), tcp.port());
             try {
                 UdpEndpoint udp = UdpEndpoint.open(loop, udpAddress);
-                return started(new Session(loop, workers, tcp, udp, limits, trackers));
+                return started(new Session(loop, workers, address.getAddress(), tcp, udp, limits, trackers));
             } catch (IOException e) {
                 if (address.getPort() == 0 && attempt < EPHEMERAL_PORT_TRIES) {
                     tcp.close(); // someone holds that UDP port: another free TCP port may have its UDP twin free
                     continue;
                 }
                 warn.accept("UDP port " + tcp.port() + " unavailable (" + e.getMessage() + "); DHT and uTP off");
-                return started(new Session(loop, workers, tcp, null, limits, trackers));
+                return started(new Session(loop, workers, address.getAddress(), tcp, null, limits, trackers));
             }
         }
     }

@@ -87,7 +87,7 @@ public final class Download implements Announcer.Stats {
         this.limits = shared.limits();
         this.sink = new StorageSink(storage, this::fail);
         this.resume = new ResumeFile(storage);
-        this.peers = new PeerSet(settings.port(), shared.outside());
+        this.peers = new PeerSet(settings.port(), shared.ours());
         this.uploader = new Uploader(settings, storage, Choker.forSetting(settings.unchokeSlots(), random), limits, loop,
                 connections.values());
         this.network = network;
@@ -139,7 +139,6 @@ public final class Download implements Announcer.Stats {
     public void start() {
         timeline.started(loop.nowMillis());
         state = TorrentState.CHECKING;
-        peers.learnLocalAddresses(workers, loop);
         Checker.existing(workers, loop, storage, hashes, resume, settings.recheck(), events, checkProgress, this::allocateThenRun);
     }
 

@@ -55,7 +55,7 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
         this.limits = shared.limits();
         this.dhtNodes = shared.dhtNodes();
         this.done = done;
-        this.peers = new PeerSet(settings.port(), shared.outside());
+        this.peers = new PeerSet(settings.port(), shared.ours());
         this.fetch = new MetadataFetch<>(infoHash);
         this.connector = new Connector(loop, network, TorrentShape.unknown(infoHash), this, null, null,
                 Wire.handshake(infoHash, settings.peerId(), Wire.ourReserved(settings.dhtPort() > 0)).array(), peers, connections, settings.maxPeers(),
@@ -74,7 +74,6 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
             events.failed("cannot listen for peers: " + e.getMessage());
             return;
         }
-        peers.learnLocalAddresses(workers, loop);
         connector.startAloneClock(loop.nowMillis());
         tick = loop.schedule(settings.tickMillis(), this::tick);
         dial();

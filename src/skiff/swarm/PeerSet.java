@@ -2,14 +2,12 @@ package skiff.swarm;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 
 /**
  * Every peer address the swarm knows, with its history: when it may be dialled again, how often
@@ -43,18 +41,17 @@ final class PeerSet {
 
     private final LinkedHashMap<InetSocketAddress, Peer> known = new LinkedHashMap<>();
     private final int ourPort;
-    /** Our address as the internet sees it, or null while unknown: behind a NAT it is no local address. */
-    private final java.util.function.Supplier<InetAddress> outside;
-    /** This host's addresses, looked up once on a worker (the lookup walks every interface). */
-    private java.util.Set<InetAddress> local = java.util.Set.of();
+    /** Whether an address is one where we listen (on our port): see the session's OurAddresses. */
+    private final Predicate<InetAddress> ours;
 
+    /** Alone in its process (tests, the simulation): only loopback is ours. */
     PeerSet(int ourPort) {
-        this(ourPort, () -> null);
+        this(ourPort, InetAddress::isLoopbackAddress);
     }
 
-    PeerSet(int ourPort, java.util.function.Supplier<InetAddress> outside) {
+    PeerSet(int ourPort, Predicate<InetAddress> ours) {
         this.ourPort = ourPort;
-        this.outside = outside;
+        this.ours = ours;
     }
 
     /** Adds addresses from a tracker; returns how many were new. */
@@ -92,47 +89,15 @@ final class PeerSet {
     }
 
     /**
-     * Our own listening address: a local address, or our outside one, on our port. Another port on
-     * our outside address is another host behind the same NAT, and is kept.
+     * Our own listening address: one of ours on our port (the wildcard address dials this host).
+     * Another port on our outside address is another host behind the same NAT, and is kept.
      */
     boolean isUs(InetSocketAddress a) {
         if (a.getPort() != ourPort) {
             return false;
         }
         InetAddress ip = a.getAddress();
-        return ip.isLoopbackAddress() || ip.isAnyLocalAddress() || local.contains(ip) || ip.equals(outside.get());
-    }
-
-    /**
-     * Looks this host's addresses up on a worker and sets them on the loop: the DHT and trackers
-     * hand our own address back to us once we have announced, and dialling it only ends in "connected
-     * to ourselves". Addresses of ours known before the answer are forgotten then.
-     */
-    void learnLocalAddresses(Executor workers, Executor loop) {
-        workers.execute(() -> {
-            java.util.Set<InetAddress> found = lookUpLocalAddresses();
-            loop.execute(() -> localAddresses(found));
-        });
-    }
-
-    /** Sets this host's addresses, from {@link #lookUpLocalAddresses()}. */
-    void localAddresses(java.util.Set<InetAddress> addresses) {
-        this.local = addresses;
-        known.values().removeIf(p -> !p.connected && isUs(p.address));
-    }
-
-    /** Every address of this host's interfaces. Blocking enough to keep off the loop: call it on a worker. */
-    static java.util.Set<InetAddress> lookUpLocalAddresses() {
-        java.util.Set<InetAddress> out = new java.util.HashSet<>();
-        try {
-            java.util.Enumeration<NetworkInterface> all = NetworkInterface.getNetworkInterfaces();
-            while (all != null && all.hasMoreElements()) {
-                out.addAll(java.util.Collections.list(all.nextElement().getInetAddresses()));
-            }
-        } catch (SocketException e) {
-            // loopback and wildcard are still recognised
-        }
-        return java.util.Set.copyOf(out);
+        return ip.isAnyLocalAddress() || ours.test(ip);
     }
 
     /** Up to {@code max} addresses that may be dialled now. */

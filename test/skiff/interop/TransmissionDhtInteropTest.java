@@ -55,8 +55,8 @@ class TransmissionDhtInteropTest {
         List<InetSocketAddress> nodes = new ArrayList<>();
         List<Process> ours = new ArrayList<>();
         for (int i = 1; i <= NODES; i++) {
-            Process node = ReferencePeers.libtorrentDhtNode(net, net.address(i), PORT, Files.createDirectories(tmp.resolve("node" + i)),
-                tmp.resolve("node" + i + ".log"), net.address(1) + ":" + PORT);
+            Process node = ReferencePeers.libtorrentIn(net, net.address(i), PORT, Files.createDirectories(tmp.resolve("node" + i)),
+                tmp.resolve("node" + i + ".log"), "--dht", "--dht-bootstrap", net.address(1) + ":" + PORT);
             started.add(node);
             ours.add(node);
             if (i == 1) {
@@ -95,11 +95,11 @@ class TransmissionDhtInteropTest {
                     "-l", "DEBUG", "--log-file", debug.toString(), "--dht-bootstrap", net.address(1) + ":" + PORT,
                     tmp.resolve("b.torrent").toString(), magnet(ma, "a.bin"))));
                 started.add(skiff.process);
-                Process seeder = ReferencePeers.transmissionDht(net, tmp.resolve("a.torrent").toString(), seederDir,
-                    net.address(SEEDER), PORT, Files.createDirectories(tmp.resolve("tr-seeder")), tmp.resolve("tr-seeder.log"), nodes);
+                Process seeder = ReferencePeers.transmissionIn(net, tmp.resolve("a.torrent").toString(), seederDir,
+                    net.address(SEEDER), PORT, Files.createDirectories(tmp.resolve("tr-seeder")), tmp.resolve("tr-seeder.log"), nodes, false);
                 started.add(seeder);
-                Process leecher = ReferencePeers.transmissionDht(net, magnet(mb, "b.bin"), leecherDir, net.address(LEECHER), PORT,
-                    Files.createDirectories(tmp.resolve("tr-leecher")), tmp.resolve("tr-leecher.log"), nodes);
+                Process leecher = ReferencePeers.transmissionIn(net, magnet(mb, "b.bin"), leecherDir, net.address(LEECHER), PORT,
+                    Files.createDirectories(tmp.resolve("tr-leecher")), tmp.resolve("tr-leecher.log"), nodes, false);
                 started.add(leecher);
 
                 long start = System.nanoTime();

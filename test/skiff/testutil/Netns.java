@@ -60,6 +60,11 @@ public final class Netns implements AutoCloseable {
         return c;
     }
 
+    /** Runs a short command inside the namespace (20 s at most) and returns its output. */
+    public String run(String... command) throws IOException, InterruptedException {
+        return Procs.run(in(List.of(command)).toArray(new String[0]));
+    }
+
     /** Removes the namespace; stop the processes in it first. */
     @Override
     public void close() throws IOException, InterruptedException {

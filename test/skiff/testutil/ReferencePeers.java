@@ -42,17 +42,19 @@ public final class ReferencePeers {
     }
 
     /**
-     * A libtorrent DHT node alone (no torrent) in {@code net} at {@code bind}, bootstrapped from
-     * {@code bootstrap} (HOST:PORT, or empty for none). Returns at once; it prints "dht_nodes=" once
-     * a second from the moment it listens.
+     * libtorrent through tools/lt_peer.py in {@code net} at {@code bind} (DHT, PEX and the rest off
+     * unless {@code extra} turns them on; {@code --dht} with no torrent: a DHT node alone). Returns
+     * at once; it prints a status line once a second from the moment it listens.
      */
-    public static Process libtorrentDhtNode(Netns net, String bind, int port, Path dir, Path log, String bootstrap)
+    public static Process libtorrentIn(Netns net, String bind, int port, Path savePath, Path log, String... extra)
             throws IOException, InterruptedException {
         if (!hasLibtorrent()) {
             Tools.missing("python3-libtorrent (Debian's libtorrent for /usr/bin/python3)");
         }
-        return Procs.start(net.in(List.of("/usr/bin/python3", "tools/lt_peer.py", "--save-path", dir.toString(), "--port",
-            String.valueOf(port), "--bind", bind, "--dht", "--dht-bootstrap", bootstrap)), log);
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", "tools/lt_peer.py", "--save-path", savePath.toString(), "--port",
+            String.valueOf(port), "--bind", bind));
+        cmd.addAll(List.of(extra));
+        return Procs.start(net.in(cmd), log);
     }
 
     private static boolean hasLibtorrent() throws IOException, InterruptedException {
@@ -75,7 +77,7 @@ public final class ReferencePeers {
             throws IOException, InterruptedException {
         String bin = Tools.require("transmission-cli");
         Path config = Files.createDirectories(workDir.resolve("transmission-config"));
-        Files.writeString(config.resolve("settings.json"), transmissionSettings("127.0.0.1", port, false, moreSettings));
+        Files.writeString(config.resolve("settings.json"), transmissionSettings("127.0.0.1", port, false, false, moreSettings));
         Process p = Procs.start(List.of(bin, "-g", config.toString(), "-w", downloadDir.toString(), "-p", String.valueOf(port),
             torrent.toString()), log);
         if (!Procs.waitForPort(port, p, 20)) {
@@ -85,38 +87,42 @@ public final class ReferencePeers {
         return p;
     }
 
-    private static String transmissionSettings(String bind, int port, boolean dht, String moreSettings) {
-        return "{\"dht-enabled\": " + dht + ", \"lpd-enabled\": false, "
-            + "\"pex-enabled\": false, \"utp-enabled\": false, \"port-forwarding-enabled\": false, "
+    /** Its settings.json: {@code dht} and {@code pex} on as asked, the rest off; in a namespace it logs at debug level. */
+    private static String transmissionSettings(String bind, int port, boolean dht, boolean pex, String moreSettings) {
+        return "{\"dht-enabled\": " + dht + ", \"lpd-enabled\": false, \"pex-enabled\": " + pex + ", "
+            + "\"utp-enabled\": false, \"port-forwarding-enabled\": false, "
             + "\"bind-address-ipv4\": \"" + bind + "\", \"bind-address-ipv6\": \"::1\", \"peer-port\": " + port + ", "
             + "\"peer-port-random-on-start\": false, \"ratio-limit-enabled\": false, \"speed-limit-up-enabled\": false, "
-            + "\"speed-limit-down-enabled\": false, \"message-level\": " + (dht ? 3 : 1)
+            + "\"speed-limit-down-enabled\": false, \"message-level\": " + (bind.startsWith("127.") ? 1 : 3)
             + (moreSettings.isEmpty() ? "" : ", " + moreSettings) + "}";
     }
 
     /**
-     * transmission-cli in {@code net} at {@code bind}, its DHT on (on the UDP twin of its peer port)
-     * and everything else off as above, on a .torrent's path or a magnet link. Its DHT starts from
-     * {@code nodes}, written to its dht.dat as if kept from an earlier run: Transmission 3.00 pings
-     * them one every 2 s, and announces once it knows 9 nodes, 4 of them answering. It logs at debug
-     * level ("Learned N IPv4 peers from DHT"). Returns at once; the test waits on its log.
+     * transmission-cli in {@code net} at {@code bind}, everything off as above but what is asked,
+     * on a .torrent's path or a magnet link, logging at debug level. With {@code dhtNodes} not
+     * empty its DHT is on (on the UDP twin of its peer port) and starts from them, written to its
+     * dht.dat as if kept from an earlier run: Transmission 3.00 pings them one every 2 s, and
+     * announces once it knows 9 nodes, 4 of them answering ("Learned N IPv4 peers from DHT").
+     * {@code pex}: its peer exchange on. Returns at once; the test waits on its log.
      */
-    public static Process transmissionDht(Netns net, String source, Path downloadDir, String bind, int port, Path workDir, Path log,
-            List<InetSocketAddress> nodes) throws IOException {
+    public static Process transmissionIn(Netns net, String source, Path downloadDir, String bind, int port, Path workDir, Path log,
+            List<InetSocketAddress> dhtNodes, boolean pex) throws IOException {
         String bin = Tools.require("transmission-cli");
         Path config = Files.createDirectories(workDir.resolve("transmission-config"));
-        Files.writeString(config.resolve("settings.json"), transmissionSettings(bind, port, true, ""));
-        ByteArrayOutputStream compact = new ByteArrayOutputStream();
-        for (InetSocketAddress n : nodes) { // BEP 5's compact node info without the ids
-            compact.writeBytes(n.getAddress().getAddress());
-            compact.write(n.getPort() >> 8);
-            compact.write(n.getPort() & 0xff);
+        Files.writeString(config.resolve("settings.json"), transmissionSettings(bind, port, !dhtNodes.isEmpty(), pex, ""));
+        if (!dhtNodes.isEmpty()) {
+            ByteArrayOutputStream compact = new ByteArrayOutputStream();
+            for (InetSocketAddress n : dhtNodes) { // BEP 5's compact node info without the ids
+                compact.writeBytes(n.getAddress().getAddress());
+                compact.write(n.getPort() >> 8);
+                compact.write(n.getPort() & 0xff);
+            }
+            byte[] id = new byte[20];
+            new Random(port).nextBytes(id);
+            Files.write(config.resolve("dht.dat"), Encoder.encode(new BDict(Map.of(
+                BBytes.of("id"), new BBytes(id),
+                BBytes.of("nodes"), new BBytes(compact.toByteArray())))));
         }
-        byte[] id = new byte[20];
-        new Random(port).nextBytes(id);
-        Files.write(config.resolve("dht.dat"), Encoder.encode(new BDict(Map.of(
-            BBytes.of("id"), new BBytes(id),
-            BBytes.of("nodes"), new BBytes(compact.toByteArray())))));
         return Procs.start(net.in(List.of(bin, "-g", config.toString(), "-w", downloadDir.toString(), "-p", String.valueOf(port),
             source)), log);
     }
