@@ -195,6 +195,9 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
         if (refused == null && !Wire.supportsExtensions(reserved)) {
             return CloseReason.NO_METADATA; // without BEP 10 a peer cannot give us the metadata
         }
+        if (refused == null) {
+            events.debug(c + ": handshake (" + c.transport() + ")"); // as a download's peers log it
+        }
         if (refused == null && c.fast()) {
             c.send().haveAll(false); // BEP 6: have none, where a bitfield would go
         }

@@ -24,7 +24,7 @@ import skiff.testutil.SkiffProcess;
 /**
  * Transmission's DHT (jech/dht, the third implementation after libtorrent's and aria2's) meets
  * skiff's, both ways at once: skiff finds a Transmission seeder from a trackerless magnet link, and
- * a Transmission leecher with only a magnet link finds skiff seeding. Transmission takes 127/8
+ * a Transmission leecher with only a magnet link finds skiff seeding; both over uTP with libutp. Transmission takes 127/8
  * nodes for martians, so the DHT lives in a network namespace of its own with an address per host,
  * each on port 6881 as in the real DHT (the namespace is new, so the port is free in it): eight
  * libtorrent nodes (Transmission announces only once it knows nine nodes), skiff, and two
@@ -37,6 +37,8 @@ class TransmissionDhtInteropTest {
     private static final int SKIFF = NODES + 1;
     private static final int SEEDER = NODES + 2;
     private static final int LEECHER = NODES + 3;
+    /** Both Transmissions speak uTP (libutp), and skiff dials uTP first: every transfer here goes over it, whoever dials. */
+    private static final String UTP = "\"utp-enabled\": true";
 
     @TempDir
     Path tmp;
@@ -91,15 +93,15 @@ class TransmissionDhtInteropTest {
                 Path debug = tmp.resolve("debug.log");
                 SkiffProcess skiff = SkiffProcess.command(tmp.resolve("skiff.log"), net.in(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "build/skiff.jar",
-                    "-d", skiffDir.toString(), "--bind", net.address(SKIFF), "--port", String.valueOf(PORT), "--seed", "-q",
+                    "-d", skiffDir.toString(), "--bind", net.address(SKIFF), "--port", String.valueOf(PORT), "--seed", "-q", "--utp", "prefer",
                     "-l", "DEBUG", "--log-file", debug.toString(), "--dht-bootstrap", net.address(1) + ":" + PORT,
                     tmp.resolve("b.torrent").toString(), magnet(ma, "a.bin"))));
                 started.add(skiff.process);
                 Process seeder = ReferencePeers.transmissionIn(net, tmp.resolve("a.torrent").toString(), seederDir,
-                    net.address(SEEDER), PORT, Files.createDirectories(tmp.resolve("tr-seeder")), tmp.resolve("tr-seeder.log"), nodes, false);
+                    net.address(SEEDER), PORT, Files.createDirectories(tmp.resolve("tr-seeder")), tmp.resolve("tr-seeder.log"), nodes, UTP);
                 started.add(seeder);
                 Process leecher = ReferencePeers.transmissionIn(net, magnet(mb, "b.bin"), leecherDir, net.address(LEECHER), PORT,
-                    Files.createDirectories(tmp.resolve("tr-leecher")), tmp.resolve("tr-leecher.log"), nodes, false);
+                    Files.createDirectories(tmp.resolve("tr-leecher")), tmp.resolve("tr-leecher.log"), nodes, UTP);
                 started.add(leecher);
 
                 long start = System.nanoTime();
@@ -131,6 +133,10 @@ class TransmissionDhtInteropTest {
                 // either may dial: skiff the seeder its DHT found, or the seeder skiff, which announced itself to the DHT
                 assertTrue(Pattern.compile("(?m) a\\.bin: " + Pattern.quote(net.address(SEEDER)) + ":\\d+: .*Transmission 3\\.00")
                     .matcher(text).find(), "skiff met the Transmission seeder:\n" + Interop.tail(text));
+                for (String[] peer : new String[][] {{"a", net.address(SEEDER)}, {"b", net.address(LEECHER)}}) {
+                    assertTrue(Pattern.compile("(?m) " + peer[0] + "\\.bin: " + Pattern.quote(peer[1]) + ":\\d+: handshake \\(utp")
+                        .matcher(text).find(), peer[0] + ".bin went over uTP with libutp:\n" + Interop.tail(text));
+                }
                 assertTrue(Files.readString(tmp.resolve("tr-leecher.log")).matches("(?s).*b\\.bin: Learned \\d+ IPv4 peers from DHT.*"),
                     "Transmission's DHT gave it skiff:\n" + Interop.read(tmp.resolve("tr-leecher.log")));
             } finally {

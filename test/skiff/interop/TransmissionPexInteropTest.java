@@ -69,7 +69,8 @@ class TransmissionPexInteropTest {
                     Interop.awaitFile(skiff.process, debug, net.address(i) + ":", 30);
                 }
                 started.add(ReferencePeers.transmissionIn(net, torrent.toString(), Files.createDirectories(tmp.resolve("tr")),
-                    net.address(TRANSMISSION), PORT, Files.createDirectories(tmp.resolve("tr-work")), tmp.resolve("tr.log"), List.of(), true));
+                    net.address(TRANSMISSION), PORT, Files.createDirectories(tmp.resolve("tr-work")), tmp.resolve("tr.log"), List.of(),
+                    "\"pex-enabled\": true"));
 
                 long start = System.nanoTime();
                 long deadline = start + TimeUnit.SECONDS.toNanos(Interop.timeoutSeconds());

@@ -77,7 +77,7 @@ public final class ReferencePeers {
             throws IOException, InterruptedException {
         String bin = Tools.require("transmission-cli");
         Path config = Files.createDirectories(workDir.resolve("transmission-config"));
-        Files.writeString(config.resolve("settings.json"), transmissionSettings("127.0.0.1", port, false, false, moreSettings));
+        Files.writeString(config.resolve("settings.json"), transmissionSettings("127.0.0.1", port, false, moreSettings));
         Process p = Procs.start(List.of(bin, "-g", config.toString(), "-w", downloadDir.toString(), "-p", String.valueOf(port),
             torrent.toString()), log);
         if (!Procs.waitForPort(port, p, 20)) {
@@ -87,9 +87,12 @@ public final class ReferencePeers {
         return p;
     }
 
-    /** Its settings.json: {@code dht} and {@code pex} on as asked, the rest off; in a namespace it logs at debug level. */
-    private static String transmissionSettings(String bind, int port, boolean dht, boolean pex, String moreSettings) {
-        return "{\"dht-enabled\": " + dht + ", \"lpd-enabled\": false, \"pex-enabled\": " + pex + ", "
+    /**
+     * Its settings.json: {@code dht} on as asked, the rest off, then {@code moreSettings}, whose keys
+     * win over the same ones before them (Transmission keeps the last); in a namespace it logs at debug level.
+     */
+    private static String transmissionSettings(String bind, int port, boolean dht, String moreSettings) {
+        return "{\"dht-enabled\": " + dht + ", \"lpd-enabled\": false, \"pex-enabled\": false, "
             + "\"utp-enabled\": false, \"port-forwarding-enabled\": false, "
             + "\"bind-address-ipv4\": \"" + bind + "\", \"bind-address-ipv6\": \"::1\", \"peer-port\": " + port + ", "
             + "\"peer-port-random-on-start\": false, \"ratio-limit-enabled\": false, \"speed-limit-up-enabled\": false, "
@@ -103,13 +106,14 @@ public final class ReferencePeers {
      * empty its DHT is on (on the UDP twin of its peer port) and starts from them, written to its
      * dht.dat as if kept from an earlier run: Transmission 3.00 pings them one every 2 s, and
      * announces once it knows 9 nodes, 4 of them answering ("Learned N IPv4 peers from DHT").
-     * {@code pex}: its peer exchange on. Returns at once; the test waits on its log.
+     * {@code moreSettings}: settings.json entries, such as {@code "pex-enabled": true}. Returns at
+     * once; the test waits on its log.
      */
     public static Process transmissionIn(Netns net, String source, Path downloadDir, String bind, int port, Path workDir, Path log,
-            List<InetSocketAddress> dhtNodes, boolean pex) throws IOException {
+            List<InetSocketAddress> dhtNodes, String moreSettings) throws IOException {
         String bin = Tools.require("transmission-cli");
         Path config = Files.createDirectories(workDir.resolve("transmission-config"));
-        Files.writeString(config.resolve("settings.json"), transmissionSettings(bind, port, !dhtNodes.isEmpty(), pex, ""));
+        Files.writeString(config.resolve("settings.json"), transmissionSettings(bind, port, !dhtNodes.isEmpty(), moreSettings));
         if (!dhtNodes.isEmpty()) {
             ByteArrayOutputStream compact = new ByteArrayOutputStream();
             for (InetSocketAddress n : dhtNodes) { // BEP 5's compact node info without the ids
