@@ -186,7 +186,7 @@ public final class MetadataSwarm implements PeerListener<PeerState> {
 
     @Override
     public void connected(PeerConnection<PeerState> c) {
-        events.debug(c + ": connected (for metadata)");
+        events.debug(c + ": connected (for metadata, " + (c.outgoing() ? "we dialled" : "it dialled") + ")");
     }
 
     @Override

@@ -101,7 +101,7 @@ final class PeerEvents implements PeerListener<PeerState> {
 
     @Override
     public void connected(PeerConnection<PeerState> c) {
-        events.debug(c + ": connected");
+        events.debug(c + ": connected (" + (c.outgoing() ? "we dialled" : "it dialled") + ")");
     }
 
     @Override
