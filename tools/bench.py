@@ -226,6 +226,26 @@ def opentracker(work, info_hash, port):
     return ot
 
 
+def wait_seeders(port, info_hash, count, seconds=60):
+    """Waits until the opentracker on 127.0.0.1:port counts count seeders of info_hash (hex), by
+    scraping it: a client that starts before they have all announced gets too few peers, and its
+    next announce is the tracker's minimum interval away (15 minutes or more)."""
+    import re
+    import urllib.parse
+    import urllib.request
+    url = "http://127.0.0.1:%d/scrape?info_hash=%s" % (port, urllib.parse.quote(bytes.fromhex(info_hash)))
+    deadline = time.time() + seconds
+    seen = 0
+    while time.time() < deadline:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            m = re.search(rb"8:completei(\d+)e", r.read())
+        seen = int(m.group(1)) if m else 0
+        if seen >= count:
+            return
+        time.sleep(0.2)
+    raise RuntimeError("the tracker counts %d of %d seeders after %d s" % (seen, count, seconds))
+
+
 def main():
     size_mb = int(os.environ.get("BENCH_MB", "1024"))
     runs = int(os.environ.get("BENCH_RUNS", "3"))

@@ -24,7 +24,7 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--seconds", type=float, default=600)
     ap.add_argument("--exit-when-done", action="store_true")
-    ap.add_argument("--bind", default="127.0.0.1", help="a loopback address to listen and dial from")
+    ap.add_argument("--bind", default="127.0.0.1", help="a loopback address to listen and dial from (::1 for IPv6)")
     ap.add_argument("--upload-limit", type=int, default=0, help="bytes per second, 0 = none")
     ap.add_argument("--unchoke-slots", type=int, default=0, help="upload slots (libtorrent's unchoke_slots_limit), 0 = its default")
     ap.add_argument("--unchoke-interval", type=int, default=0, help="seconds between choking rounds, 0 = its default (15)")
@@ -53,7 +53,7 @@ def main():
         "enable_incoming_utp": args.transport != "tcp",
         "enable_outgoing_tcp": args.transport != "utp",
         "enable_incoming_tcp": args.transport != "utp",
-        "listen_interfaces": "%s:%d" % (args.bind, args.port),
+        "listen_interfaces": ("[%s]:%d" if ":" in args.bind else "%s:%d") % (args.bind, args.port),
         "outgoing_interfaces": args.bind,
         "allow_multiple_connections_per_ip": True,
         "announce_to_all_trackers": True,
@@ -101,6 +101,7 @@ def main():
             h.set_upload_limit(args.upload_limit)
         for p in args.peer:
             host, port = p.rsplit(":", 1)
+            host = host.strip("[]")  # [::1]:6881
             h.connect_peer((host, int(port)))
     elif not args.dht:
         ap.error("give --torrent or --magnet (or --dht for a DHT node alone)")
@@ -141,6 +142,7 @@ def main():
         for cmd in pending:
             if cmd.startswith("connect "):
                 host, port = cmd.split()[1].rsplit(":", 1)
+                host = host.strip("[]")
                 h.connect_peer((host, int(port)))
         for a in ses.pop_alerts():
             if isinstance(a, lt.peer_log_alert):

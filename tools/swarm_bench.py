@@ -308,7 +308,7 @@ def main():
         if not ready or ready[0] != "ready":
             raise RuntimeError("the swarm did not start")
         capacity = int(ready[2])
-        time.sleep(3)  # the relays' announces land
+        bench.wait_seeders(tport, info_hash, count)  # the relays' announces have landed
         print("swarm: %d seeders, %.1f MiB/s of upload in all; %s" % (
             count, capacity / (1 << 20), ", ".join("%s/%dms%s" % (
                 ("%dM" % (r >> 20)) if r >= 1 << 20 else "%dK" % (r >> 10), rtt, "" if b == "steady" else "/" + b)

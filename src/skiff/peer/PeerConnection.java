@@ -352,6 +352,6 @@ public final class PeerConnection<S> implements PeerStream.Events {
 
     /** A peer's address for messages; a web seed's (an unresolved address) is its URL. */
     public static String name(InetSocketAddress a) {
-        return a.isUnresolved() ? a.getHostString() : a.getAddress().getHostAddress() + ":" + a.getPort();
+        return a.isUnresolved() ? a.getHostString() : AddressText.of(a);
     }
 }

@@ -176,7 +176,7 @@ public final class DhtService {
             lock.close();
         }
         log.accept("DHT: " + dht.stats() + (sendFailures > 0 ? "; datagrams not sent " + sendFailures : "")
-            + (dht.externalAddress() != null ? "; outside address " + dht.externalAddress().getHostAddress()
+            + (dht.externalAddress() != null ? "; outside address " + skiff.peer.AddressText.of(dht.externalAddress())
                 + (dht.idFitsAddress() ? "" : " (a BEP 42 id for it from the next start)") : ""));
     }
 }

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import skiff.metainfo.Metainfo;
 import skiff.testutil.Content;
 import skiff.testutil.HostileDhtNode;
@@ -49,18 +51,34 @@ class DhtInteropTest {
         return Interop.shortRun() ? 3 << 20 : 32 << 20;
     }
 
-    /** The private DHT; returns the bootstrap node's HOST:PORT. */
+    /** HOST:PORT as skiff and libtorrent take it: an IPv6 literal in brackets. */
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** Whether skiff's debug log shows a peer connection from or to {@code host}, as skiff writes it ([::1]:PORT). */
+    private static boolean connectedOver(String host, String log) {
+        String name = host.contains(":") ? "[" + host + "]" : host;
+        return Pattern.compile("(?m) DEBUG " + Pattern.quote(name) + ":\\d+: connected").matcher(log).find();
+    }
+
+    /** The private DHT on 127.0.0.1; returns the bootstrap node's HOST:PORT. */
     private String dht() throws Exception {
+        return dht("127.0.0.1");
+    }
+
+    /** The private DHT on {@code host} (127.0.0.1, or ::1 for BEP 32's IPv6 DHT); returns the bootstrap node's HOST:PORT. */
+    private String dht(String host) throws Exception {
         int first = Ports.free();
-        String bootstrap = "127.0.0.1:" + first;
+        String bootstrap = hostPort(host, first);
         for (int i = 0; i < NODES; i++) {
             Process node = ReferencePeers.libtorrent(null, Files.createDirectories(tmp.resolve("node" + i)), i == 0 ? first : Ports.free(),
-                tmp.resolve("node" + i + ".log"), "--dht", "--dht-bootstrap", bootstrap);
+                tmp.resolve("node" + i + ".log"), "--dht", "--dht-bootstrap", bootstrap, "--bind", host);
             started.add(node);
             if (i == 0) {
                 // the others (and the seeder) bootstrap from it: a first query to a node not yet up is
                 // retried only after a long backoff, and a loaded CI machine starts Python slowly
-                org.junit.jupiter.api.Assertions.assertTrue(Procs.waitForPort(first, node, 30), "the bootstrap node listens");
+                org.junit.jupiter.api.Assertions.assertTrue(Procs.waitForPort(host, first, node, 30), "the bootstrap node listens");
             }
         }
         return bootstrap;
@@ -72,11 +90,11 @@ class DhtInteropTest {
      * test waits (it once sat at dht_nodes=0 for 60 s while the node had found the others): after 25 s
      * without its announces it is replaced, three times at most.
      */
-    private void seeder(Path file, String bootstrap) throws Exception {
+    private void seeder(Path file, String bootstrap, String host) throws Exception {
         for (int attempt = 1; ; attempt++) {
             Path log = tmp.resolve("seeder" + attempt + ".log");
             Process p = ReferencePeers.libtorrent(tmp.resolve("t.torrent"), file.getParent(), Ports.free(), log,
-                "--dht", "--dht-bootstrap", bootstrap, "--extensions", "ut_metadata", "--dht-announce-seconds", "1");
+                "--dht", "--dht-bootstrap", bootstrap, "--extensions", "ut_metadata", "--dht-announce-seconds", "1", "--bind", host);
             started.add(p);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(25);
             while (!Files.readString(log).contains("dht_announces=2")) {
@@ -154,30 +172,37 @@ class DhtInteropTest {
         return skiff;
     }
 
-    @Test
-    void aTrackerlessMagnetFindsALibtorrentSeederThroughTheDht() throws Exception {
+    /**
+     * On 127.0.0.1, and on ::1: libtorrent runs its IPv6 DHT there (BEP 32), whose nodes answer
+     * with {@code nodes6} and give IPv6 peers, and the peers meet over IPv6.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::1"})
+    void aTrackerlessMagnetFindsALibtorrentSeederThroughTheDht(String host) throws Exception {
         Path file = Content.random(Files.createDirectories(tmp.resolve("seed")).resolve("file.bin"), size(), 91);
         Metainfo m = trackerless(file);
-        String bootstrap = dht();
-        seeder(file, bootstrap);
+        String bootstrap = dht(host);
+        seeder(file, bootstrap, host);
         Path nodesFile = Path.of("build", "test-state", "skiff", "dht.dat");
         Files.deleteIfExists(nodesFile);
         String text = downloadMagnet(file, m, bootstrap);
-        System.out.println("DHT: trackerless magnet, first peer " + firstPeer(text).toMillis() + " ms after the node started");
+        System.out.println("DHT on " + host + ": trackerless magnet, first peer " + firstPeer(text).toMillis() + " ms after the node started");
         assertTrue(text.contains("its DHT node is on UDP port"), "libtorrent's PORT message (BEP 5) is read");
+        assertTrue(connectedOver(host, text), "the peers met over " + host + ":\n" + text);
         assertTrue(Files.isRegularFile(nodesFile), "the nodes are kept for the next run");
     }
 
-    @Test
-    void aLibtorrentLeecherWithOnlyTheMagnetFindsSkiffSeeding() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::1"})
+    void aLibtorrentLeecherWithOnlyTheMagnetFindsSkiffSeeding(String host) throws Exception {
         Path file = Content.random(Files.createDirectories(tmp.resolve("seed")).resolve("file.bin"), size(), 92);
         Metainfo m = trackerless(file);
-        String bootstrap = dht();
+        String bootstrap = dht(host);
         SkiffProcess skiff = skiffSeeding(file, bootstrap);
         try {
             Process leecher = ReferencePeers.libtorrent(null, Files.createDirectories(tmp.resolve("leech")), Ports.free(),
                 tmp.resolve("leecher.log"), "--magnet", magnet(m), "--dht", "--dht-bootstrap", bootstrap, "--extensions", "ut_metadata",
-                "--exit-when-done");
+                "--exit-when-done", "--bind", host);
             started.add(leecher);
             assertTrue(leecher.waitFor(Interop.timeoutSeconds(), TimeUnit.SECONDS), "the libtorrent leecher finishes");
             Content.assertSameBytes(file, tmp.resolve("leech").resolve("file.bin"));
@@ -188,7 +213,8 @@ class DhtInteropTest {
         String text = Files.readString(tmp.resolve("debug.log"));
         Matcher announces = Pattern.compile("announces (\\d+)\\)").matcher(text);
         assertTrue(announces.find(), text);
-        System.out.println("DHT: a libtorrent leecher found skiff seeding; skiff's node: " + announces.group());
+        assertTrue(connectedOver(host, text), "the peers met over " + host + ":\n" + text);
+        System.out.println("DHT on " + host + ": a libtorrent leecher found skiff seeding; skiff's node: " + announces.group());
     }
 
     /**
@@ -254,7 +280,7 @@ class DhtInteropTest {
         Path file = Content.random(Files.createDirectories(tmp.resolve("seed")).resolve("file.bin"), size(), 93);
         Metainfo m = trackerless(file);
         String bootstrap = dht();
-        seeder(file, bootstrap);
+        seeder(file, bootstrap, "127.0.0.1");
         try (HostileDhtNode liar = new HostileDhtNode()) {
             String text = downloadMagnet(file, m, "127.0.0.1:" + liar.port(), bootstrap);
             Matcher stats = Pattern.compile("garbage (\\d+).*?, unexpected (\\d+)").matcher(text);

@@ -50,10 +50,15 @@ public final class Procs {
 
     /** Waits until something listens on 127.0.0.1:port, at most {@code seconds}. */
     public static boolean waitForPort(int port, Process p, int seconds) throws InterruptedException {
+        return waitForPort("127.0.0.1", port, p, seconds);
+    }
+
+    /** Waits until something listens on host:port (a loopback literal), at most {@code seconds}. */
+    public static boolean waitForPort(String host, int port, Process p, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < deadline && p.isAlive()) {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                s.connect(new InetSocketAddress(host, port), 200);
                 return true;
             } catch (IOException e) {
                 Thread.sleep(100);

@@ -33,8 +33,9 @@ public final class ReferencePeers {
             cmd.addAll(List.of("--torrent", torrent.toString()));
         }
         cmd.addAll(List.of(extra));
+        int bind = cmd.lastIndexOf("--bind");
         Process p = Procs.start(cmd, log);
-        if (!Procs.waitForPort(port, p, 20)) {
+        if (!Procs.waitForPort(bind < 0 ? "127.0.0.1" : cmd.get(bind + 1), port, p, 20)) {
             Procs.stop(p);
             throw new IOException("libtorrent did not start; see " + log);
         }
