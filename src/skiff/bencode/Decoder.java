@@ -1,9 +1,10 @@
 package skiff.bencode;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Strict bencode decoder (BEP 3) over a byte array. Pure: bytes in, a value or a
@@ -125,27 +126,50 @@ public final class Decoder {
 
     private BDict dict(int depth) throws BencodeException {
         pos++; // 'd'
-        Map<BBytes, BValue> entries = new LinkedHashMap<>();
-        Map<BBytes, BDict.Span> spans = new LinkedHashMap<>();
+        BBytes[] keys = new BBytes[4];
+        BValue[] values = new BValue[4];
+        int[] spans = new int[8];
+        int n = 0;
+        Set<BBytes> seen = null; // past a few keys, duplicates are found by hashing: a scan per key would be quadratic
         while (true) {
             if (pos >= end) {
                 throw new BencodeException("unterminated dictionary", pos);
             }
             if (in[pos] == 'e') {
                 pos++;
-                return new BDict(entries, spans);
+                return new BDict(Arrays.copyOf(keys, n), Arrays.copyOf(values, n), Arrays.copyOf(spans, 2 * n));
             }
             int keyAt = pos;
             if (in[pos] < '0' || in[pos] > '9') {
                 throw new BencodeException("dictionary key is not a string", pos);
             }
             BBytes key = bytes();
-            if (entries.containsKey(key)) {
+            boolean duplicate = false;
+            if (seen != null) {
+                duplicate = !seen.add(key);
+            } else {
+                for (int i = 0; i < n && !duplicate; i++) {
+                    duplicate = keys[i].equals(key);
+                }
+                if (n >= BDict.SCAN_KEYS) {
+                    seen = new HashSet<>(Arrays.asList(keys).subList(0, n));
+                    seen.add(key);
+                }
+            }
+            if (duplicate) {
                 throw new BencodeException("duplicate dictionary key '" + key + "'", keyAt);
             }
+            if (n == keys.length) {
+                keys = Arrays.copyOf(keys, 2 * n);
+                values = Arrays.copyOf(values, 2 * n);
+                spans = Arrays.copyOf(spans, 4 * n);
+            }
             int valueAt = pos;
-            entries.put(key, value(depth));
-            spans.put(key, new BDict.Span(valueAt, pos));
+            keys[n] = key;
+            values[n] = value(depth);
+            spans[2 * n] = valueAt;
+            spans[2 * n + 1] = pos;
+            n++;
         }
     }
 

@@ -3,7 +3,6 @@ package skiff.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,7 +42,7 @@ public final class HashPool {
 
     private final Metainfo metainfo;
     private final FileMap map;
-    private final Path[] paths;
+    private final Storage storage; // its paths are made per read: any thread
     private final Executor workers;
     private final Executor loop;
     private final ThreadLocal<ByteBuffer> buffers;
@@ -75,10 +74,7 @@ public final class HashPool {
         this.digests = scratch.digests;
         this.map = storage.map();
         this.metainfo = map.metainfo();
-        this.paths = new Path[map.files().size()];
-        for (int i = 0; i < paths.length; i++) {
-            paths[i] = storage.path(i);
-        }
+        this.storage = storage;
         this.workers = workers;
         this.loop = loop;
     }
@@ -152,7 +148,7 @@ public final class HashPool {
                 feedZeros(sha1, blocks, buf, s.length());
                 continue;
             }
-            try (FileChannel ch = FileChannel.open(paths[s.file()], StandardOpenOption.READ)) {
+            try (FileChannel ch = FileChannel.open(storage.path(s.file()), StandardOpenOption.READ)) {
                 if (ch.size() < s.fileOffset() + s.length()) {
                     return Verdict.MISSING;
                 }

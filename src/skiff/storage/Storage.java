@@ -36,7 +36,9 @@ public final class Storage implements AutoCloseable {
 
     private final FileMap map;
     private final Path root;
-    private final Path[] paths;
+    private final Path top; // the torrent's file, or its folder
+    private final java.util.function.IntFunction<Path> pathOf = this::path; // made once: a method reference per block is garbage
+    private final Windows.Channels channelOf = this::channel;
     private final LinkedHashMap<Integer, FileChannel> channels = new LinkedHashMap<>(16, 0.75f, true);
     private final Windows windows = new Windows();
     private final DiskIo io;
@@ -47,7 +49,7 @@ public final class Storage implements AutoCloseable {
      */
     private final BitSet unflushed = new BitSet();
     private ByteBuffer readBuffer;
-    private Path lastMapped; // the file a mapped window was last written for: a late fault names it
+    private int lastMapped = -1; // the file a mapped window was last written for: a late fault names it
 
     public Storage(FileMap map, Path downloadDir) throws StorageException {
         this(map, downloadDir, DiskIo.MAPPED);
@@ -64,37 +66,41 @@ public final class Storage implements AutoCloseable {
         this.io = io;
         this.root = downloadDir.toAbsolutePath().normalize();
         List<FileEntry> files = map.files();
-        this.paths = new Path[files.size()];
         Metainfo m = map.metainfo();
-        for (int i = 0; i < files.size(); i++) {
-            Path p = resolve(root, m, files.get(i)).normalize();
-            if (!p.startsWith(root) || p.equals(root)) {
-                throw new StorageException("refusing a path outside the download directory: " + p);
-            }
-            paths[i] = p;
-        }
-        unflushed.set(0, files.size());
-    }
-
-    /** A file's path; a name the locale's character set cannot hold (ASCII in the C locale) is one line, not a crash. */
-    private static Path resolve(Path root, Metainfo m, FileEntry file) throws StorageException {
         try {
-            Path p = root.resolve(m.name());
-            for (String part : m.singleFile() ? List.<String>of() : file.path()) {
-                p = p.resolve(part);
+            this.top = root.resolve(m.name());
+            for (int i = 0; i < files.size(); i++) {
+                Path p = path(i).normalize();
+                if (!p.startsWith(root) || p.equals(root)) {
+                    throw new StorageException("refusing a path outside the download directory: " + p);
+                }
             }
-            return p;
         } catch (java.nio.file.InvalidPathException e) {
+            // a name the locale's character set cannot hold (ASCII in the C locale): one line, not a crash
             throw new StorageException(StorageException.unnamable(e));
         }
+        unflushed.set(0, files.size());
     }
 
     public FileMap map() {
         return map;
     }
 
+    /**
+     * A file's path, made anew at each call: a torrent of thousands of files kept a path object per
+     * file (with its bytes, its string and its name offsets, about 230 bytes each). The constructor
+     * checked each one; its parts cannot name "." or ".." (PathSafety), so no normalizing is needed.
+     * Any thread.
+     */
     public Path path(int file) {
-        return paths[file];
+        if (map.metainfo().singleFile()) {
+            return top;
+        }
+        Path p = top;
+        for (String part : map.files().get(file).path()) {
+            p = p.resolve(part);
+        }
+        return p;
     }
 
     public Path root() {
@@ -106,7 +112,7 @@ public final class Storage implements AutoCloseable {
      * after that write, past its own catch, is about.
      */
     public Path lastMappedWrite() {
-        return lastMapped != null ? lastMapped : root;
+        return lastMapped >= 0 ? path(lastMapped) : root;
     }
 
     /**
@@ -165,7 +171,7 @@ public final class Storage implements AutoCloseable {
             if (e.padding() || wanted != null && !wanted[i]) {
                 continue;
             }
-            Path p = paths[i];
+            Path p = path(i);
             try {
                 Path folder = p.getParent();
                 if (!present.containsKey(folder)) {
@@ -247,7 +253,7 @@ public final class Storage implements AutoCloseable {
                 }
             } else {
                 ByteBuffer w = window(s);
-                lastMapped = paths[s.file()];
+                lastMapped = s.file();
                 unflushed.set(s.file());
                 n = w.remaining();
                 ByteBuffer part = src.duplicate();
@@ -275,7 +281,7 @@ public final class Storage implements AutoCloseable {
             if (e.getMessage() != null && e.getMessage().contains("No space left")) {
                 throw diskFull(s, e);
             }
-            throw StorageException.because("cannot write " + paths[s.file()], e);
+            throw StorageException.because("cannot write " + path(s.file()), e);
         }
     }
 
@@ -322,7 +328,7 @@ public final class Storage implements AutoCloseable {
         while (b.hasRemaining()) {
             int n = ch.read(b, pos);
             if (n < 0) {
-                throw new IOException("read past the end of " + paths[s.file()]);
+                throw new IOException("read past the end of " + path(s.file()));
             }
             pos += n;
         }
@@ -331,23 +337,22 @@ public final class Storage implements AutoCloseable {
 
     /** A view of the window that holds the start of {@code s}, limited to the segment or window end. */
     private ByteBuffer window(FileMap.Segment s) throws IOException {
-        return windows.view(s.file(), paths[s.file()], map.files().get(s.file()).length(), s.fileOffset(), s.length(),
-                this::channel);
+        return windows.view(s.file(), pathOf, map.files().get(s.file()).length(), s.fileOffset(), s.length(), channelOf);
     }
 
     private StorageException diskFull(FileMap.Segment s, Throwable cause) {
-        return new StorageException("disk full (or file truncated) writing " + paths[s.file()]);
+        return new StorageException("disk full (or file truncated) writing " + path(s.file()));
     }
 
     private FileChannel channel(int file) throws IOException {
         FileChannel c = channels.get(file);
         if (c == null || !c.isOpen()) {
             try {
-                c = FileChannel.open(paths[file], StandardOpenOption.READ, StandardOpenOption.WRITE);
+                c = FileChannel.open(path(file), StandardOpenOption.READ, StandardOpenOption.WRITE);
             } catch (AccessDeniedException e) {
-                throw new StorageException("cannot write " + paths[file] + ": permission denied");
+                throw new StorageException("cannot write " + path(file) + ": permission denied");
             } catch (IOException e) {
-                throw StorageException.because("cannot open " + paths[file], e);
+                throw StorageException.because("cannot open " + path(file), e);
             }
             channels.put(file, c);
             Iterator<Map.Entry<Integer, FileChannel>> it = channels.entrySet().iterator();

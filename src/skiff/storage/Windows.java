@@ -28,10 +28,10 @@ final class Windows {
     private final Unmapper unmapper = new Unmapper();
 
     /**
-     * A view of the window of file {@code file} (at {@code path}, {@code fileLength} bytes long)
+     * A view of the window of file {@code file} (at {@code path.apply(file)}, {@code fileLength} bytes long)
      * that holds {@code fileOffset}, limited to {@code length} bytes or the window's end.
      */
-    ByteBuffer view(int file, Path path, long fileLength, long fileOffset, int length, Channels channels)
+    ByteBuffer view(int file, java.util.function.IntFunction<Path> path, long fileLength, long fileOffset, int length, Channels channels)
             throws IOException {
         long windowIndex = fileOffset / WINDOW_BYTES;
         long key = ((long) file << 32) | windowIndex;
@@ -42,7 +42,7 @@ final class Windows {
             try {
                 w = channel.map(FileChannel.MapMode.READ_WRITE, start, Math.min(WINDOW_BYTES, fileLength - start));
             } catch (IOException e) {
-                throw StorageException.because("cannot map " + path, e);
+                throw StorageException.because("cannot map " + path.apply(file), e);
             }
             windows.put(key, w);
             evict();
