@@ -90,6 +90,30 @@ class DecoderTest {
     }
 
     @Test
+    void manyKeysAreFoundAndADuplicateAmongThemIsRefused() throws Exception {
+        StringBuilder b = new StringBuilder("d");
+        for (int i = 0; i < 3 * BDict.SCAN_KEYS; i++) {
+            b.append(String.format("3:k%02di%de", i, i)); // past the scan: through the index
+        }
+        BDict d = (BDict) decode(b + "e");
+        assertEquals(3 * BDict.SCAN_KEYS, d.size());
+        assertEquals(new BInt(0), d.get("k00"));
+        assertEquals(new BInt(30), d.get("k30"));
+        assertEquals(null, d.get("k99"));
+        String at = String.format("3:k%02di%de", 35, 35);
+        assertEquals(at.substring(at.indexOf('i')), b.substring(d.span("k35").orElseThrow().start(), d.span("k35").orElseThrow().end()));
+        assertThrows(BencodeException.class, () -> decode(b + "3:k01i1ee"), "a duplicate after the switch to hashing");
+        assertThrows(BencodeException.class, () -> decode("d3:k00i0e3:k01i1e3:k00i2ee"), "a duplicate among a few");
+        StringBuilder m = new StringBuilder("d");
+        for (int i = 0; i < 100_000; i++) {
+            m.append(String.format("6:%06di0e", i));
+        }
+        byte[] input = ascii(m + "e");
+        assertEquals(100_000, assertTimeoutPreemptively(Duration.ofSeconds(5), () -> ((BDict) Decoder.decode(input)).size()),
+            "no quadratic duplicate check");
+    }
+
+    @Test
     void depthBombFailsFastWithOffset() {
         byte[] bomb = new byte[1_000_000];
         Arrays.fill(bomb, (byte) 'l');
