@@ -150,6 +150,28 @@ class MainTest {
         assertTrue(output.contains("nesting deeper than 64"), output);
     }
 
+    /**
+     * A torrent of 50,000 files (2.3 MiB) opens within the image's heap: decoded into two linked
+     * hash maps per dictionary, it needed 32 MB of objects and ran out of memory.
+     */
+    @Test
+    void aTorrentOfFiftyThousandFilesOpensInTheImagesHeap() throws Exception {
+        List<List<String>> paths = new java.util.ArrayList<>();
+        List<Long> lengths = new java.util.ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            paths.add(List.of(String.format("d%03d", i % 300), String.format("file-%06d.dat", i)));
+            lengths.add(1000L + i % 5000);
+        }
+        Path big = Files.write(tmp.resolve("big.torrent"), skiff.testutil.Torrents.multi("big", 1 << 20, paths, lengths, java.util.Set.of()));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-XX:+UseSerialGC", "-Xmn384k", "-Xmx32m", "-jar", "build/skiff.jar", "show", big.toString())
+            .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), output.length() > 2000 ? output.substring(0, 2000) : output);
+        assertTrue(output.contains("file-049999.dat"), "every file listed");
+    }
+
     @Test
     void runningOutOfMemoryIsOneLineThatSaysWhatToDo() {
         String line = Main.fatal(new OutOfMemoryError("Java heap space"));
