@@ -97,11 +97,7 @@ class SyncFsTest {
     void manyFilesAreForcedWithOneSyncOfTheirExistingFolders() throws Exception {
         Storage st = manyFiles();
         ResumeFile r = new ResumeFile(st, new SyncFs(script("good", 0).toString(), "6.1.0"));
-        int[] all = new int[22];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        r.flushData(all);
+        r.flushData(java.util.stream.IntStream.range(0, 22).toArray());
         Path top = dir.resolve("dl").resolve("t");
         assertEquals(List.of("-f " + top.resolve("x") + " " + top.resolve("y")), calls("good"), "z/ was never made");
         r.flushData(new int[] {0, 1, 2});
@@ -113,10 +109,7 @@ class SyncFsTest {
     void aSyncThatFailsLeavesTheFilesForcedOneByOne() throws Exception {
         Storage st = manyFiles();
         ResumeFile r = new ResumeFile(st, new SyncFs(script("bad", 1).toString(), "6.1.0"));
-        int[] twenty = new int[20];
-        for (int i = 0; i < twenty.length; i++) {
-            twenty[i] = i;
-        }
+        int[] twenty = java.util.stream.IntStream.range(0, 20).toArray();
         r.flushData(twenty); // no exception: every file was forced
         r.flushData(twenty);
         assertEquals(1, calls("bad").size());
