@@ -19,6 +19,7 @@ import skiff.session.DhtService;
 import skiff.session.Session;
 import skiff.session.Torrent;
 import skiff.storage.StorageException;
+import skiff.swarm.FileSelection;
 import skiff.swarm.GlobalLimits;
 import skiff.swarm.Settings;
 import skiff.swarm.Status;
@@ -175,7 +176,9 @@ final class Client {
                         return "cannot use the magnet link's peers";
                     }
                     peers.addAll(linkPeers);
-                    job.torrent = session.add(source.magnet(), dir, settings, job, random.split());
+                    String so = source.magnet().selectOnly(); // BEP 53; --select-file wins over it
+                    Settings mine = so != null && args.selection == null ? settings.withSelection(FileSelection.ofIndices(so)) : settings;
+                    job.torrent = session.add(source.magnet(), dir, mine, job, random.split());
                     if (args.saveTorrent != null) {
                         job.torrent.saveTorrentAs(Path.of(args.saveTorrent));
                     }

@@ -18,6 +18,9 @@ final class Show {
         out.println("Name: " + PathSafety.printable(m.displayName()));
         out.println("Hash: " + m.infoHashHex());
         out.println("Size: unknown until the metadata comes from peers (BEP 9)");
+        if (m.selectOnly() != null) {
+            out.println("Files: only " + m.selectOnly() + " (so=, BEP 53: counted from 0, padding files too; --select-file overrides)");
+        }
         out.println();
         out.println("TRACKERS");
         if (m.trackers().isEmpty()) {

@@ -13,16 +13,20 @@ import java.util.Locale;
 /**
  * A magnet link (BEP 9): the v1 info-hash from {@code xt=urn:btih:} (40 hex or 32 base32
  * characters), the display name {@code dn}, each {@code tr} as a tier of its own in order, and
- * the peers of {@code x.pe}, and the web seeds of {@code ws} (BEP 19's url-list, as libtorrent and
- * WebTorrent write them). Pure and strict: bad input is one line, never a guess.
+ * the peers of {@code x.pe}, the web seeds of {@code ws} (BEP 19's url-list, as libtorrent and
+ * WebTorrent write them), and BEP 53's {@code so}: the files to download, as 0-based indices into
+ * the info dictionary's list and ranges of them ({@code 0,2,4-6}), or null for all. Pure and strict:
+ * bad input is one line, never a guess.
  */
 public record MagnetLink(byte[] infoHash, String name, List<String> trackers, List<InetSocketAddress> peers,
-                         List<String> webSeeds) {
+                         List<String> webSeeds, String selectOnly) {
     /** Longer than any real magnet link (a few hundred trackers at most). */
     public static final int MAX_LENGTH = 64 << 10;
     static final int MAX_TRACKERS = 200;
     static final int MAX_PEERS = 200;
     static final int MAX_NAME_BYTES = 4096;
+    /** so= lists of more than this are no selection a person made. */
+    static final int MAX_SELECT_CHARS = 4096;
     private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     /** A copy: the record's array stays its own. */
@@ -87,6 +91,7 @@ public record MagnetLink(byte[] infoHash, String name, List<String> trackers, Li
         List<String> trackers = new ArrayList<>();
         List<InetSocketAddress> peers = new ArrayList<>();
         List<String> webSeeds = new ArrayList<>();
+        String selectOnly = null;
         for (String param : uri.substring(8).split("&")) {
             if (param.isEmpty()) {
                 continue;
@@ -135,8 +140,9 @@ public record MagnetLink(byte[] infoHash, String name, List<String> trackers, Li
                         webSeeds.add(value);
                     }
                 }
+                case "so" -> selectOnly = indices(value);
                 default -> {
-                    // so, xl, as, kt, and what other clients add: not needed to download
+                    // xl, as, kt, and what other clients add: not needed to download
                 }
             }
         }
@@ -144,7 +150,30 @@ public record MagnetLink(byte[] infoHash, String name, List<String> trackers, Li
             throw new MetainfoException(v2 ? "v2-only magnet links (btmh without btih) are not supported"
                     : "magnet link has no info-hash (xt=urn:btih:...)");
         }
-        return new MagnetLink(hash, name, List.copyOf(trackers), List.copyOf(peers), List.copyOf(webSeeds));
+        return new MagnetLink(hash, name, List.copyOf(trackers), List.copyOf(peers), List.copyOf(webSeeds), selectOnly);
+    }
+
+    /** BEP 53's {@code so}: indices from 0 and ranges of them, comma-separated ({@code 0,2,4-6}), checked. */
+    private static String indices(String value) throws MetainfoException {
+        if (value.length() > MAX_SELECT_CHARS) {
+            throw new MetainfoException("magnet link's so= is longer than " + MAX_SELECT_CHARS + " characters");
+        }
+        for (String part : value.split(",", -1)) {
+            int dash = part.indexOf('-');
+            long from = index(dash < 0 ? part : part.substring(0, dash), value);
+            long to = dash < 0 ? from : index(part.substring(dash + 1), value);
+            if (to < from) {
+                throw new MetainfoException("magnet link's so=" + value + " has a range backwards: " + part);
+            }
+        }
+        return value;
+    }
+
+    private static long index(String digits, String whole) throws MetainfoException {
+        if (digits.isEmpty() || digits.length() > 8 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new MetainfoException("magnet link's so=" + whole + " is not a list of file indices such as 0,2,4-6");
+        }
+        return Long.parseLong(digits);
     }
 
     /** 40 hex characters, or 32 base32 ones (RFC 4648, as early clients wrote them). */

@@ -23,4 +23,10 @@ public record Settings(int maxPeers, int port, byte[] peerId, long connectTimeou
     public static final int AUTO_UNCHOKE_SLOTS = 0;
     /** BEP 3: the choker runs every ten seconds. */
     public static final long DEFAULT_CHOKE_ROUND_MILLIS = 10_000;
+
+    /** The same, downloading {@code files} (a magnet link's so=). */
+    public Settings withSelection(FileSelection files) {
+        return new Settings(maxPeers, port, peerId, connectTimeoutMillis, tickMillis, unchokeSlots, chokeRoundMillis, seed,
+            seedRatio, seedTimeMillis, diskIo, client, dhtPort, recheck, sequential, files);
+    }
 }

@@ -20,7 +20,7 @@ import skiff.testutil.SkiffProcess;
 /**
  * --select-file against a libtorrent seeder: only the files chosen come (a file between them gets
  * no more than the pieces it shares with them), and a second run without the option takes the
- * rest onto what the first left.
+ * rest onto what the first left. A magnet link's so= (BEP 53) chooses them the same way.
  */
 @Tag("interop")
 class SelectFileInteropTest {
@@ -69,11 +69,50 @@ class SelectFileInteropTest {
         }
     }
 
+    /** BEP 53: a magnet link's so= chooses the files by index from 0, once the metadata is in. */
+    @Test
+    void aMagnetLinksSoChoosesTheFiles() throws Exception {
+        Path seedDir = Files.createDirectories(tmp.resolve("seed"));
+        Path set = Files.createDirectories(seedDir.resolve("set"));
+        long mib = Interop.bigBytes() / 8;
+        Content.random(set.resolve("one.bin"), 2 * mib + 1234, 4);
+        Content.random(set.resolve("two.bin"), 3 * mib + 77, 5);
+        Content.random(set.resolve("three.bin"), 2 * mib + 999, 6);
+        Path torrent = tmp.resolve("t.torrent");
+        skiff.metainfo.Metainfo m = Interop.torrent(set, torrent, List.of("http://127.0.0.1:1/announce"), PIECE);
+        int seedPort = Ports.free();
+        Path ltLog = tmp.resolve("lt.log");
+        Process lt = ReferencePeers.libtorrent(torrent, seedDir, seedPort, ltLog, "--extensions", "ut_metadata");
+        try {
+            Interop.awaitFile(lt, ltLog, "state=seeding", 60);
+            Path dl = Files.createDirectories(tmp.resolve("dl"));
+            // in the torrent's order: one (0), three (1), two (2)
+            run(dl, seedPort, "magnet:?xt=urn:btih:" + m.infoHashHex() + "&dn=set&so=0,2");
+            Content.assertSameBytes(set.resolve("one.bin"), dl.resolve("set/one.bin"));
+            Content.assertSameBytes(set.resolve("two.bin"), dl.resolve("set/two.bin"));
+            Path three = dl.resolve("set/three.bin");
+            if (Files.exists(three)) { // it may share a piece with one.bin or two.bin, no more
+                byte[] middle = new byte[(int) (mib / 2)];
+                try (RandomAccessFile f = new RandomAccessFile(three.toFile(), "r")) {
+                    f.seek(2L * PIECE);
+                    f.readFully(middle);
+                }
+                assertArrayEquals(new byte[middle.length], middle, "three.bin's middle was never fetched");
+            }
+        } finally {
+            Procs.stop(lt);
+        }
+    }
+
     private void run(Path dl, int seedPort, Path torrent, String... extra) throws Exception {
+        run(dl, seedPort, torrent.toString(), extra);
+    }
+
+    private void run(Path dl, int seedPort, String source, String... extra) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("-l", "DEBUG", "-d", dl.toString(), "--port", String.valueOf(Ports.free()),
             "--no-dht", "--no-port-map", "--peer", "127.0.0.1:" + seedPort));
         args.addAll(List.of(extra));
-        args.add(torrent.toString());
+        args.add(source);
         SkiffProcess skiff = SkiffProcess.start(tmp.resolve("skiff" + extra.length + ".log"), args.toArray(String[]::new));
         try {
             assertEquals(0, skiff.waitFor(Interop.timeoutSeconds()), Interop.tail(skiff.output()));

@@ -28,6 +28,8 @@ class MagnetLinkTest {
         assertEquals(List.of(InetSocketAddress.createUnresolved("10.0.0.1", 6881),
             InetSocketAddress.createUnresolved("2001:db8::1", 51413)), m.peers());
         assertEquals(List.of("http://web.example/f"), m.webSeeds());
+        assertEquals("0,2-4", m.selectOnly(), "BEP 53's so=");
+        assertNull(MagnetLink.parse("magnet:?xt=urn:btih:" + HEX).selectOnly());
     }
 
     @Test
@@ -57,6 +59,11 @@ class MagnetLinkTest {
             {"magnet:?xt=urn:btih:" + HEX + "&x.pe=10.0.0.1", "HOST:PORT"},
             {"magnet:?xt=urn:btih:" + HEX + "&x.pe=10.0.0.1:0", "HOST:PORT"},
             {"magnet:xt=urn:btih:" + HEX, "starts with magnet:?"},
+            {"magnet:?xt=urn:btih:" + HEX + "&so=1,x", "so=1,x is not a list of file indices such as 0,2,4-6"},
+            {"magnet:?xt=urn:btih:" + HEX + "&so=", "is not a list of file indices"},
+            {"magnet:?xt=urn:btih:" + HEX + "&so=4-2", "so=4-2 has a range backwards: 4-2"},
+            {"magnet:?xt=urn:btih:" + HEX + "&so=-1", "is not a list of file indices"},
+            {"magnet:?xt=urn:btih:" + HEX + "&so=" + "1,".repeat(3000) + "1", "so= is longer than 4096"},
             {"magnet:?xt=urn:btih:" + HEX + "&tr=" + "x".repeat(MagnetLink.MAX_LENGTH), "longer than"},
         };
         for (String[] c : cases) {

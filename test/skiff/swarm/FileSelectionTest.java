@@ -57,6 +57,17 @@ class FileSelectionTest {
     }
 
     @Test
+    void aMagnetsSoCountsFromZeroOverEveryFilePaddingIncluded() throws Exception {
+        Metainfo m = torrent();
+        FileSelection s = FileSelection.ofIndices("0,2-3");
+        assertArrayEquals(new boolean[] {true, false, true, true, false}, s.files(m), "a, b and the empty file (BEP 53)");
+        assertArrayEquals(new boolean[] {false, false, false, false, true}, FileSelection.ofIndices("1,4").files(m),
+            "the padding file is never selected");
+        assertNull(FileSelection.ofIndices("0-4").check(m));
+        assertEquals("the magnet link's so=2,5: t has 5 files, counted from 0", FileSelection.ofIndices("2,5").check(m));
+    }
+
+    @Test
     void badListsAreOneLine() {
         String[][] cases = {
             {"", "'' is not a list of file numbers such as 1,3-5"},
