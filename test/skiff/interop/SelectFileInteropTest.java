@@ -31,14 +31,11 @@ class SelectFileInteropTest {
 
     @Test
     void onlyTheSelectedFilesComeAndALaterRunTakesTheRest() throws Exception {
-        Path seedDir = Files.createDirectories(tmp.resolve("seed"));
-        Path set = Files.createDirectories(seedDir.resolve("set"));
         long mib = Interop.bigBytes() / 8;
-        Content.random(set.resolve("one.bin"), 2 * mib + 1234, 1);
-        Content.random(set.resolve("two.bin"), 3 * mib + 77, 2);
-        Content.random(set.resolve("three.bin"), mib + 999, 3);
+        Path set = tmp.resolve("seed").resolve("set");
         Path torrent = tmp.resolve("t.torrent");
-        Interop.torrent(set, torrent, List.of("http://127.0.0.1:1/announce"), PIECE);
+        threeFiles(set, torrent, mib + 999);
+        Path seedDir = set.getParent();
         int seedPort = Ports.free();
         Path ltLog = tmp.resolve("lt.log");
         Process lt = ReferencePeers.libtorrent(torrent, seedDir, seedPort, ltLog);
@@ -53,15 +50,7 @@ class SelectFileInteropTest {
             run(dl, seedPort, torrent, "--select-file", "1,3");
             Content.assertSameBytes(set.resolve("one.bin"), dl.resolve("set/one.bin"));
             Content.assertSameBytes(set.resolve("two.bin"), dl.resolve("set/two.bin"));
-            Path three = dl.resolve("set/three.bin");
-            if (Files.exists(three)) { // sharing a piece with one.bin or two.bin, it holds that piece's bytes and no more
-                byte[] middle = new byte[(int) (mib / 2)];
-                try (RandomAccessFile f = new RandomAccessFile(three.toFile(), "r")) {
-                    f.seek(2L * PIECE);
-                    f.readFully(middle);
-                }
-                assertArrayEquals(new byte[middle.length], middle, "three.bin's middle was never fetched");
-            }
+            assertMiddleNeverFetched(dl.resolve("set/three.bin"), mib);
             run(dl, seedPort, torrent);
             Content.assertSameTree(set, dl.resolve("set"));
         } finally {
@@ -72,14 +61,11 @@ class SelectFileInteropTest {
     /** BEP 53: a magnet link's so= chooses the files by index from 0, once the metadata is in. */
     @Test
     void aMagnetLinksSoChoosesTheFiles() throws Exception {
-        Path seedDir = Files.createDirectories(tmp.resolve("seed"));
-        Path set = Files.createDirectories(seedDir.resolve("set"));
         long mib = Interop.bigBytes() / 8;
-        Content.random(set.resolve("one.bin"), 2 * mib + 1234, 4);
-        Content.random(set.resolve("two.bin"), 3 * mib + 77, 5);
-        Content.random(set.resolve("three.bin"), 2 * mib + 999, 6);
+        Path set = tmp.resolve("seed").resolve("set");
         Path torrent = tmp.resolve("t.torrent");
-        skiff.metainfo.Metainfo m = Interop.torrent(set, torrent, List.of("http://127.0.0.1:1/announce"), PIECE);
+        skiff.metainfo.Metainfo m = threeFiles(set, torrent, 2 * mib + 999);
+        Path seedDir = set.getParent();
         int seedPort = Ports.free();
         Path ltLog = tmp.resolve("lt.log");
         Process lt = ReferencePeers.libtorrent(torrent, seedDir, seedPort, ltLog, "--extensions", "ut_metadata");
@@ -90,17 +76,31 @@ class SelectFileInteropTest {
             run(dl, seedPort, "magnet:?xt=urn:btih:" + m.infoHashHex() + "&dn=set&so=0,2");
             Content.assertSameBytes(set.resolve("one.bin"), dl.resolve("set/one.bin"));
             Content.assertSameBytes(set.resolve("two.bin"), dl.resolve("set/two.bin"));
-            Path three = dl.resolve("set/three.bin");
-            if (Files.exists(three)) { // it may share a piece with one.bin or two.bin, no more
-                byte[] middle = new byte[(int) (mib / 2)];
-                try (RandomAccessFile f = new RandomAccessFile(three.toFile(), "r")) {
-                    f.seek(2L * PIECE);
-                    f.readFully(middle);
-                }
-                assertArrayEquals(new byte[middle.length], middle, "three.bin's middle was never fetched");
-            }
+            assertMiddleNeverFetched(dl.resolve("set/three.bin"), mib);
         } finally {
             Procs.stop(lt);
+        }
+    }
+
+    /** one.bin, two.bin and three.bin (of {@code threeBytes}) in {@code set}, and their torrent: in its order one, three, two. */
+    private static skiff.metainfo.Metainfo threeFiles(Path set, Path torrent, long threeBytes) throws Exception {
+        long mib = Interop.bigBytes() / 8;
+        Files.createDirectories(set);
+        Content.random(set.resolve("one.bin"), 2 * mib + 1234, 1);
+        Content.random(set.resolve("two.bin"), 3 * mib + 77, 2);
+        Content.random(set.resolve("three.bin"), threeBytes, 3);
+        return Interop.torrent(set, torrent, List.of("http://127.0.0.1:1/announce"), PIECE);
+    }
+
+    /** A file not selected holds, if it exists at all, the pieces it shares with selected ones and no more. */
+    private static void assertMiddleNeverFetched(Path three, long mib) throws Exception {
+        if (Files.exists(three)) {
+            byte[] middle = new byte[(int) (mib / 2)];
+            try (RandomAccessFile f = new RandomAccessFile(three.toFile(), "r")) {
+                f.seek(2L * PIECE);
+                f.readFully(middle);
+            }
+            assertArrayEquals(new byte[middle.length], middle, "three.bin's middle was never fetched");
         }
     }
 
