@@ -171,8 +171,8 @@ JIT_DIRECTIVES := $(if $(shell grep -s -q -w -e sha_ni -e sha1 /proc/cpuinfo && 
 # The heap starts at 2 MiB instead of 8 and grows when a full collection leaves less than 40% free:
 # Serial GC's old generation is collected only when full, so with 8 MiB it filled with promoted
 # garbage up to its size before the first collection. A torrent of 4,000 files (3.3 MB live) peaked
-# at 20.6 MiB of RssAnon with 8 MiB, 18.2 with 2 (4 alternating rounds, fresh ext4, CPU 0.99 against
-# 1.02 s); a 1 GiB download the same (12.6 MiB, 1.97 CPU s, 6 alternating rounds). Three full
+# at 20,640 KiB of RssAnon with 8 MiB, 18,180 with 2 (4 alternating rounds, fresh ext4, CPU 0.99 against
+# 1.02 s); a 1 GiB download the same (12,618 and 12,670 KiB, 1.97 CPU s, 6 alternating rounds). Three full
 # collections (1-2.3 ms each) in the first 0.1 s, while the torrent is parsed.
 # The JDK looks for a replacement selector provider with a ServiceLoader, which reads every module
 # of the image: 55 classes loaded (and archived) at each start, to find none. On Linux the provider
