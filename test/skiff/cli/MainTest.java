@@ -152,7 +152,7 @@ class MainTest {
 
     /**
      * A torrent of 50,000 files (2.3 MiB) opens within the image's heap: decoded into two linked
-     * hash maps per dictionary, it needed 32 MB of objects and ran out of memory.
+     * hash maps per dictionary, it needed 34 MB of objects and ran out of memory.
      */
     @Test
     void aTorrentOfFiftyThousandFilesOpensInTheImagesHeap() throws Exception {
