@@ -19,7 +19,6 @@ import skiff.session.DhtService;
 import skiff.session.Session;
 import skiff.session.Torrent;
 import skiff.storage.StorageException;
-import skiff.swarm.FileSelection;
 import skiff.swarm.GlobalLimits;
 import skiff.swarm.Settings;
 import skiff.swarm.Status;
@@ -176,9 +175,8 @@ final class Client {
                         return "cannot use the magnet link's peers";
                     }
                     peers.addAll(linkPeers);
-                    String so = source.magnet().selectOnly(); // BEP 53; --select-file wins over it
-                    Settings mine = so != null && args.selection == null ? settings.withSelection(FileSelection.ofIndices(so)) : settings;
-                    job.torrent = session.add(source.magnet(), dir, mine, job, random.split());
+                    job.torrent = session.add(source.magnet(), dir, settings.orSelectOnly(source.magnet().selectOnly()), job,
+                            random.split());
                     if (args.saveTorrent != null) {
                         job.torrent.saveTorrentAs(Path.of(args.saveTorrent));
                     }

@@ -24,9 +24,10 @@ public record Settings(int maxPeers, int port, byte[] peerId, long connectTimeou
     /** BEP 3: the choker runs every ten seconds. */
     public static final long DEFAULT_CHOKE_ROUND_MILLIS = 10_000;
 
-    /** The same, downloading {@code files} (a magnet link's so=). */
-    public Settings withSelection(FileSelection files) {
-        return new Settings(maxPeers, port, peerId, connectTimeoutMillis, tickMillis, unchokeSlots, chokeRoundMillis, seed,
-            seedRatio, seedTimeMillis, diskIo, client, dhtPort, recheck, sequential, files);
+    /** The same, downloading the files a magnet link's so= names (BEP 53), unless --select-file chose or so= is null. */
+    public Settings orSelectOnly(String so) {
+        return so == null || selection != null ? this : new Settings(maxPeers, port, peerId, connectTimeoutMillis, tickMillis,
+            unchokeSlots, chokeRoundMillis, seed, seedRatio, seedTimeMillis, diskIo, client, dhtPort, recheck, sequential,
+            FileSelection.ofIndices(so));
     }
 }
